@@ -1,0 +1,188 @@
+"""The spm-audit command line: parse options, call the engine, write, exit. No logic here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+
+from engine import describe, questionnaire
+from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine.lint import lint_rule_sets
+from engine.output import write_atomically
+from engine.pipeline import demo_evidence, exit_code_for, resolve_frameworks, run_audit, validate_evidence
+from engine.render import RENDERERS
+
+T = TypeVar("T")
+
+OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Audit social performance management against the Universal Standards, Smart Campaign and SPI.",
+)
+rules_app = typer.Typer(no_args_is_help=True, help="List, show and lint rule sets (for standard bodies).")
+app.add_typer(rules_app, name="rules")
+
+_state = {"debug": False}
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False) -> None:
+    _state["debug"] = debug
+    if debug:
+        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("engine").setLevel(logging.DEBUG)
+
+
+def _print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        typer.echo(str(diagnostic), err=True)
+
+
+def _fail(error: AuditError) -> NoReturn:
+    if isinstance(error, InvalidInputError):
+        _print_diagnostics(error.diagnostics)
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(int(error.exit_code))
+
+
+def _run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except AuditError as e:
+        _fail(e)
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as e:
+        if _state["debug"]:
+            raise
+        typer.echo(f"internal error: {type(e).__name__}: {e} (re-run with --debug)", err=True)
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
+    if out is None:
+        if sys.stdout.isatty() and not data[:1] in (b"{", b"[", b"#") and not data.startswith(b"<"):
+            raise UsageError("this format is binary: write it to a file with -o FILE")
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomically(out, data, inputs=inputs)
+        typer.echo(f"wrote {out}", err=True)
+
+
+def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
+    if fmt is not None:
+        return str(fmt.value)
+    if out is not None and out.suffix.lstrip(".").lower() in RENDERERS:
+        return out.suffix.lstrip(".").lower()
+    return "json"
+
+
+@app.command()
+def assess(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
+    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat for several, or 'all').")] = None,
+    fmt: Annotated[OutputFormat | None, typer.Option("--format", help="Report format (default: from -o's suffix, else json).")] = None,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the report (default: stdout).")] = None,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Exit 1 if an overall score is below this percentage.")] = None,
+    require_gate: Annotated[list[str] | None, typer.Option("--require-gate", help="Exit 1 unless this gate passed (repeatable).")] = None,
+) -> None:
+    """Assess EVIDENCE against the chosen frameworks and write a scored report."""
+
+    def action() -> int:
+        result = run_audit(evidence, framework or [])
+        _print_diagnostics(list(result.warnings))
+        name = _format_for(fmt, out)
+        _emit(RENDERERS[name]().render(result), out, [evidence])
+        return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
+
+    raise typer.Exit(_run(action))
+
+
+@app.command()
+def validate(evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)]) -> None:
+    """Check an evidence file: schema, references, and warnings; writes nothing."""
+
+    def action() -> None:
+        warnings = validate_evidence(evidence)
+        _print_diagnostics(list(warnings))
+        typer.echo(f"{evidence}: valid ({len(warnings)} warning(s))", err=True)
+
+    _run(action)
+
+
+@app.command()
+def template(
+    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")] = None,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the template (default: stdout).")] = None,
+) -> None:
+    """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
+    _run(lambda: _emit(questionnaire.evidence_template(resolve_frameworks(framework or [])).encode(), out, []))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path("spm-audit-demo.pdf"),
+    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")] = None,
+) -> None:
+    """Assess the bundled example institution and write a PDF report."""
+
+    def action() -> None:
+        source = demo_evidence()
+        result = run_audit(source, framework or ["all"])
+        name = _format_for(None, out) if out.suffix else "pdf"
+        write_atomically(out, RENDERERS[name]().render(result), inputs=[source])
+        typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
+
+    _run(action)
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """List the bundled frameworks."""
+    _run(lambda: typer.echo(describe.catalogue_text(), nl=False))
+
+
+@rules_app.command("show")
+def rules_show(
+    framework: Annotated[str, typer.Argument(help="Framework id or rule set folder.")],
+    node: Annotated[str | None, typer.Argument(help="A node or indicator id to show in full.")] = None,
+) -> None:
+    """Show a rule set's tree, or one node or indicator in full."""
+    _run(lambda: typer.echo(describe.rule_set_text(resolve_frameworks([framework])[0], node), nl=False))
+
+
+@rules_app.command("lint")
+def rules_lint(paths: Annotated[list[Path] | None, typer.Argument(help="Rule set folders (default: every bundled one).")] = None) -> None:
+    """Validate rule sets and run every indicator's examples."""
+
+    def action() -> int:
+        folders = paths or resolve_frameworks(["all"])
+        loaded, problems = lint_rule_sets(folders)
+        _print_diagnostics(problems)
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        for rule_set in loaded:
+            typer.echo(f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators", err=True)
+        typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s)", err=True)
+        return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
+
+    raise typer.Exit(_run(action))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Plain-text views of rule sets for `rules list` and `rules show`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.catalog import bundled_frameworks
+from engine.errors import InvalidInputError, UsageError
+from engine.model import Indicator, Node
+from engine.validate import load_rule_set
+
+
+def catalogue_text() -> str:
+    """One line per bundled framework."""
+    lines = []
+    for framework, folder in bundled_frameworks().items():
+        try:
+            rs = load_rule_set(folder)
+        except InvalidInputError as e:
+            lines.append(f"{framework:<22} (invalid: {len(e.diagnostics)} problem(s); run 'spm-audit rules lint {folder}')")
+            continue
+        lines.append(f"{rs.id:<22} {rs.version:<8} {len(rs.indicators()):>4} indicators  {rs.title}")
+        lines.append(f"{'':<22} modelled on: {rs.based_on}")
+    return "\n".join(lines) + "\n"
+
+
+def _indicator_text(ind: Indicator) -> list[str]:
+    lines = [
+        f"{ind.id}  {ind.title}",
+        f"  method: {ind.method}; pathway: {ind.pathway}; weight: {ind.weight}; critical: {'yes' if ind.critical else 'no'}"
+        + ("; inferred" if ind.inferred else ""),
+        f"  guidance: {ind.guidance}",
+        f"  evidence: {', '.join(ind.evidence)}",
+    ]
+    if ind.applies_when is not None:
+        lines.append(f"  applies when: {ind.applies_when.text}")
+    if ind.check is not None:
+        lines.append(f"  check: {ind.check.text}")
+    if ind.partial_check is not None:
+        lines.append(f"  partial when: {ind.partial_check.text}")
+    lines += [f"  finding: {ind.finding}", f"  recommendation: {ind.recommendation}"]
+    if ind.mappings:
+        lines.append("  mappings: " + ", ".join(f"{m.framework} {m.id} ({m.relation})" for m in ind.mappings))
+    if ind.source:
+        lines.append(f"  source: {ind.source}")
+    lines.append(f"  defined at: {ind.position}")
+    return lines
+
+
+def rule_set_text(folder: Path, node_id: str | None = None) -> str:
+    """The tree of a rule set, or one node or indicator in full."""
+    rs = load_rule_set(folder)
+    if node_id is not None:
+        for ind in rs.indicators():
+            if ind.id == node_id:
+                return "\n".join(_indicator_text(ind)) + "\n"
+        found = _find(rs.nodes, node_id)
+        if found is None:
+            raise UsageError(f"no node or indicator '{node_id}' in {rs.id}")
+        lines = [f"{found.id}  {found.title} ({found.level})"]
+        for ind in _indicators(found):
+            lines += _indicator_text(ind)
+        return "\n".join(lines) + "\n"
+    lines = [f"{rs.title} — {rs.id} {rs.version}", f"modelled on: {rs.based_on}", ""]
+
+    def walk(node: Node, depth: int) -> None:
+        count = len(_indicators(node))
+        flag = " (inferred)" if node.inferred else ""
+        lines.append(f"{'  ' * depth}{node.id}  {node.title}{flag}  [{count}]")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in rs.nodes:
+        walk(node, 0)
+    lines.append(f"\n{len(rs.indicators())} indicators")
+    return "\n".join(lines) + "\n"
+
+
+def _find(nodes: tuple[Node, ...], node_id: str) -> Node | None:
+    for node in nodes:
+        if node.id == node_id:
+            return node
+        found = _find(node.children, node_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _indicators(node: Node) -> list[Indicator]:
+    found = list(node.indicators)
+    for child in node.children:
+        found += _indicators(child)
+    return found

@@ -1,0 +1,181 @@
+"""Stage 3, evaluate: a rule set × an evidence set → one `IndicatorResult` per indicator.
+
+Never raises on evidence content: missing or unusable evidence becomes `not_assessed`, with an
+explanation of what was missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from engine.model import (
+    STATUS_RANK,
+    Answer,
+    AssessorAnswer,
+    Condition,
+    EvidenceSet,
+    FactRef,
+    Indicator,
+    IndicatorResult,
+    Method,
+    Override,
+    Position,
+    RuleSet,
+    Status,
+    TraceEntry,
+)
+
+logger = logging.getLogger(__name__)
+
+ANSWER_STATUS = {
+    Answer.YES: Status.PASS,
+    Answer.PARTIALLY: Status.PARTIAL,
+    Answer.NO: Status.FAIL,
+    Answer.NA: Status.NOT_APPLICABLE,
+}
+
+
+def evaluate_rule_set(
+    rule_set: RuleSet,
+    evidence: EvidenceSet,
+    shared_answers: Mapping[str, tuple[AssessorAnswer, str]] | None = None,
+) -> tuple[IndicatorResult, ...]:
+    """Evaluate every indicator of `rule_set` against `evidence`.
+
+    Args:
+        rule_set: the compiled rule set.
+        evidence: the validated evidence.
+        shared_answers: answers reaching this rule set through equivalent mappings, by indicator
+            id, with the "framework:id" they were given for.
+    """
+    answers = evidence.answers.get(rule_set.id, {})
+    overrides = evidence.overrides.get(rule_set.id, {})
+    replaced = {old: ind.id for ind in rule_set.indicators() for old in ind.replaces}
+    answers = {replaced.get(k, k): v for k, v in answers.items()}
+    overrides = {replaced.get(k, k): v for k, v in overrides.items()}
+    shared = shared_answers or {}
+    results = []
+    for indicator in rule_set.indicators():
+        answer, source = answers.get(indicator.id), ""
+        if answer is None and indicator.id in shared:
+            answer, source = shared[indicator.id]
+        results.append(evaluate_indicator(indicator, evidence.facts, answer, overrides.get(indicator.id),
+                                          evidence.fact_positions, answer_source=source))
+    return tuple(results)
+
+
+def evaluate_indicator(
+    indicator: Indicator,
+    facts: Mapping[str, object],
+    answer: AssessorAnswer | None,
+    override: Override | None = None,
+    fact_positions: Mapping[str, Position] | None = None,
+    *,
+    answer_source: str = "",
+) -> IndicatorResult:
+    """The status of one indicator, with its explanation and the evidence it rests on."""
+    positions = fact_positions or {}
+    trace: list[TraceEntry] = []
+    status, explanation = _decide(indicator, facts, answer, trace, answer_source)
+    cited = _fact_refs(trace, status, facts, positions)
+    final = override.status if override is not None else status
+    if override is not None:
+        explanation = f"Overridden to {override.status} by {override.by} on {override.on}: {override.reason} (computed: {status}; {explanation})"
+    return IndicatorResult(indicator, final, status, explanation, cited, answer, answer_source, override)
+
+
+def _decide(
+    indicator: Indicator, facts: Mapping[str, object], answer: AssessorAnswer | None,
+    trace: list[TraceEntry], answer_source: str,
+) -> tuple[Status, str]:
+    if indicator.applies_when is not None:
+        applies_trace: list[TraceEntry] = []
+        if indicator.applies_when.evaluate(facts, applies_trace) is False:
+            trace.extend(applies_trace)
+            why = "; ".join(e.text for e in applies_trace if e.result is False) or indicator.applies_when.text
+            reason = f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
+            return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}"
+    data_status: Status | None = None
+    data_text = ""
+    if indicator.method is not Method.ANSWER:
+        data_status, data_text = _check(indicator, facts, trace)
+    answer_status: Status | None = None
+    answer_text = ""
+    if indicator.method is not Method.CHECK:
+        answer_status, answer_text = _answer(answer, answer_source)
+    match indicator.method:
+        case Method.CHECK:
+            return (data_status or Status.NOT_ASSESSED), data_text
+        case Method.ANSWER:
+            return (answer_status or Status.NOT_ASSESSED), answer_text
+        case Method.BOTH:
+            if answer_status is Status.NOT_APPLICABLE:
+                return Status.NOT_APPLICABLE, answer_text
+            if data_status is None and answer_status is None:
+                return Status.NOT_ASSESSED, f"{data_text} {answer_text}"
+            if data_status is None:
+                assert answer_status is not None
+                return answer_status, f"{answer_text} {data_text}"
+            if answer_status is None:
+                return data_status, f"{data_text} {answer_text}"
+            lower = min(data_status, answer_status, key=STATUS_RANK.__getitem__)
+            note = "" if data_status == answer_status else f" Data and assessor differ; the lower status ({lower}) counts."
+            return lower, f"{data_text} {answer_text}{note}"
+        case _:  # pragma: no cover
+            raise AssertionError(indicator.method)
+
+
+def _texts(trace: Sequence[TraceEntry], result: bool | None) -> str:
+    return "; ".join(dict.fromkeys(e.text for e in trace if e.result is result))
+
+
+def _check(indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]) -> tuple[Status | None, str]:
+    check: Condition | None = indicator.check
+    assert check is not None
+    check_trace: list[TraceEntry] = []
+    value = check.evaluate(facts, check_trace)
+    trace.extend(check_trace)
+    if value is True:
+        return Status.PASS, f"Data meets the check: {_texts(check_trace, True) or check.text}."
+    if value is None:
+        return None, f"Data missing for the check ({_texts(check_trace, None) or check.text})."
+    failed = _texts(check_trace, False) or check.text
+    if indicator.partial_check is not None:
+        partial_trace: list[TraceEntry] = []
+        if indicator.partial_check.evaluate(facts, partial_trace) is True:
+            trace.extend(partial_trace)
+            return Status.PARTIAL, f"Data partly meets the check: {failed}; but {_texts(partial_trace, True)}."
+    return Status.FAIL, f"Data fails the check: {failed}."
+
+
+def _answer(answer: AssessorAnswer | None, source: str) -> tuple[Status | None, str]:
+    if answer is None:
+        return None, "No assessor answer recorded."
+    via = f" (given for {source})" if source else ""
+    comment = f": {answer.comment.strip()}" if answer.comment.strip() else ""
+    label = "N/A" if answer.answer is Answer.NA else f"'{answer.answer}'"
+    return ANSWER_STATUS[answer.answer], f"Assessor answered {label}{via}{comment}"
+
+
+def _fact_refs(trace: Sequence[TraceEntry], status: Status, facts: Mapping[str, object], positions: Mapping[str, Position]) -> tuple[FactRef, ...]:
+    wanted = {Status.PASS: True, Status.FAIL: False, Status.NOT_ASSESSED: None}.get(status)
+    entries = [e for e in trace if e.result is wanted] if status in (Status.PASS, Status.FAIL, Status.NOT_ASSESSED) else list(trace)
+    refs: dict[str, FactRef] = {}
+    for entry in entries or trace:
+        for path in entry.paths:
+            if path.startswith("@") or path in refs:
+                continue
+            refs[path] = FactRef(path, _lookup(facts, path), positions.get(path))
+    return tuple(refs.values())
+
+
+def _lookup(facts: Mapping[str, object], path: str) -> object:
+    current: object = facts
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    if isinstance(current, (list, dict)):
+        return f"{len(current)} item(s)" if isinstance(current, list) else "…"
+    return current

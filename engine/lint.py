@@ -1,0 +1,81 @@
+"""`rules lint`: validate rule sets, run every indicator's examples, check cross-references.
+
+For standard bodies: a rule set that lints clean loads, compiles, documents itself with examples
+that reach their stated status, and maps only to indicators that exist.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from engine.catalog import bundled_frameworks
+from engine.errors import Diagnostic, InvalidInputError
+from engine.evaluate import evaluate_indicator
+from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
+from engine.validate import load_rule_set
+
+
+def example_answer(indicator: Indicator, example: Example) -> AssessorAnswer | None:
+    """The assessor answer an example stands for."""
+    if example.answer is None:
+        return None
+    comment = "example justification" if example.answer is Answer.NA else ""
+    return AssessorAnswer(example.answer, comment, (), "", "", example.position)
+
+
+def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
+    """Every example whose status differs from the one it states."""
+    found = []
+    for indicator in rule_set.indicators():
+        for example in indicator.examples:
+            result = evaluate_indicator(indicator, example.facts, example_answer(indicator, example))
+            if result.status is not example.expected:
+                found.append(Diagnostic(
+                    example.position,
+                    f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': {result.explanation}",
+                    code="example",
+                ))
+    return found
+
+
+def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Diagnostic]:
+    """Mappings that name an unknown framework or indicator."""
+    found = []
+    for indicator in rule_set.indicators():
+        for mapping in indicator.mappings:
+            target = others.get(mapping.framework)
+            if target is None:
+                found.append(Diagnostic(indicator.position, f"{indicator.id} maps to unknown framework '{mapping.framework}'", code="mapping"))
+                continue
+            ids = [i.id for i in target.indicators()]
+            if mapping.id not in ids:
+                close = difflib.get_close_matches(mapping.id, ids, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                found.append(Diagnostic(indicator.position, f"{indicator.id} maps to '{mapping.id}', which is not an indicator of '{mapping.framework}'{hint}", code="mapping"))
+    return found
+
+
+def lint_rule_sets(paths: Sequence[Path]) -> tuple[list[RuleSet], list[Diagnostic]]:
+    """Lint each rule set folder; returns the rule sets that loaded and every diagnostic."""
+    loaded: list[RuleSet] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            rule_set = load_rule_set(path)
+        except InvalidInputError as e:
+            problems.extend(e.diagnostics)
+            continue
+        loaded.append(rule_set)
+        problems.extend(check_examples(rule_set))
+    others: dict[str, RuleSet] = {rs.id: rs for rs in loaded}
+    for framework, folder in bundled_frameworks().items():
+        if framework not in others:
+            try:
+                others[framework] = load_rule_set(folder)
+            except InvalidInputError:
+                continue
+    for rule_set in loaded:
+        problems.extend(check_mappings(rule_set, others))
+    return loaded, sorted(problems)

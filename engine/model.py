@@ -1,0 +1,449 @@
+"""Frozen dataclasses and enums shared by every stage. No I/O here.
+
+Rule sets (`RuleSet` → `Node` → `Indicator`), evidence (`EvidenceSet`), and the results of
+evaluation and scoring (`IndicatorResult`, `NodeScore`, `GateResult`, `GradeResult`,
+`FrameworkResult`, `AuditResult`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import NewType, Protocol
+
+from engine.errors import Diagnostic, Position
+
+RuleId = NewType("RuleId", str)
+FrameworkId = NewType("FrameworkId", str)
+
+
+class Status(enum.StrEnum):
+    """Indicator statuses; the exact strings appear in JSON and tests."""
+
+    PASS = "pass"
+    PARTIAL = "partial"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"  # applies_when was false, or N/A answered
+    NOT_ASSESSED = "not_assessed"  # evidence missing or unusable; never quietly a pass
+
+
+ASSESSED = frozenset({Status.PASS, Status.PARTIAL, Status.FAIL})
+# Lower is worse: used where data and an assessor answer disagree.
+STATUS_RANK = {Status.FAIL: 0, Status.PARTIAL: 1, Status.PASS: 2}
+
+
+class Method(enum.StrEnum):
+    """How an indicator is decided."""
+
+    ANSWER = "answer"
+    CHECK = "check"
+    BOTH = "both"
+
+
+class Pathway(enum.StrEnum):
+    """Stages of the social performance pathway."""
+
+    INTENT_DESIGN = "intent_design"
+    INTERNAL_SYSTEMS = "internal_systems"
+    OUTPUTS = "outputs"
+    OUTCOMES = "outcomes"
+    IMPACT = "impact"
+
+
+class Answer(enum.StrEnum):
+    """An assessor's answer."""
+
+    YES = "yes"
+    PARTIALLY = "partially"
+    NO = "no"
+    NA = "na"
+
+
+class Aggregation(enum.StrEnum):
+    """Scoring methods a rule set may name."""
+
+    POOLED = "pooled"
+    MEAN_OF_CHILDREN = "mean_of_children"
+
+
+class NotAssessedPolicy(enum.StrEnum):
+    """Whether not_assessed counts as zero or is left out of the score."""
+
+    ZERO = "zero"
+    EXCLUDE = "exclude"
+
+
+class Verdict(enum.StrEnum):
+    """A gate's verdict."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_DETERMINED = "not_determined"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One step of a condition's evaluation, for explanations."""
+
+    result: bool | None
+    text: str
+    paths: tuple[str, ...] = ()
+
+
+class Condition(Protocol):
+    """A compiled condition (see engine.conditions)."""
+
+    @property
+    def text(self) -> str:
+        """The condition as a one-line expression."""
+        ...
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The evidence paths it reads ('@.x' for fields of list items)."""
+        ...
+
+    def evaluate(self, facts: Mapping[str, object], trace: list[TraceEntry] | None) -> bool | None:
+        """True, False, or None when the evidence needed is missing."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CrossReference:
+    """An indicator's counterpart in another framework."""
+
+    framework: str
+    id: str
+    relation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A documented example: evidence fragment and the status it must reach."""
+
+    expected: Status
+    facts: Mapping[str, object]
+    answer: Answer | None
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """The leaf of a rule set: one thing to check."""
+
+    id: RuleId
+    title: str
+    guidance: str
+    evidence: tuple[str, ...]
+    pathway: Pathway
+    method: Method
+    weight: Fraction
+    critical: bool
+    inferred: bool
+    source: str
+    finding: str
+    recommendation: str
+    position: Position
+    applies_when: Condition | None = None
+    not_applicable_reason: str = ""
+    check: Condition | None = None
+    partial_check: Condition | None = None
+    mappings: tuple[CrossReference, ...] = ()
+    replaces: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A level of the hierarchy above indicators (dimension, standard, practice, ...)."""
+
+    id: str
+    title: str
+    level: str
+    weight: Fraction
+    position: Position
+    description: str = ""
+    inferred: bool = False
+    source: str = ""
+    children: tuple[Node, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringModel:
+    """How statuses become scores, declared by the rule set."""
+
+    method: Aggregation
+    partial: Fraction
+    not_assessed: NotAssessedPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A named threshold a profile may set."""
+
+    name: str
+    type: str
+    value: object
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    """One band of a grade scale."""
+
+    grade: str
+    min: Fraction
+    label: str
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class GradeScale:
+    """Maps an overall score to an indicative grade; caps apply when gates fail."""
+
+    name: str
+    notice: str
+    min_coverage: Fraction
+    bands: tuple[GradeBand, ...]  # best first
+    caps: tuple[tuple[str, str], ...] = ()  # (gate id, max grade)
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A verdict beside the score: every node of a level at or above a threshold."""
+
+    id: str
+    title: str
+    description: str
+    scope: tuple[str, ...]
+    each: str
+    threshold: Fraction
+    no_critical_failures: bool
+    min_coverage: Fraction
+    validity_years: int | None = None
+    surveillance_after_years: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A validated, compiled rule set."""
+
+    id: FrameworkId
+    title: str
+    version: str
+    publisher: str
+    based_on: str
+    disclaimer: str
+    languages: tuple[str, ...]
+    sources: tuple[str, ...]
+    levels: tuple[str, ...]
+    scoring: ScoringModel
+    parameters: Mapping[str, Parameter]
+    grade_scale: GradeScale | None
+    gates: tuple[Gate, ...]
+    nodes: tuple[Node, ...]
+    sha256: str
+    files: tuple[str, ...]
+    position: Position
+
+    def indicators(self) -> list[Indicator]:
+        """Every indicator, in document order."""
+        found: list[Indicator] = []
+
+        def walk(node: Node) -> None:
+            found.extend(node.indicators)
+            for child in node.children:
+                walk(child)
+
+        for node in self.nodes:
+            walk(node)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """A document listed in the evidence file."""
+
+    id: str
+    title: str
+    kind: str
+    date: str
+    pages: int | None
+    confidential: bool
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A document cited by an answer, with pages."""
+
+    document: str
+    pages: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessorAnswer:
+    """An assessor's answer to one indicator."""
+
+    answer: Answer
+    comment: str
+    citations: tuple[Citation, ...]
+    answered_by: str
+    answered_on: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An assessor's override of a computed status."""
+
+    status: Status
+    reason: str
+    by: str
+    on: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """Owner, due date and status agreed for an indicator's recommendation."""
+
+    owner: str
+    due: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSet:
+    """A validated evidence file."""
+
+    file: str
+    sha256: str
+    institution: Mapping[str, object]
+    assessment: Mapping[str, object]
+    documents: Mapping[str, DocumentRef]
+    facts: Mapping[str, object]
+    answers: Mapping[str, Mapping[str, AssessorAnswer]]
+    overrides: Mapping[str, Mapping[str, Override]]
+    action_plan: Mapping[str, Mapping[str, ActionItem]]
+    fact_positions: Mapping[str, Position]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FactRef:
+    """A fact an explanation rests on, with its value and position in the evidence file."""
+
+    path: str
+    value: object
+    position: Position | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """The outcome for one indicator."""
+
+    indicator: Indicator
+    status: Status
+    computed_status: Status
+    explanation: str
+    facts: tuple[FactRef, ...] = ()
+    answer: AssessorAnswer | None = None
+    answer_source: str = ""  # "framework:id" when the answer came through a mapping
+    override: Override | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Indicators per status below a node."""
+
+    passed: int = 0
+    partial: int = 0
+    failed: int = 0
+    not_applicable: int = 0
+    not_assessed: int = 0
+
+    @property
+    def applicable(self) -> int:
+        """Indicators that apply (assessed or not)."""
+        return self.passed + self.partial + self.failed + self.not_assessed
+
+    @property
+    def assessed(self) -> int:
+        """Indicators with a pass, partial or fail status."""
+        return self.passed + self.partial + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class NodeScore:
+    """A node's score (None: not rated), coverage and counts."""
+
+    node: Node
+    parent: str | None
+    score: Fraction | None
+    coverage: Fraction | None
+    counts: Counts
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredIndicator:
+    """An indicator result with its score and effective weight in the overall score."""
+
+    result: IndicatorResult
+    score: Fraction | None  # None when not counted (not applicable, or not assessed and excluded)
+    effective_weight: Fraction  # share of the overall score it carries
+    points_lost: Fraction  # effective_weight x (1 - score)
+    path: tuple[str, ...]  # ancestor node ids, top first
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """A gate's verdict and what decided it."""
+
+    gate: Gate
+    verdict: Verdict
+    nodes_not_met: tuple[tuple[str, str, Fraction | None], ...]  # id, title, score
+    critical_failures: tuple[str, ...]
+    undetermined: tuple[str, ...]  # nodes with too little coverage
+    nodes_counted: int
+    valid_until: str | None = None
+    surveillance_due: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GradeResult:
+    """The indicative grade, or why there is none."""
+
+    scale: GradeScale
+    grade: str | None
+    label: str
+    band: str
+    uncapped_grade: str | None
+    capped_by: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkResult:
+    """One rule set's results for one evidence file."""
+
+    ruleset: RuleSet
+    overall: NodeScore
+    nodes: tuple[NodeScore, ...]
+    indicators: tuple[ScoredIndicator, ...]
+    gates: tuple[GateResult, ...]
+    grade: GradeResult | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """Everything the renderers show: results per framework and provenance."""
+
+    engine_version: str
+    evidence: EvidenceSet
+    frameworks: tuple[FrameworkResult, ...]
+    warnings: tuple[Diagnostic, ...] = field(default=())

@@ -1,0 +1,21 @@
+"""The JSON renderer: the canonical record, sorted, byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from engine.model import AuditResult
+from engine.render.record import result_record
+
+
+class JsonRenderer:
+    """Writes the result record as JSON."""
+
+    name: ClassVar[str] = "json"
+    suffix: ClassVar[str] = ".json"
+
+    def render(self, result: AuditResult) -> bytes:
+        """The record as UTF-8 JSON, keys sorted, ending in a newline."""
+        text = json.dumps(result_record(result), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        return (text + "\n").encode("utf-8")

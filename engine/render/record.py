@@ -1,0 +1,223 @@
+"""The canonical record of a result: plain, JSON-ready data, validated by result.schema.json.
+
+Every other format could be rebuilt from it. Scores are exact fractions, written twice: as the
+nearest float (`score`) and exactly (`score_exact`, "numerator/denominator"). Positions name files
+by their base name so the record does not depend on the working directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import PurePath
+from typing import Any
+
+from engine.errors import Position
+from engine.model import (
+    AuditResult,
+    FrameworkResult,
+    GateResult,
+    GradeResult,
+    NodeScore,
+    RuleSet,
+    ScoredIndicator,
+)
+
+RECORD_VERSION = 1
+FORMULA = {
+    "mean_of_children": (
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
+        "a practice is the weighted mean of its counted indicators; every higher node is the weighted "
+        "mean of its rated children; a node with nothing to count is not rated (null)"
+    ),
+    "pooled": (
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
+        "every node is the weighted mean of all counted indicators below it (pooled); "
+        "a node with nothing to count is not rated (null)"
+    ),
+}
+
+
+def number(value: Fraction | None) -> float | None:
+    """A fraction as the nearest float (None stays None)."""
+    return None if value is None else float(value)
+
+
+def exact(value: Fraction | None) -> str | None:
+    """A fraction as 'numerator/denominator'."""
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def position(pos: Position | None) -> str | None:
+    """A position with the file's base name."""
+    return None if pos is None else f"{PurePath(pos.file).name}:{pos.line}:{pos.column}"
+
+
+def result_record(result: AuditResult) -> dict[str, Any]:
+    """The whole result as plain data."""
+    evidence = result.evidence
+    return {
+        "schema_version": RECORD_VERSION,
+        "provenance": {
+            "engine": "spm-audit",
+            "engine_version": result.engine_version,
+            "evidence": {"file": PurePath(evidence.file).name, "sha256": evidence.sha256},
+            "rule_sets": [
+                {"id": f.ruleset.id, "version": f.ruleset.version, "sha256": f.ruleset.sha256, "files": list(f.ruleset.files)}
+                for f in result.frameworks
+            ],
+        },
+        "institution": dict(evidence.institution),
+        "assessment": dict(evidence.assessment),
+        "documents": [
+            {"id": d.id, "title": d.title, "kind": d.kind, "date": d.date or None, "pages": d.pages, "confidential": d.confidential}
+            for d in evidence.documents.values()
+        ],
+        "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "warnings": [str(w) for w in result.warnings],
+    }
+
+
+def _scoring(rule_set: RuleSet) -> dict[str, Any]:
+    scoring = rule_set.scoring
+    na = "0" if scoring.not_assessed == "zero" else "left out"
+    return {
+        "method": str(scoring.method),
+        "partial": number(scoring.partial),
+        "not_assessed": str(scoring.not_assessed),
+        "formula": FORMULA[scoring.method].format(partial=float(scoring.partial), na=na),
+    }
+
+
+def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[str, Any]:
+    """One framework's results."""
+    rs = framework.ruleset
+    plan = result.evidence.action_plan.get(rs.id, {})
+    return {
+        "id": rs.id,
+        "title": rs.title,
+        "version": rs.version,
+        "publisher": rs.publisher,
+        "based_on": rs.based_on,
+        "disclaimer": rs.disclaimer,
+        "sources": list(rs.sources),
+        "levels": list(rs.levels),
+        "scoring": _scoring(rs),
+        "parameters": {p.name: p.value for p in rs.parameters.values()},
+        "overall": node_record(framework.overall),
+        "nodes": [node_record(n) for n in framework.nodes],
+        "indicators": [indicator_record(i, result, plan) for i in framework.indicators],
+        "gates": [gate_record(g) for g in framework.gates],
+        "grade": grade_record(framework.grade),
+    }
+
+
+def node_record(ns: NodeScore) -> dict[str, Any]:
+    """A node's score, coverage and counts."""
+    c = ns.counts
+    return {
+        "id": ns.node.id,
+        "level": ns.node.level,
+        "title": ns.node.title,
+        "parent": ns.parent,
+        "weight": number(ns.node.weight),
+        "inferred": ns.node.inferred,
+        "score": number(ns.score),
+        "score_exact": exact(ns.score),
+        "coverage": number(ns.coverage),
+        "counts": {"pass": c.passed, "partial": c.partial, "fail": c.failed,
+                   "not_applicable": c.not_applicable, "not_assessed": c.not_assessed},
+    }
+
+
+def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any]) -> dict[str, Any]:
+    """One indicator's outcome with everything a report shows about it."""
+    r = si.result
+    ind = r.indicator
+    documents = result.evidence.documents
+    answer = None
+    if r.answer is not None:
+        answer = {
+            "answer": str(r.answer.answer),
+            "comment": r.answer.comment,
+            "by": r.answer.answered_by or None,
+            "on": r.answer.answered_on or None,
+            "given_for": r.answer_source or None,
+            "position": position(r.answer.position),
+        }
+    cited_documents = []
+    if r.answer is not None:
+        for c in r.answer.citations:
+            doc = documents.get(c.document)
+            cited_documents.append({"id": c.document, "title": doc.title if doc else None, "pages": c.pages or None,
+                                    "note": c.note or None, "confidential": doc.confidential if doc else False})
+    action = plan.get(ind.id)
+    return {
+        "id": ind.id,
+        "title": ind.title,
+        "path": list(si.path),
+        "status": str(r.status),
+        "computed_status": str(r.computed_status),
+        "score": number(si.score),
+        "score_exact": exact(si.score),
+        "weight": number(ind.weight),
+        "effective_weight": number(si.effective_weight),
+        "effective_weight_exact": exact(si.effective_weight),
+        "points_lost": number(si.points_lost),
+        "critical": ind.critical,
+        "pathway": str(ind.pathway),
+        "method": str(ind.method),
+        "inferred": ind.inferred,
+        "explanation": r.explanation,
+        "evidence": {
+            "documents": cited_documents,
+            "facts": [{"path": f.path, "value": f.value, "position": position(f.position)} for f in r.facts],
+        },
+        "evidence_sought": list(ind.evidence),
+        "guidance": ind.guidance,
+        "finding": ind.finding,
+        "recommendation": ind.recommendation,
+        "check": ind.check.text if ind.check is not None else None,
+        "answer": answer,
+        "override": None if r.override is None else {
+            "status": str(r.override.status), "reason": r.override.reason, "by": r.override.by, "on": r.override.on,
+        },
+        "action": None if action is None else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
+        "mappings": [{"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings],
+        "rule_position": position(ind.position),
+    }
+
+
+def gate_record(g: GateResult) -> dict[str, Any]:
+    """A gate's verdict."""
+    return {
+        "id": g.gate.id,
+        "title": g.gate.title,
+        "description": g.gate.description,
+        "verdict": str(g.verdict),
+        "level": g.gate.each,
+        "threshold": number(g.gate.threshold),
+        "nodes_counted": g.nodes_counted,
+        "not_met": [{"id": i, "title": t, "score": number(s)} for i, t, s in g.nodes_not_met],
+        "critical_failures": list(g.critical_failures),
+        "undetermined": list(g.undetermined),
+        "valid_until": g.valid_until,
+        "surveillance_due": g.surveillance_due,
+    }
+
+
+def grade_record(g: GradeResult | None) -> dict[str, Any] | None:
+    """The indicative grade."""
+    if g is None:
+        return None
+    return {
+        "scale": g.scale.name,
+        "notice": g.scale.notice,
+        "grade": g.grade,
+        "label": g.label or None,
+        "band": g.band or None,
+        "uncapped_grade": g.uncapped_grade,
+        "capped_by": list(g.capped_by),
+        "reason": g.reason or None,
+        "bands": [{"grade": b.grade, "min": number(b.min), "label": b.label} for b in g.scale.bands],
+    }

@@ -1,0 +1,215 @@
+"""YAML (and JSON) text → plain data plus a position for every key and item.
+
+The only module that imports PyYAML. It walks the C parser's events once and builds the data
+itself, so that:
+
+* duplicate keys, anchors, aliases and custom tags are refused, each with its position;
+* plain scalars are read as YAML 1.2's core schema does (``no``, ``NO``, ``yes``, ``12:30``,
+  ``0755`` and ``2024-01-31`` stay strings; only ``true``/``false`` are booleans);
+* NaN and infinities are refused (no evidence value can be "not a number");
+* nesting depth and scalar length are bounded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from engine.errors import Diagnostic, InvalidInputError, Position
+
+PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+MAX_SCALAR_LENGTH = 100_000
+
+_Parser = getattr(yaml, "CParser", None)
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_BOOL_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
+_NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_STANDARD_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """Parsed data with the position of every mapping key and sequence item."""
+
+    file: str
+    data: object
+    positions: dict[PathKey, Position]
+
+    def position_of(self, path: Sequence[str | int]) -> Position:
+        """Position of `path`, or of its nearest indexed parent (e.g. for a missing key)."""
+        key = tuple(path)
+        while key not in self.positions:
+            key = key[:-1]
+        return self.positions[key]
+
+
+def parse_yaml(text: str, file: str) -> YamlDocument:
+    """Parse one YAML or JSON document; raise InvalidInputError with every problem found."""
+    builder = _Builder(file)
+    try:
+        events = _events(text)
+        data = builder.build(events)
+    except _TooDeepError as e:
+        raise InvalidInputError(builder.problems) from e
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (e.problem or e.context or "invalid YAML").rstrip(".")
+        builder.problems.append(Diagnostic(Position(file, line, col), f"{problem}", code="yaml"))
+        raise InvalidInputError(builder.problems) from e
+    except yaml.YAMLError as e:
+        builder.problems.append(Diagnostic(Position(file, 1, 1), f"invalid YAML: {e}", code="yaml"))
+        raise InvalidInputError(builder.problems) from e
+    if builder.problems:
+        raise InvalidInputError(builder.problems)
+    return YamlDocument(file, data, builder.positions)
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    if _Parser is None:  # pragma: no cover - libyaml is present on every supported platform
+        yield from yaml.parse(text, Loader=yaml.SafeLoader)
+        return
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+    finally:
+        parser.dispose()
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[PathKey, Position] = {(): Position(file, 1, 1)}
+        self.problems: list[Diagnostic] = []
+
+    def _pos(self, event: yaml.Event) -> Position:
+        return Position(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def _problem(self, event: yaml.Event, message: str) -> None:
+        self.problems.append(Diagnostic(self._pos(event), message, code="yaml"))
+
+    def build(self, events: Iterator[yaml.Event]) -> object:
+        documents: list[object] = []
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                if documents:
+                    self._problem(event, "more than one YAML document in the file")
+                    return documents[0]
+                documents.append(self._node(next(events), events, (), 1))
+        if not documents:
+            return None
+        return documents[0]
+
+    def _check_node_event(self, event: yaml.Event) -> None:
+        if getattr(event, "anchor", None) is not None:
+            self._problem(event, f"anchors are not allowed (found '&{event.anchor}')")
+        tag = getattr(event, "tag", None)
+        if tag not in _STANDARD_TAGS and not isinstance(event, yaml.ScalarEvent):
+            self._problem(event, f"tags are not allowed (found '{tag}')")
+
+    def _node(self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int) -> object:
+        if depth > MAX_DEPTH:
+            self._problem(event, f"nesting deeper than {MAX_DEPTH} levels")
+            raise _TooDeepError
+        if isinstance(event, yaml.AliasEvent):
+            self._problem(event, f"aliases are not allowed (found '*{event.anchor}')")
+            return None
+        self._check_node_event(event)
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[object] = []
+            for child in events:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    return items
+                item_path = (*path, len(items))
+                self.positions[item_path] = self._pos(child)
+                items.append(self._node(child, events, item_path, depth + 1))
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, object] = {}
+            for key_event in events:
+                if isinstance(key_event, yaml.MappingEndEvent):
+                    return mapping
+                key = self._key(key_event, events, path, depth)
+                value_event = next(events)
+                if key is None:
+                    self._node(value_event, events, path, depth + 1)
+                    continue
+                key_path = (*path, key)
+                if key in mapping:
+                    first = self.positions[key_path]
+                    self._problem(key_event, f"duplicate key '{key}' (first at line {first.line})")
+                    self._node(value_event, events, path, depth + 1)
+                    continue
+                self.positions[key_path] = self._pos(key_event)
+                mapping[key] = self._node(value_event, events, key_path, depth + 1)
+            return mapping
+        self._problem(event, f"unexpected YAML event {type(event).__name__}")  # pragma: no cover
+        return None  # pragma: no cover
+
+    def _key(self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int) -> str | None:
+        if not isinstance(event, yaml.ScalarEvent):
+            self._problem(event, "mapping keys must be plain strings")
+            self._node(event, events, path, depth + 1)
+            return None
+        self._check_node_event(event)
+        value = self._scalar(event)
+        if isinstance(value, bool) or value is None:
+            return str(event.value)
+        return str(value)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> object:
+        value: str = event.value
+        if len(value) > MAX_SCALAR_LENGTH:
+            self._problem(event, f"value longer than {MAX_SCALAR_LENGTH} characters ({len(value)})")
+            return ""
+        tag = event.tag
+        if tag not in _STANDARD_TAGS:
+            self._problem(event, f"tags are not allowed (found '{tag}')")
+            return value
+        plain = event.implicit[0] and event.style is None and tag is None
+        if not plain:
+            return value
+        if _NULL.match(value):
+            return None
+        if _BOOL_TRUE.match(value):
+            return True
+        if _BOOL_FALSE.match(value):
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            number = float(value)
+            if not math.isfinite(number):
+                self._problem(event, f"number out of range: {value}")
+                return None
+            return number
+        if _NONFINITE.match(value):
+            self._problem(event, f"not a finite number: {value}")
+            return None
+        return value
+
+
+class _TooDeepError(yaml.YAMLError):
+    pass
