@@ -398,6 +398,16 @@ class ScoredIndicator:
     effective_weight: Fraction  # share of the overall score it carries
     points_lost: Fraction  # effective_weight x (1 - score)
     path: tuple[str, ...]  # ancestor node ids, top first
+    priority: str  # high, medium or low for failed and partial indicators; "" otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayScore:
+    """The unweighted mean score of the counted indicators at one stage of the pathway."""
+
+    stage: Pathway
+    score: Fraction | None
+    counts: Counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +447,7 @@ class FrameworkResult:
     indicators: tuple[ScoredIndicator, ...]
     gates: tuple[GateResult, ...]
     grade: GradeResult | None
+    pathway: tuple[PathwayScore, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

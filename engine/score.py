@@ -22,6 +22,8 @@ from engine.model import (
     Node,
     NodeScore,
     NotAssessedPolicy,
+    Pathway,
+    PathwayScore,
     RuleSet,
     ScoredIndicator,
     Status,
@@ -161,10 +163,33 @@ def score_rule_set(rule_set: RuleSet, results: Sequence[IndicatorResult], assess
         value = tree.ind_score(result.indicator.id)
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
-        scored.append(ScoredIndicator(result, value, share, lost, tree.paths[result.indicator.id]))
+        scored.append(ScoredIndicator(result, value, share, lost, tree.paths[result.indicator.id],
+                                      priority(result.status, result.indicator.critical, lost)))
     gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
     grade = _grade(rule_set, overall, gates)
-    return FrameworkResult(rule_set, overall, tuple(node_scores), tuple(scored), gates, grade)
+    return FrameworkResult(rule_set, overall, tuple(node_scores), tuple(scored), gates, grade, _pathway(scored))
+
+
+HIGH_POINTS_LOST = Fraction(1, 100)
+
+
+def priority(status: Status, critical: bool, points_lost: Fraction) -> str:
+    """Action-plan priority: high for a critical failure or a failure costing 1 point or more."""
+    if status is Status.FAIL:
+        return "high" if critical or points_lost >= HIGH_POINTS_LOST else "medium"
+    if status is Status.PARTIAL:
+        return "medium" if critical else "low"
+    return ""
+
+
+def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
+    rows = []
+    for stage in Pathway:
+        members = [s for s in scored if s.result.indicator.pathway is stage]
+        values = [s.score for s in members if s.score is not None]
+        mean = sum(values, Fraction(0)) / len(values) if values else None
+        rows.append(PathwayScore(stage, mean, _counts(s.result.status for s in members)))
+    return tuple(rows)
 
 
 def _in_scope(gate: Gate, rule_set: RuleSet) -> list[Node]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 
 from engine.model import AuditResult
+from engine.render.html_report import HtmlRenderer
 from engine.render.json_report import JsonRenderer
+from engine.render.pdf_report import PdfRenderer
 
 
 class Renderer(Protocol):
@@ -19,4 +21,4 @@ class Renderer(Protocol):
         ...
 
 
-RENDERERS: dict[str, type[Renderer]] = {r.name: r for r in (JsonRenderer,)}
+RENDERERS: dict[str, type[Renderer]] = {r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer)}

@@ -15,6 +15,7 @@ from typing import Any
 from engine.errors import Position
 from engine.model import (
     AuditResult,
+    Counts,
     FrameworkResult,
     GateResult,
     GradeResult,
@@ -109,6 +110,10 @@ def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[st
         "indicators": [indicator_record(i, result, plan) for i in framework.indicators],
         "gates": [gate_record(g) for g in framework.gates],
         "grade": grade_record(framework.grade),
+        "pathway": [
+            {"stage": str(p.stage), "score": number(p.score), "score_exact": exact(p.score), "counts": counts_record(p.counts)}
+            for p in framework.pathway
+        ],
     }
 
 
@@ -125,9 +130,14 @@ def node_record(ns: NodeScore) -> dict[str, Any]:
         "score": number(ns.score),
         "score_exact": exact(ns.score),
         "coverage": number(ns.coverage),
-        "counts": {"pass": c.passed, "partial": c.partial, "fail": c.failed,
-                   "not_applicable": c.not_applicable, "not_assessed": c.not_assessed},
+        "counts": counts_record(c),
     }
+
+
+def counts_record(c: Counts) -> dict[str, int]:
+    """Indicators per status."""
+    return {"pass": c.passed, "partial": c.partial, "fail": c.failed,
+            "not_applicable": c.not_applicable, "not_assessed": c.not_assessed}
 
 
 def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any]) -> dict[str, Any]:
@@ -165,6 +175,7 @@ def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str
         "effective_weight_exact": exact(si.effective_weight),
         "points_lost": number(si.points_lost),
         "critical": ind.critical,
+        "priority": si.priority or None,
         "pathway": str(ind.pathway),
         "method": str(ind.method),
         "inferred": ind.inferred,

@@ -1,0 +1,179 @@
+"""The one template context: sorted, grouped and formatted, so templates do no arithmetic.
+
+Built from the canonical record (`record.py`), so every human format shows exactly what the JSON
+holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.model import AuditResult
+from engine.render.record import result_record
+
+STATUS_LABEL = {
+    "pass": "Met",
+    "partial": "Partly met",
+    "fail": "Not met",
+    "not_applicable": "Not applicable",
+    "not_assessed": "Not assessed",
+}
+PATHWAY_LABEL = {
+    "intent_design": "Intent and design",
+    "internal_systems": "Internal systems and activities",
+    "outputs": "Outputs",
+    "outcomes": "Outcomes",
+    "impact": "Impact",
+}
+ASSESSMENT_TYPE = {
+    "self_assessment": "Self-assessment",
+    "accompanied_self_assessment": "Accompanied self-assessment",
+    "external_audit": "External audit",
+    "social_rating": "Social rating",
+    "due_diligence": "Investor due diligence",
+}
+VERDICT_LABEL = {"passed": "Passed", "failed": "Not passed", "not_determined": "Not determined"}
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    """A share as a percentage for display; '—' when not rated."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f} %"
+
+
+_PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _severity(ind: Mapping[str, Any]) -> tuple[int, int, float]:
+    """Findings order: priority, then critical first, then points lost (stable on document order)."""
+    return (_PRIORITY_RANK.get(ind["priority"] or "", 3), 0 if ind["critical"] else 1, -float(ind["points_lost"] or 0))
+
+
+def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, Any]:
+    """Everything the report templates show."""
+    record = result_record(result)
+    assessment = {"title": None, "approved_by": None, "approved_on": None, "status": "draft", "language": "en",
+                  "assessors": [], **record["assessment"]}
+    institution = {"short_name": None, "legal_form": None, "website": None, "fictional": False, **record["institution"]}
+    approved = assessment.get("status") == "approved"
+    frameworks = [_framework(f, record) for f in record["frameworks"]]
+    return {
+        "record": record,
+        "audience": audience,
+        "institution": institution,
+        "assessment": assessment,
+        "assessment_type": ASSESSMENT_TYPE.get(assessment["type"], assessment["type"]),
+        "is_draft": not approved,
+        "status_label": "Approved" if approved else "Draft" if assessment.get("status", "draft") == "draft" else "Reviewed",
+        "assessors": assessment.get("assessors", []),
+        "frameworks": frameworks,
+        "documents": record["documents"],
+        "warnings": record["warnings"],
+        "provenance": record["provenance"],
+        "title": f"Social performance assessment — {institution['name']}",
+    }
+
+
+def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
+    nodes = {n["id"]: n for n in f["nodes"]}
+    children: dict[str | None, list[Mapping[str, Any]]] = {}
+    for n in f["nodes"]:
+        children.setdefault(n["parent"], []).append(n)
+    indicators_by_parent: dict[str, list[Mapping[str, Any]]] = {}
+    for ind in f["indicators"]:
+        indicators_by_parent.setdefault(ind["path"][-1], []).append(_indicator(ind, nodes))
+
+    def tree(node: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **_node(node),
+            "children": [tree(c) for c in children.get(node["id"], [])],
+            "indicators": indicators_by_parent.get(node["id"], []),
+        }
+
+    all_indicators = [_indicator(i, nodes) for i in f["indicators"]]
+    findings = sorted((i for i in all_indicators if i["status"] in ("fail", "partial")), key=_severity)
+    gaps = [i for i in all_indicators if i["status"] == "not_assessed"]
+    not_applicable = [i for i in all_indicators if i["status"] == "not_applicable"]
+    overridden = [i for i in all_indicators if i["override"]]
+    top = [tree(n) for n in children.get(None, [])]
+    pathway = _pathway(f)
+    return {
+        "id": f["id"],
+        "title": f["title"],
+        "version": f["version"],
+        "based_on": f["based_on"],
+        "publisher": f["publisher"],
+        "disclaimer": f["disclaimer"],
+        "sources": f["sources"],
+        "levels": f["levels"],
+        "scoring": f["scoring"],
+        "parameters": sorted(f["parameters"].items()),
+        "overall": _node(f["overall"]),
+        "top": top,
+        "gates": [_gate(g) for g in f["gates"]],
+        "grade": f["grade"],
+        "findings": findings,
+        "top_findings": findings[:5],
+        "gaps": gaps,
+        "not_applicable": not_applicable,
+        "overridden": overridden,
+        "pathway": pathway,
+        "indicator_count": len(all_indicators),
+        "rule_set": next(r for r in record["provenance"]["rule_sets"] if r["id"] == f["id"]),
+        "inferred_count": sum(1 for i in all_indicators if i["inferred"]),
+    }
+
+
+def _node(n: Mapping[str, Any]) -> dict[str, Any]:
+    c = n["counts"]
+    return {
+        **n,
+        "score_pct": pct(n["score"]),
+        "score_bar": 0 if n["score"] is None else round(n["score"] * 100),
+        "coverage_pct": pct(n["coverage"]),
+        "counts_text": f"{c['pass']} met · {c['partial']} partly · {c['fail']} not met · "
+                       f"{c['not_assessed']} not assessed · {c['not_applicable']} n/a",
+        "rated": n["score"] is not None,
+    }
+
+
+def _indicator(i: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    top = nodes.get(i["path"][0]) if i["path"] else None
+    standard = nodes.get(i["path"][1]) if len(i["path"]) > 1 else top
+    return {
+        **i,
+        "status_label": STATUS_LABEL[i["status"]],
+        "computed_label": STATUS_LABEL[i["computed_status"]],
+        "pathway_label": PATHWAY_LABEL[i["pathway"]],
+        "score_pct": pct(i["score"]),
+        "effective_weight_pct": pct(i["effective_weight"], 2),
+        "points_lost_pct": f"{(i['points_lost'] or 0) * 100:.2f}",
+        "dimension": top["title"] if top else "",
+        "standard_id": standard["id"] if standard else "",
+        "standard_title": standard["title"] if standard else "",
+        "priority_label": (i["priority"] or "").capitalize(),
+    }
+
+
+def _gate(g: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **g,
+        "verdict_label": VERDICT_LABEL[g["verdict"]],
+        "threshold_pct": pct(g["threshold"]),
+        "not_met": [{**n, "score_pct": pct(n["score"])} for n in g["not_met"]],
+    }
+
+
+def _pathway(f: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            **p,
+            "label": PATHWAY_LABEL[p["stage"]],
+            "indicators": sum(p["counts"].values()),
+            "score_pct": pct(p["score"]),
+            "score_bar": 0 if p["score"] is None else round(p["score"] * 100),
+        }
+        for p in f["pathway"]
+    ]

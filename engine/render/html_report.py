@@ -1,0 +1,41 @@
+"""The HTML renderer: one self-contained file (inline CSS, no external resources)."""
+
+from __future__ import annotations
+
+import functools
+from typing import ClassVar
+
+import jinja2
+
+from engine.model import AuditResult
+from engine.render.base import build_context
+from engine.resources import TEMPLATES_DIR
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment: autoescape on (templates end in .j2), undefined names fail."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(result: AuditResult, *, audience: str = "full") -> str:
+    """The report as an HTML document."""
+    return environment().get_template("report.html.j2").render(build_context(result, audience=audience))
+
+
+class HtmlRenderer:
+    """Writes the report as a self-contained HTML file."""
+
+    name: ClassVar[str] = "html"
+    suffix: ClassVar[str] = ".html"
+
+    def render(self, result: AuditResult) -> bytes:
+        """UTF-8 HTML."""
+        return render_html(result).encode("utf-8")
