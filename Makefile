@@ -1,0 +1,48 @@
+# spm-audit developer tasks. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT := out
+
+.DEFAULT_GOAL := help
+.PHONY: help dev demo test lint check-rules bench wheel-check clean
+
+help:  ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spm-audit needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(BIN)/spm-audit doctor
+	@touch $(STAMP)
+
+dev: $(STAMP)  ## create .venv and install spm-audit with the development tools
+
+demo: $(STAMP)  ## assess the bundled example institution into out/demo-report.pdf
+	@mkdir -p $(OUT)
+	$(BIN)/spm-audit demo -o $(OUT)/demo-report.pdf
+
+lint: $(STAMP)  ## ruff (format and lint), mypy --strict, import layers
+	$(BIN)/ruff format --check engine cli.py tests bench
+	$(BIN)/ruff check engine cli.py tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+check-rules: $(STAMP)  ## lint every bundled rule set and run its examples
+	$(BIN)/spm-audit rules lint
+
+test: lint check-rules  ## lint, then run the whole suite
+	$(BIN)/pytest
+
+bench: $(STAMP)  ## measure the budgets of design §8 and the ratio against durable-rules
+	$(PY) bench/run.py
+
+wheel-check: $(STAMP)  ## build a wheel, install it in a clean venv, run `spm-audit demo` elsewhere
+	$(PY) bench/wheel_check.py
+
+clean:  ## remove the virtual environment and build outputs
+	rm -rf $(VENV) build dist $(OUT) *.egg-info .pytest_cache .mypy_cache .ruff_cache

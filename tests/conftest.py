@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to test assets and small builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def asset(*parts: str) -> Path:
+    """A path below tests/fixtures."""
+    return FIXTURES.joinpath(*parts)
+
+
+@pytest.fixture
+def mini_rules() -> Path:
+    """A small rule set exercising every method, a gate, a grade scale and a cap."""
+    return asset("mini")
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write text to a file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
