@@ -301,7 +301,7 @@ class ConditionCompiler:
         if kind is None:
             return None
         if kind.kind != "array" or kind.items is None:
-            self._error(at, f"'{raw}' is a {kind.kind}, not a list")
+            self._error(at, f"'{raw}' is {'an' if kind.kind[0] in 'aeiou' else 'a'} {kind.kind}, not a list")
             return None
         return kind.items
 
@@ -634,7 +634,9 @@ def _compare(op: str, left: _Expr, right: _Expr) -> CompiledCondition:
         result = test(a, b)
         if trace is not None:
             shown = f"{format_value(b)} ({rtext})" if right.paths else rtext
-            if result:
+            if result and op == "eq" and not right.paths:
+                trace.append(TraceEntry(True, f"{ltext} = {format_value(a)}", paths))
+            elif result:
                 trace.append(TraceEntry(True, f"{ltext} = {format_value(a)} {symbol} {shown}", paths))
             else:
                 trace.append(TraceEntry(False, f"{ltext} = {format_value(a)}, expected {symbol} {shown}", paths))

@@ -116,6 +116,7 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "grade": f["grade"],
         "findings": findings,
         "top_findings": findings[:5],
+        "costliest": sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))[:5],
         "gaps": gaps,
         "not_applicable": not_applicable,
         "overridden": overridden,
@@ -139,12 +140,21 @@ def _node(n: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _value_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "missing"
+    return str(value)
+
+
 def _indicator(i: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     top = nodes.get(i["path"][0]) if i["path"] else None
     standard = nodes.get(i["path"][1]) if len(i["path"]) > 1 else top
     return {
         **i,
         "status_label": STATUS_LABEL[i["status"]],
+        "facts": [{**f, "value_text": _value_text(f["value"])} for f in i["evidence"]["facts"]],
         "computed_label": STATUS_LABEL[i["computed_status"]],
         "pathway_label": PATHWAY_LABEL[i["pathway"]],
         "score_pct": pct(i["score"]),

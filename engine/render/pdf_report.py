@@ -30,6 +30,18 @@ def has_fonts() -> bool:
     return False
 
 
+def system_problems() -> list[str]:
+    """What stops PDF rendering on this machine, each with the fix (empty when all is well)."""
+    problems = []
+    if not has_fonts():
+        problems.append(f"no fonts found: {FONT_HINT}")
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as e:
+        problems.append(f"WeasyPrint cannot load Pango ({e}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    return problems
+
+
 def _epoch(day: str) -> str:
     return str(int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()))
 
