@@ -15,8 +15,15 @@ from engine import describe, questionnaire
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.lint import lint_rule_sets
 from engine.output import write_atomically
-from engine.pipeline import demo_evidence, exit_code_for, resolve_frameworks, run_audit, validate_evidence
+from engine.pipeline import (
+    demo_evidence,
+    exit_code_for,
+    resolve_frameworks,
+    run_audit,
+    validate_evidence,
+)
 from engine.render import RENDERERS
+from engine.render.pdf_report import system_problems
 
 T = TypeVar("T")
 
@@ -29,14 +36,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Audit social performance management against the Universal Standards, Smart Campaign and SPI.",
 )
-rules_app = typer.Typer(no_args_is_help=True, help="List, show and lint rule sets (for standard bodies).")
+rules_app = typer.Typer(
+    no_args_is_help=True, help="List, show and lint rule sets (for standard bodies)."
+)
 app.add_typer(rules_app, name="rules")
 
 _state = {"debug": False}
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False) -> None:
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+) -> None:
     _state["debug"] = debug
     if debug:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
@@ -71,7 +82,7 @@ def _run(action: Callable[[], T]) -> T:
 
 def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     if out is None:
-        if sys.stdout.isatty() and not data[:1] in (b"{", b"[", b"#") and not data.startswith(b"<"):
+        if sys.stdout.isatty() and data[:1] not in (b"{", b"[", b"#") and not data.startswith(b"<"):
             raise UsageError("this format is binary: write it to a file with -o FILE")
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -91,11 +102,31 @@ def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
 @app.command()
 def assess(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
-    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat for several, or 'all').")] = None,
-    fmt: Annotated[OutputFormat | None, typer.Option("--format", help="Report format (default: from -o's suffix, else json).")] = None,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the report (default: stdout).")] = None,
-    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Exit 1 if an overall score is below this percentage.")] = None,
-    require_gate: Annotated[list[str] | None, typer.Option("--require-gate", help="Exit 1 unless this gate passed (repeatable).")] = None,
+    framework: Annotated[
+        list[str] | None,
+        typer.Option("--framework", "-f", help="Framework id (repeat for several, or 'all')."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the report (default: stdout)."),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0,
+            max=100,
+            help="Exit 1 if an overall score is below this percentage.",
+        ),
+    ] = None,
+    require_gate: Annotated[
+        list[str] | None,
+        typer.Option("--require-gate", help="Exit 1 unless this gate passed (repeatable)."),
+    ] = None,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -110,7 +141,9 @@ def assess(
 
 
 @app.command()
-def validate(evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)]) -> None:
+def validate(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
+) -> None:
     """Check an evidence file: schema, references, and warnings; writes nothing."""
 
     def action() -> None:
@@ -123,17 +156,30 @@ def validate(evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML 
 
 @app.command()
 def template(
-    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")] = None,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the template (default: stdout).")] = None,
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
+    ] = None,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
-    _run(lambda: _emit(questionnaire.evidence_template(resolve_frameworks(framework or [])).encode(), out, []))
+    _run(
+        lambda: _emit(
+            questionnaire.evidence_template(resolve_frameworks(framework or [])).encode(), out, []
+        )
+    )
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path("spm-audit-demo.pdf"),
-    framework: Annotated[list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")] = None,
+    out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path(
+        "spm-audit-demo.pdf"
+    ),
+    framework: Annotated[
+        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
+    ] = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 
@@ -147,6 +193,21 @@ def demo(
     _run(action)
 
 
+@app.command()
+def doctor() -> None:
+    """Check that this machine can render PDF reports (fonts, Pango)."""
+
+    def action() -> None:
+        problems = system_problems()
+        for problem in problems:
+            typer.echo(f"error: {problem}", err=True)
+        if problems:
+            raise typer.Exit(int(ExitCode.INTERNAL))
+        typer.echo("spm-audit can render PDF reports on this machine", err=True)
+
+    _run(action)
+
+
 @rules_app.command("list")
 def rules_list() -> None:
     """List the bundled frameworks."""
@@ -156,14 +217,24 @@ def rules_list() -> None:
 @rules_app.command("show")
 def rules_show(
     framework: Annotated[str, typer.Argument(help="Framework id or rule set folder.")],
-    node: Annotated[str | None, typer.Argument(help="A node or indicator id to show in full.")] = None,
+    node: Annotated[
+        str | None, typer.Argument(help="A node or indicator id to show in full.")
+    ] = None,
 ) -> None:
     """Show a rule set's tree, or one node or indicator in full."""
-    _run(lambda: typer.echo(describe.rule_set_text(resolve_frameworks([framework])[0], node), nl=False))
+    _run(
+        lambda: typer.echo(
+            describe.rule_set_text(resolve_frameworks([framework])[0], node), nl=False
+        )
+    )
 
 
 @rules_app.command("lint")
-def rules_lint(paths: Annotated[list[Path] | None, typer.Argument(help="Rule set folders (default: every bundled one).")] = None) -> None:
+def rules_lint(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Rule set folders (default: every bundled one).")
+    ] = None,
+) -> None:
     """Validate rule sets and run every indicator's examples."""
 
     def action() -> int:
@@ -172,7 +243,10 @@ def rules_lint(paths: Annotated[list[Path] | None, typer.Argument(help="Rule set
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:
-            typer.echo(f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators", err=True)
+            typer.echo(
+                f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators",
+                err=True,
+            )
         typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s)", err=True)
         return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
 

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.errors import Diagnostic
 from engine.model import Parameter, TraceEntry
@@ -51,40 +52,27 @@ ANY = FieldType("any")
 NUMBER = FieldType("number")
 
 
-def fact_types(evidence_schema: Mapping[str, object]) -> FieldType:
-    """Build the type tree of `facts` from the evidence schema."""
-    defs = evidence_schema["$defs"]
-    assert isinstance(defs, Mapping)
+def fact_types(evidence_schema: Mapping[str, Any]) -> FieldType:
+    """Build the type tree of `facts` from the evidence schema (a bundled, trusted file)."""
+    defs: Mapping[str, Any] = evidence_schema["$defs"]
 
-    def build(schema: Mapping[str, object]) -> FieldType:
+    def build(schema: Mapping[str, Any]) -> FieldType:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             name = ref.rsplit("/", 1)[-1]
-            if name == "date":
-                return FieldType("date")
-            target = defs[name]
-            assert isinstance(target, Mapping)
-            return build(target)
+            return FieldType("date") if name == "date" else build(defs[name])
         if "enum" in schema:
-            values = schema["enum"]
-            assert isinstance(values, list)
-            return FieldType("enum", values=tuple(values))
+            return FieldType("enum", values=tuple(schema["enum"]))
         kind = schema.get("type")
         if kind == "object":
-            props = schema.get("properties", {})
-            assert isinstance(props, Mapping)
-            return FieldType("object", fields={k: build(v) for k, v in props.items()})
+            return FieldType(
+                "object", fields={k: build(v) for k, v in schema.get("properties", {}).items()}
+            )
         if kind == "array":
-            items = schema.get("items", {})
-            assert isinstance(items, Mapping)
-            return FieldType("array", items=build(items))
-        if isinstance(kind, str):
-            return FieldType(kind)
-        return ANY
+            return FieldType("array", items=build(schema.get("items", {})))
+        return FieldType(kind) if isinstance(kind, str) else ANY
 
-    facts = defs["facts"]
-    assert isinstance(facts, Mapping)
-    return build(facts)
+    return build(defs["facts"])
 
 
 def all_paths(root: FieldType, prefix: str = "") -> list[str]:
@@ -107,7 +95,9 @@ def format_value(value: object) -> str:
     if isinstance(value, str):
         return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
     if isinstance(value, list):
-        return f"[{', '.join(format_value(v) for v in value[:6])}{', ...' if len(value) > 6 else ''}]"
+        return (
+            f"[{', '.join(format_value(v) for v in value[:6])}{', ...' if len(value) > 6 else ''}]"
+        )
     if value is None:
         return "missing"
     return str(value)
@@ -152,6 +142,13 @@ def _getter(path: str) -> ExprFn:
     return get
 
 
+def _constant(value: object) -> ExprFn:
+    def constant(facts: Facts, item: object) -> Value:
+        return value
+
+    return constant
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -174,7 +171,9 @@ class ConditionCompiler:
 
     # -- helpers -----------------------------------------------------------------------------
     def _error(self, at: PathKey, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.document.position_of(at), message, code="condition"))
+        self.diagnostics.append(
+            Diagnostic(self.document.position_of(at), message, code="condition")
+        )
 
     def _suggest(self, word: str, choices: Sequence[str]) -> str:
         close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
@@ -183,7 +182,10 @@ class ConditionCompiler:
     def _type_of(self, path: str, scope: FieldType | None, at: PathKey) -> FieldType | None:
         if path == "@" or path.startswith("@."):
             if scope is None:
-                self._error(at, f"'{path}' refers to an item, but it is not inside some, every, count or ratio")
+                self._error(
+                    at,
+                    f"'{path}' refers to an item, but it is not inside some, every, count or ratio",
+                )
                 return None
             current = scope
             names = [] if path == "@" else path[2:].split(".")
@@ -208,7 +210,9 @@ class ConditionCompiler:
             return None
         return result
 
-    def _condition(self, raw: object, at: PathKey, scope: FieldType | None) -> CompiledCondition | None:
+    def _condition(
+        self, raw: object, at: PathKey, scope: FieldType | None
+    ) -> CompiledCondition | None:
         if not isinstance(raw, Mapping):
             self._error(at, "a condition must be a mapping")
             return None
@@ -240,7 +244,9 @@ class ConditionCompiler:
             return self._quantifier(op, raw, at, scope)
         return self._comparison(op, raw, at, scope)
 
-    def _junction(self, op: str, raw: object, at: PathKey, scope: FieldType | None) -> CompiledCondition | None:
+    def _junction(
+        self, op: str, raw: object, at: PathKey, scope: FieldType | None
+    ) -> CompiledCondition | None:
         if not isinstance(raw, list) or not raw:
             self._error(at, f"'{op}' takes a non-empty list of conditions")
             return None
@@ -277,7 +283,9 @@ class ConditionCompiler:
 
         return CompiledCondition(text, disj, paths)
 
-    def _exists(self, raw: object, at: PathKey, scope: FieldType | None) -> CompiledCondition | None:
+    def _exists(
+        self, raw: object, at: PathKey, scope: FieldType | None
+    ) -> CompiledCondition | None:
         if not isinstance(raw, str) or self._type_of(raw, scope, at) is None:
             return None
         get = _getter(raw)
@@ -288,7 +296,7 @@ class ConditionCompiler:
             present = value is not None
             if trace is not None:
                 shown = f"{path} = {format_value(value)}" if present else f"{path} is missing"
-                trace.append(TraceEntry(True if present else False, shown, (path,)))
+                trace.append(TraceEntry(present, shown, (path,)))
             return present
 
         return CompiledCondition(f"exists {path}", exists, (path,))
@@ -301,11 +309,15 @@ class ConditionCompiler:
         if kind is None:
             return None
         if kind.kind != "array" or kind.items is None:
-            self._error(at, f"'{raw}' is {'an' if kind.kind[0] in 'aeiou' else 'a'} {kind.kind}, not a list")
+            self._error(
+                at, f"'{raw}' is {'an' if kind.kind[0] in 'aeiou' else 'a'} {kind.kind}, not a list"
+            )
             return None
         return kind.items
 
-    def _quantifier(self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None) -> CompiledCondition | None:
+    def _quantifier(
+        self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None
+    ) -> CompiledCondition | None:
         item_type = self._list_path(raw[op], (*at, op), scope)
         if "where" not in raw:
             self._error(at, f"'{op}' needs a 'where' condition")
@@ -334,24 +346,48 @@ class ConditionCompiler:
                 if decisive:
                     if trace is not None and inner_trace is not None:
                         label = _item_label(path, index, element)
-                        deciding = [e.text for e in inner_trace if e.result is value] or [inner.text]
+                        deciding = [e.text for e in inner_trace if e.result is value] or [
+                            inner.text
+                        ]
                         verb = "does not meet" if is_every else "meets"
-                        trace.append(TraceEntry(not is_every, f"{label} {verb} the condition: {'; '.join(deciding)}", (path,)))
+                        trace.append(
+                            TraceEntry(
+                                not is_every,
+                                f"{label} {verb} the condition: {'; '.join(deciding)}",
+                                (path,),
+                            )
+                        )
                     return not is_every
                 if value is None:
                     unknown = True
             if trace is not None:
                 if unknown:
-                    trace.append(TraceEntry(None, f"{path}: some items lack the data for: {inner.text}", (path,)))
+                    trace.append(
+                        TraceEntry(
+                            None, f"{path}: some items lack the data for: {inner.text}", (path,)
+                        )
+                    )
                 elif is_every:
-                    trace.append(TraceEntry(True, f"all {len(items)} items of {path} meet: {inner.text}", (path,)))
+                    trace.append(
+                        TraceEntry(
+                            True, f"all {len(items)} items of {path} meet: {inner.text}", (path,)
+                        )
+                    )
                 else:
-                    trace.append(TraceEntry(False, f"none of the {len(items)} items of {path} meets: {inner.text}", (path,)))
+                    trace.append(
+                        TraceEntry(
+                            False,
+                            f"none of the {len(items)} items of {path} meets: {inner.text}",
+                            (path,),
+                        )
+                    )
             return None if unknown else is_every
 
         return CompiledCondition(f"{op} {path} where {inner.text}", quantify, (path, *inner.paths))
 
-    def _comparison(self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None) -> CompiledCondition | None:
+    def _comparison(
+        self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None
+    ) -> CompiledCondition | None:
         if ("path" in raw) == ("value" in raw):
             self._error(at, f"'{op}' needs exactly one of 'path' or 'value' on its left side")
             return None
@@ -380,7 +416,9 @@ class ConditionCompiler:
                 self._error(at, f"'contains' needs a list, but {left.text} is a {left.type.kind}")
                 return None
             if left.type.items is not None:
-                self._literal_fits(_Expr(left.fn, left.type.items, left.text, left.paths), right_raw, (*at, op))
+                self._literal_fits(
+                    _Expr(left.fn, left.type.items, left.text, left.paths), right_raw, (*at, op)
+                )
             return _contains(left, right_raw)
         # matches
         if left.type.kind not in ("string", "enum", "date", "any"):
@@ -391,7 +429,10 @@ class ConditionCompiler:
             self._error((*at, op), f"regular expression longer than {MAX_REGEX_LENGTH} characters")
             return None
         if _NESTED_QUANTIFIER.search(pattern):
-            self._error((*at, op), "regular expression with nested quantifiers can backtrack catastrophically; simplify it")
+            self._error(
+                (*at, op),
+                "regular expression with nested quantifiers can backtrack catastrophically; simplify it",
+            )
             return None
         try:
             regex = re.compile(pattern)
@@ -409,7 +450,10 @@ class ConditionCompiler:
                 return True
             if lk.kind == "date" and rk.kind in ("date", "string"):
                 return True
-            self._error((*at, op), f"'{op}' compares numbers or dates, but {left.text} is a {lk.kind} and {right.text} is a {rk.kind}")
+            self._error(
+                (*at, op),
+                f"'{op}' compares numbers or dates, but {left.text} is a {lk.kind} and {right.text} is a {rk.kind}",
+            )
             return False
         if lk.is_number and rk.is_number:
             return True
@@ -419,7 +463,9 @@ class ConditionCompiler:
             return self._enum_fits(rk, left, at, op)
         if {lk.kind, rk.kind} <= {"string", "date"} or lk.kind == rk.kind:
             return True
-        self._error((*at, op), f"'{op}' compares {left.text} (a {lk.kind}) with {right.text} (a {rk.kind})")
+        self._error(
+            (*at, op), f"'{op}' compares {left.text} (a {lk.kind}) with {right.text} (a {rk.kind})"
+        )
         return False
 
     def _enum_fits(self, enum: FieldType, other: _Expr, at: PathKey, op: str) -> bool:
@@ -427,8 +473,11 @@ class ConditionCompiler:
         if literal is _NOT_LITERAL or literal in enum.values:
             return True
         choices = [str(v) for v in enum.values]
-        self._error((*at, op), f"{format_value(literal)} is not one of the allowed values ({', '.join(choices)})"
-                    f"{self._suggest(str(literal), choices)}")
+        self._error(
+            (*at, op),
+            f"{format_value(literal)} is not one of the allowed values ({', '.join(choices)})"
+            f"{self._suggest(str(literal), choices)}",
+        )
         return False
 
     def _literal_fits(self, left: _Expr, value: object, at: PathKey) -> None:
@@ -436,8 +485,11 @@ class ConditionCompiler:
         if kind.kind == "enum":
             if value not in kind.values:
                 choices = [str(v) for v in kind.values]
-                self._error(at, f"{format_value(value)} is not one of the allowed values of {left.text} "
-                                f"({', '.join(choices)}){self._suggest(str(value), choices)}")
+                self._error(
+                    at,
+                    f"{format_value(value)} is not one of the allowed values of {left.text} "
+                    f"({', '.join(choices)}){self._suggest(str(value), choices)}",
+                )
         elif kind.is_number and not _is_number(value):
             self._error(at, f"{left.text} is a number, but {format_value(value)} is not")
         elif kind.kind in ("string", "date") and not isinstance(value, str):
@@ -457,17 +509,19 @@ class ConditionCompiler:
 
     def _expr(self, raw: object, at: PathKey, scope: FieldType | None) -> _Expr | None:
         if isinstance(raw, bool):
-            return _Expr(lambda f, i, v=raw: v, FieldType("boolean"), format_value(raw), ())
+            return _Expr(_constant(raw), FieldType("boolean"), format_value(raw), ())
         if isinstance(raw, (int, float)):
-            return _Expr(lambda f, i, v=raw: v, NUMBER, format_value(raw), ())
+            return _Expr(_constant(raw), NUMBER, format_value(raw), ())
         if isinstance(raw, str):
-            return _Expr(lambda f, i, v=raw: v, FieldType("string"), format_value(raw), ())
+            return _Expr(_constant(raw), FieldType("string"), format_value(raw), ())
         if not isinstance(raw, Mapping) or not raw:
             self._error(at, "expected a literal or an expression")
             return None
         keys = [k for k in raw if k != "where"]
         if len(keys) != 1:
-            self._error(at, f"an expression takes exactly one operator, found {', '.join(keys) or 'none'}")
+            self._error(
+                at, f"an expression takes exactly one operator, found {', '.join(keys) or 'none'}"
+            )
             return None
         op = keys[0]
         if "where" in raw and op not in ("count", "ratio"):
@@ -486,14 +540,18 @@ class ConditionCompiler:
 
     def _param(self, name: object, at: PathKey) -> _Expr | None:
         if not isinstance(name, str) or name not in self.parameters:
-            self._error(at, f"unknown parameter '{name}'{self._suggest(str(name), list(self.parameters))}")
+            self._error(
+                at, f"unknown parameter '{name}'{self._suggest(str(name), list(self.parameters))}"
+            )
             return None
         param = self.parameters[name]
         value = param.value
         kind = FieldType("number" if param.type == "integer" else param.type)
-        return _Expr(lambda f, i, v=value: v, kind, f"{format_value(value)} ({name})", ())
+        return _Expr(_constant(value), kind, f"{format_value(value)} ({name})", ())
 
-    def _count(self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None) -> _Expr | None:
+    def _count(
+        self, op: str, raw: Mapping[str, object], at: PathKey, scope: FieldType | None
+    ) -> _Expr | None:
         item_type = self._list_path(raw[op], (*at, op), scope)
         if item_type is None:
             return None
@@ -531,7 +589,9 @@ class ConditionCompiler:
 
         return _Expr(count, NUMBER, text, (path,))
 
-    def _arithmetic(self, op: str, raw: object, at: PathKey, scope: FieldType | None) -> _Expr | None:
+    def _arithmetic(
+        self, op: str, raw: object, at: PathKey, scope: FieldType | None
+    ) -> _Expr | None:
         if not isinstance(raw, list) or len(raw) < 2:
             self._error(at, f"'{op}' takes a list of at least two expressions")
             return None
@@ -545,7 +605,11 @@ class ConditionCompiler:
                 return None
         fns = tuple(p.fn for p in operands)
         symbol = {"add": " + ", "sub": " − ", "mul": " × ", "div": " / "}.get(op)
-        text = f"({symbol.join(p.text for p in operands)})" if symbol else f"{op}({', '.join(p.text for p in operands)})"
+        text = (
+            f"({symbol.join(p.text for p in operands)})"
+            if symbol
+            else f"{op}({', '.join(p.text for p in operands)})"
+        )
         paths = tuple(x for p in operands for x in p.paths)
 
         def compute(facts: Facts, item: object) -> Value:
@@ -597,7 +661,10 @@ def _negate(inner: CompiledCondition) -> CompiledCondition:
         value = fn(facts, item, inner_trace)
         result = None if value is None else not value
         if trace is not None and inner_trace is not None:
-            trace.extend(TraceEntry(None if e.result is None else not e.result, f"not: {e.text}", e.paths) for e in inner_trace)
+            trace.extend(
+                TraceEntry(None if e.result is None else not e.result, f"not: {e.text}", e.paths)
+                for e in inner_trace
+            )
         return result
 
     return CompiledCondition(f"not({inner.text})", negated, inner.paths)
@@ -628,7 +695,9 @@ def _compare(op: str, left: _Expr, right: _Expr) -> CompiledCondition:
         a, b = lf(facts, item), rf(facts, item)
         if a is None or b is None or not _same_kind(a, b):
             if trace is not None:
-                missing = ltext if a is None else rtext if b is None else f"{ltext} (type does not fit)"
+                missing = (
+                    ltext if a is None else rtext if b is None else f"{ltext} (type does not fit)"
+                )
                 trace.append(TraceEntry(None, f"{missing} is missing", paths))
             return None
         result = test(a, b)
@@ -637,9 +706,15 @@ def _compare(op: str, left: _Expr, right: _Expr) -> CompiledCondition:
             if result and op == "eq" and not right.paths:
                 trace.append(TraceEntry(True, f"{ltext} = {format_value(a)}", paths))
             elif result:
-                trace.append(TraceEntry(True, f"{ltext} = {format_value(a)} {symbol} {shown}", paths))
+                trace.append(
+                    TraceEntry(True, f"{ltext} = {format_value(a)} {symbol} {shown}", paths)
+                )
             else:
-                trace.append(TraceEntry(False, f"{ltext} = {format_value(a)}, expected {symbol} {shown}", paths))
+                trace.append(
+                    TraceEntry(
+                        False, f"{ltext} = {format_value(a)}, expected {symbol} {shown}", paths
+                    )
+                )
         return result
 
     return CompiledCondition(f"{ltext} {symbol} {rtext}", compare, paths)
@@ -659,7 +734,13 @@ def _membership(op: str, left: _Expr, values: tuple[object, ...]) -> CompiledCon
         result = (a in values) != negate
         if trace is not None:
             expected = "" if result else "expected "
-            trace.append(TraceEntry(result, f"{ltext} = {format_value(a)}, {expected}{word} [{shown_values}]", left.paths))
+            trace.append(
+                TraceEntry(
+                    result,
+                    f"{ltext} = {format_value(a)}, {expected}{word} [{shown_values}]",
+                    left.paths,
+                )
+            )
         return result
 
     return CompiledCondition(f"{ltext} {word} [{shown_values}]", member, left.paths)
@@ -677,7 +758,11 @@ def _contains(left: _Expr, value: object) -> CompiledCondition:
         result = value in a
         if trace is not None:
             verb = "includes" if result else "does not include"
-            trace.append(TraceEntry(result, f"{ltext} = {format_value(a)} {verb} {format_value(value)}", left.paths))
+            trace.append(
+                TraceEntry(
+                    result, f"{ltext} = {format_value(a)} {verb} {format_value(value)}", left.paths
+                )
+            )
         return result
 
     return CompiledCondition(f"{ltext} includes {format_value(value)}", contains, left.paths)
@@ -695,7 +780,11 @@ def _matches(left: _Expr, regex: re.Pattern[str]) -> CompiledCondition:
         result = regex.fullmatch(a) is not None
         if trace is not None:
             verb = "matches" if result else "does not match"
-            trace.append(TraceEntry(result, f"{ltext} = {format_value(a)} {verb} /{regex.pattern}/", left.paths))
+            trace.append(
+                TraceEntry(
+                    result, f"{ltext} = {format_value(a)} {verb} /{regex.pattern}/", left.paths
+                )
+            )
         return result
 
     return CompiledCondition(f"{ltext} matches /{regex.pattern}/", matches, left.paths)

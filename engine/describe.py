@@ -17,9 +17,13 @@ def catalogue_text() -> str:
         try:
             rs = load_rule_set(folder)
         except InvalidInputError as e:
-            lines.append(f"{framework:<22} (invalid: {len(e.diagnostics)} problem(s); run 'spm-audit rules lint {folder}')")
+            lines.append(
+                f"{framework:<22} (invalid: {len(e.diagnostics)} problem(s); run 'spm-audit rules lint {folder}')"
+            )
             continue
-        lines.append(f"{rs.id:<22} {rs.version:<8} {len(rs.indicators()):>4} indicators  {rs.title}")
+        lines.append(
+            f"{rs.id:<22} {rs.version:<8} {len(rs.indicators()):>4} indicators  {rs.title}"
+        )
         lines.append(f"{'':<22} modelled on: {rs.based_on}")
     return "\n".join(lines) + "\n"
 
@@ -27,8 +31,8 @@ def catalogue_text() -> str:
 def _indicator_text(ind: Indicator) -> list[str]:
     lines = [
         f"{ind.id}  {ind.title}",
-        f"  method: {ind.method}; pathway: {ind.pathway}; weight: {ind.weight}; critical: {'yes' if ind.critical else 'no'}"
-        + ("; inferred" if ind.inferred else ""),
+        f"  method: {ind.method}; pathway: {ind.pathway}; weight: {ind.weight}; "
+        f"critical: {'yes' if ind.critical else 'no'}" + ("; inferred" if ind.inferred else ""),
         f"  guidance: {ind.guidance}",
         f"  evidence: {', '.join(ind.evidence)}",
     ]
@@ -40,7 +44,9 @@ def _indicator_text(ind: Indicator) -> list[str]:
         lines.append(f"  partial when: {ind.partial_check.text}")
     lines += [f"  finding: {ind.finding}", f"  recommendation: {ind.recommendation}"]
     if ind.mappings:
-        lines.append("  mappings: " + ", ".join(f"{m.framework} {m.id} ({m.relation})" for m in ind.mappings))
+        lines.append(
+            "  mappings: " + ", ".join(f"{m.framework} {m.id} ({m.relation})" for m in ind.mappings)
+        )
     if ind.source:
         lines.append(f"  source: {ind.source}")
     lines.append(f"  defined at: {ind.position}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
+from engine.errors import Position
 from engine.model import (
     STATUS_RANK,
     Answer,
@@ -20,7 +21,6 @@ from engine.model import (
     IndicatorResult,
     Method,
     Override,
-    Position,
     RuleSet,
     Status,
     TraceEntry,
@@ -60,8 +60,16 @@ def evaluate_rule_set(
         answer, source = answers.get(indicator.id), ""
         if answer is None and indicator.id in shared:
             answer, source = shared[indicator.id]
-        results.append(evaluate_indicator(indicator, evidence.facts, answer, overrides.get(indicator.id),
-                                          evidence.fact_positions, answer_source=source))
+        results.append(
+            evaluate_indicator(
+                indicator,
+                evidence.facts,
+                answer,
+                overrides.get(indicator.id),
+                evidence.fact_positions,
+                answer_source=source,
+            )
+        )
     return tuple(results)
 
 
@@ -81,20 +89,33 @@ def evaluate_indicator(
     cited = _fact_refs(trace, status, facts, positions)
     final = override.status if override is not None else status
     if override is not None:
-        explanation = f"Overridden to {override.status} by {override.by} on {override.on}: {override.reason} (computed: {status}; {explanation})"
-    return IndicatorResult(indicator, final, status, explanation, cited, answer, answer_source, override)
+        explanation = (
+            f"Overridden to {override.status} by {override.by} on {override.on}: {override.reason} "
+            f"(computed: {status}; {explanation})"
+        )
+    return IndicatorResult(
+        indicator, final, status, explanation, cited, answer, answer_source, override
+    )
 
 
 def _decide(
-    indicator: Indicator, facts: Mapping[str, object], answer: AssessorAnswer | None,
-    trace: list[TraceEntry], answer_source: str,
+    indicator: Indicator,
+    facts: Mapping[str, object],
+    answer: AssessorAnswer | None,
+    trace: list[TraceEntry],
+    answer_source: str,
 ) -> tuple[Status, str]:
     if indicator.applies_when is not None:
         applies_trace: list[TraceEntry] = []
         if indicator.applies_when.evaluate(facts, applies_trace) is False:
             trace.extend(applies_trace)
-            why = "; ".join(e.text for e in applies_trace if e.result is False) or indicator.applies_when.text
-            reason = f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
+            why = (
+                "; ".join(e.text for e in applies_trace if e.result is False)
+                or indicator.applies_when.text
+            )
+            reason = (
+                f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
+            )
             return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}"
     data_status: Status | None = None
     data_text = ""
@@ -110,29 +131,40 @@ def _decide(
         case Method.ANSWER:
             return (answer_status or Status.NOT_ASSESSED), answer_text
         case Method.BOTH:
-            if answer_status is Status.NOT_APPLICABLE:
-                return Status.NOT_APPLICABLE, answer_text
-            if data_status is None and answer_status is None:
-                return Status.NOT_ASSESSED, f"{data_text} {answer_text}"
-            if data_status is None:
-                assert answer_status is not None
-                return answer_status, f"{answer_text} {data_text}"
-            if answer_status is None:
-                return data_status, f"{data_text} {answer_text}"
-            lower = min(data_status, answer_status, key=STATUS_RANK.__getitem__)
-            note = "" if data_status == answer_status else f" Data and assessor differ; the lower status ({lower}) counts."
-            return lower, f"{data_text} {answer_text}{note}"
+            return _combine(data_status, data_text, answer_status, answer_text)
         case _:  # pragma: no cover
             raise AssertionError(indicator.method)
+
+
+def _combine(
+    data_status: Status | None, data_text: str, answer_status: Status | None, answer_text: str
+) -> tuple[Status, str]:
+    """Data and an assessor answer: N/A wins, a missing side gives way, else the lower counts."""
+    if answer_status is Status.NOT_APPLICABLE:
+        return Status.NOT_APPLICABLE, answer_text
+    if data_status is None:
+        return (answer_status or Status.NOT_ASSESSED), f"{answer_text} {data_text}"
+    if answer_status is None:
+        return data_status, f"{data_text} {answer_text}"
+    lower = min(data_status, answer_status, key=STATUS_RANK.__getitem__)
+    note = (
+        ""
+        if data_status == answer_status
+        else f" Data and assessor differ; the lower status ({lower}) counts."
+    )
+    return lower, f"{data_text} {answer_text}{note}"
 
 
 def _texts(trace: Sequence[TraceEntry], result: bool | None) -> str:
     return "; ".join(dict.fromkeys(e.text for e in trace if e.result is result))
 
 
-def _check(indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]) -> tuple[Status | None, str]:
+def _check(
+    indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]
+) -> tuple[Status | None, str]:
     check: Condition | None = indicator.check
-    assert check is not None
+    if check is None:  # validation refuses method check/both without a check
+        return None, "No check defined."
     check_trace: list[TraceEntry] = []
     value = check.evaluate(facts, check_trace)
     trace.extend(check_trace)
@@ -145,7 +177,10 @@ def _check(indicator: Indicator, facts: Mapping[str, object], trace: list[TraceE
         partial_trace: list[TraceEntry] = []
         if indicator.partial_check.evaluate(facts, partial_trace) is True:
             trace.extend(partial_trace)
-            return Status.PARTIAL, f"Data partly meets the check: {failed}; but {_texts(partial_trace, True)}."
+            return (
+                Status.PARTIAL,
+                f"Data partly meets the check: {failed}; but {_texts(partial_trace, True)}.",
+            )
     return Status.FAIL, f"Data fails the check: {failed}."
 
 
@@ -158,9 +193,18 @@ def _answer(answer: AssessorAnswer | None, source: str) -> tuple[Status | None, 
     return ANSWER_STATUS[answer.answer], f"Assessor answered {label}{via}{comment}"
 
 
-def _fact_refs(trace: Sequence[TraceEntry], status: Status, facts: Mapping[str, object], positions: Mapping[str, Position]) -> tuple[FactRef, ...]:
+def _fact_refs(
+    trace: Sequence[TraceEntry],
+    status: Status,
+    facts: Mapping[str, object],
+    positions: Mapping[str, Position],
+) -> tuple[FactRef, ...]:
     wanted = {Status.PASS: True, Status.FAIL: False, Status.NOT_ASSESSED: None}.get(status)
-    entries = [e for e in trace if e.result is wanted] if status in (Status.PASS, Status.FAIL, Status.NOT_ASSESSED) else list(trace)
+    entries = (
+        [e for e in trace if e.result is wanted]
+        if status in (Status.PASS, Status.FAIL, Status.NOT_ASSESSED)
+        else list(trace)
+    )
     refs: dict[str, FactRef] = {}
     for entry in entries or trace:
         for path in entry.paths:

@@ -30,13 +30,18 @@ def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
     found = []
     for indicator in rule_set.indicators():
         for example in indicator.examples:
-            result = evaluate_indicator(indicator, example.facts, example_answer(indicator, example))
+            result = evaluate_indicator(
+                indicator, example.facts, example_answer(indicator, example)
+            )
             if result.status is not example.expected:
-                found.append(Diagnostic(
-                    example.position,
-                    f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': {result.explanation}",
-                    code="example",
-                ))
+                found.append(
+                    Diagnostic(
+                        example.position,
+                        f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': "
+                        f"{result.explanation}",
+                        code="example",
+                    )
+                )
     return found
 
 
@@ -47,13 +52,26 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
         for mapping in indicator.mappings:
             target = others.get(mapping.framework)
             if target is None:
-                found.append(Diagnostic(indicator.position, f"{indicator.id} maps to unknown framework '{mapping.framework}'", code="mapping"))
+                found.append(
+                    Diagnostic(
+                        indicator.position,
+                        f"{indicator.id} maps to unknown framework '{mapping.framework}'",
+                        code="mapping",
+                    )
+                )
                 continue
             ids = [i.id for i in target.indicators()]
             if mapping.id not in ids:
                 close = difflib.get_close_matches(mapping.id, ids, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                found.append(Diagnostic(indicator.position, f"{indicator.id} maps to '{mapping.id}', which is not an indicator of '{mapping.framework}'{hint}", code="mapping"))
+                found.append(
+                    Diagnostic(
+                        indicator.position,
+                        f"{indicator.id} maps to '{mapping.id}', which is not an indicator of "
+                        f"'{mapping.framework}'{hint}",
+                        code="mapping",
+                    )
+                )
     return found
 
 

@@ -45,40 +45,70 @@ def load_file(path: Path, *, name: str | None = None) -> LoadedFile:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InvalidInputError(
-                [Diagnostic(start, f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}", code="limit")]
+                [
+                    Diagnostic(
+                        start,
+                        f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}",
+                        code="limit",
+                    )
+                ]
             )
         raw = path.read_bytes()
     except FileNotFoundError as e:
         raise InvalidInputError([Diagnostic(start, "file not found", code="io")]) from e
     except IsADirectoryError as e:
-        raise InvalidInputError([Diagnostic(start, "is a directory, expected a file", code="io")]) from e
+        raise InvalidInputError(
+            [Diagnostic(start, "is a directory, expected a file", code="io")]
+        ) from e
     except OSError as e:
-        raise InvalidInputError([Diagnostic(start, f"cannot read file: {e.strerror}", code="io")]) from e
+        raise InvalidInputError(
+            [Diagnostic(start, f"cannot read file: {e.strerror}", code="io")]
+        ) from e
     logger.debug("loaded %s (%d bytes)", shown, len(raw))
-    return LoadedFile(path, parse_text(raw, shown, is_json=path.suffix.lower() == ".json"),
-                      hashlib.sha256(raw).hexdigest())
+    return LoadedFile(
+        path,
+        parse_text(raw, shown, is_json=path.suffix.lower() == ".json"),
+        hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
     """Decode and parse bytes already read."""
     if len(raw) > MAX_FILE_BYTES:
-        raise InvalidInputError([Diagnostic(Position(name, 1, 1),
-                                            f"file is {len(raw)} bytes, over the limit of {MAX_FILE_BYTES}",
-                                            code="limit")])
-    body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
+        raise InvalidInputError(
+            [
+                Diagnostic(
+                    Position(name, 1, 1),
+                    f"file is {len(raw)} bytes, over the limit of {MAX_FILE_BYTES}",
+                    code="limit",
+                )
+            ]
+        )
+    body = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as e:
         before = body[: e.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise InvalidInputError([Diagnostic(Position(name, line, column),
-                                            f"not valid UTF-8 (byte 0x{body[e.start]:02x})",
-                                            code="encoding")]) from e
+        raise InvalidInputError(
+            [
+                Diagnostic(
+                    Position(name, line, column),
+                    f"not valid UTF-8 (byte 0x{body[e.start]:02x})",
+                    code="encoding",
+                )
+            ]
+        ) from e
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise InvalidInputError([Diagnostic(Position(name, line, 1), "file holds NUL characters (binary?)",
-                                            code="encoding")])
+        raise InvalidInputError(
+            [
+                Diagnostic(
+                    Position(name, line, 1), "file holds NUL characters (binary?)", code="encoding"
+                )
+            ]
+        )
     if not text.strip():
         raise InvalidInputError([Diagnostic(Position(name, 1, 1), "file is empty", code="input")])
     if is_json:

@@ -22,7 +22,7 @@ FrameworkId = NewType("FrameworkId", str)
 class Status(enum.StrEnum):
     """Indicator statuses; the exact strings appear in JSON and tests."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     PARTIAL = "partial"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"  # applies_when was false, or N/A answered

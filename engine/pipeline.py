@@ -48,13 +48,16 @@ def resolve_frameworks(requested: Sequence[str]) -> list[Path]:
         else:
             close = difflib.get_close_matches(name, list(bundled), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(f"unknown framework '{name}'{hint}; known: {', '.join(bundled)}, or all")
+            raise UsageError(
+                f"unknown framework '{name}'{hint}; known: {', '.join(bundled)}, or all"
+            )
     return list(dict.fromkeys(folders))
 
 
 def load_rule_sets(folders: Sequence[Path]) -> list[RuleSet]:
     """Load every rule set, reporting the problems of all of them together."""
-    rule_sets, problems = [], []
+    rule_sets: list[RuleSet] = []
+    problems: list[Diagnostic] = []
     for folder in folders:
         try:
             rule_sets.append(load_rule_set(folder))
@@ -70,7 +73,9 @@ def assess(evidence: EvidenceSet, rule_sets: Sequence[RuleSet]) -> AuditResult:
     frameworks: list[FrameworkResult] = []
     for rule_set in rule_sets:
         results = evaluate_rule_set(rule_set, evidence)
-        frameworks.append(score_rule_set(rule_set, results, str(evidence.assessment["assessed_on"])))
+        frameworks.append(
+            score_rule_set(rule_set, results, str(evidence.assessment["assessed_on"]))
+        )
     return AuditResult(engine_version(), evidence, tuple(frameworks), evidence.warnings)
 
 
@@ -99,11 +104,12 @@ def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:
     """Check an evidence file against the schema and every bundled rule set; return its warnings."""
     evidence = load_evidence(evidence_path)
     rule_sets = load_rule_sets(list(bundled_frameworks().values()))
-    problems = [p for p in check_evidence_for(evidence, rule_sets, ()) if p.severity is Severity.ERROR]
+    problems = [
+        p for p in check_evidence_for(evidence, rule_sets, ()) if p.severity is Severity.ERROR
+    ]
     if problems:
         raise InvalidInputError([*problems, *evidence.warnings])
     return evidence.warnings
-
 
 
 DEMO_EVIDENCE = "kombit-microfinance.yaml"
@@ -114,7 +120,9 @@ def demo_evidence() -> Path:
     return EXAMPLES_DIR / DEMO_EVIDENCE
 
 
-def exit_code_for(result: AuditResult, *, fail_under: float | None = None, required_gates: Sequence[str] = ()) -> ExitCode:
+def exit_code_for(
+    result: AuditResult, *, fail_under: float | None = None, required_gates: Sequence[str] = ()
+) -> ExitCode:
     """FAILED when an overall score is below `fail_under` (a percentage) or a required gate did not pass.
 
     Raises:
@@ -130,7 +138,11 @@ def exit_code_for(result: AuditResult, *, fail_under: float | None = None, requi
     for gate_id in required_gates:
         if gate_id not in gates:
             close = difflib.get_close_matches(gate_id, list(gates), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (gates: {', '.join(gates) or 'none'})"
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else f" (gates: {', '.join(gates) or 'none'})"
+            )
             raise UsageError(f"unknown gate '{gate_id}'{hint}")
         if gates[gate_id].verdict is not Verdict.PASSED:
             failed = True

@@ -57,7 +57,9 @@ def _describe(schema: Mapping[str, Any]) -> str:
     return str(kind)
 
 
-def _facts_lines(schema: Mapping[str, Any], defs: Mapping[str, Any], used: Counter[str], prefix: str, indent: int) -> list[str]:
+def _facts_lines(
+    schema: Mapping[str, Any], defs: Mapping[str, Any], used: Counter[str], prefix: str, indent: int
+) -> list[str]:
     lines = []
     pad = "  " * indent
     for name, raw in schema.get("properties", {}).items():
@@ -66,9 +68,15 @@ def _facts_lines(schema: Mapping[str, Any], defs: Mapping[str, Any], used: Count
         if sub.get("type") == "object" and "properties" in sub:
             lines.append(f"#{pad}{name}:")
             lines += _facts_lines(sub, defs, used, path + ".", indent + 1)
-        elif sub.get("type") == "array" and isinstance(sub.get("items"), Mapping) and "properties" in _resolve(sub["items"], defs):
+        elif (
+            sub.get("type") == "array"
+            and isinstance(sub.get("items"), Mapping)
+            and "properties" in _resolve(sub["items"], defs)
+        ):
             lines.append(f"#{pad}{name}:   # a list; each item:")
-            lines += _facts_lines(_resolve(sub["items"], defs), defs, used, path + "[].", indent + 2)
+            lines += _facts_lines(
+                _resolve(sub["items"], defs), defs, used, path + "[].", indent + 2
+            )
         else:
             note = f"  [checked by {used[path]} indicator(s)]" if used[path] else ""
             description = sub.get("description", "")
@@ -108,13 +116,13 @@ def evidence_template(folders: Sequence[Path]) -> str:
         "  country: XX            # ISO 3166-1 alpha-2 code, e.g. HT, KE, PE",
         "assessment:",
         "  type: self_assessment  # or accompanied_self_assessment, external_audit, social_rating, due_diligence",
-        "  period: {start: \"2025-01-01\", end: \"2025-12-31\"}",
-        "  assessed_on: \"2026-01-31\"",
+        '  period: {start: "2025-01-01", end: "2025-12-31"}',
+        '  assessed_on: "2026-01-31"',
         "  status: draft",
         "  assessors:",
         "    - {name: Your name, role: lead assessor}",
         "documents:",
-        "  - {id: DOC-1, title: Social strategy 2025-2027, kind: policy, date: \"2025-01-15\"}",
+        '  - {id: DOC-1, title: Social strategy 2025-2027, kind: policy, date: "2025-01-15"}',
         "facts:",
         "  {}",
         "# The facts the rules read. Uncomment and fill what you have (under `facts:`, replacing `{}`):",
@@ -129,5 +137,7 @@ def evidence_template(folders: Sequence[Path]) -> str:
                 continue
             lines += _wrap(f"{ind.id} {ind.title}", "  #   ")
             lines += _wrap(f"Look for: {', '.join(ind.evidence)}", "  #     ")
-            lines.append(f'  #   "{ind.id}": {{answer: "yes", comment: "", evidence: [{{document: DOC-1, pages: ""}}]}}')
+            lines.append(
+                f'  #   "{ind.id}": {{answer: "yes", comment: "", evidence: [{{document: DOC-1, pages: ""}}]}}'
+            )
     return "\n".join(lines) + "\n"

@@ -49,7 +49,9 @@ def validator(name: str, pointer: str = "") -> Draft202012Validator:
     return Draft202012Validator(target, registry=_registry())
 
 
-def check(doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()) -> list[Diagnostic]:
+def check(
+    doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()
+) -> list[Diagnostic]:
     """Every schema error in `data` (found at `prefix` in `doc`) as a diagnostic."""
     found = []
     for error in _leaf_errors(schema.iter_errors(data)):
@@ -92,43 +94,58 @@ def _short(value: object) -> str:
 
 def _describe(error: ValidationError) -> tuple[str | None, str]:
     """The key the error is about (if any) and a message."""
-    kind, value, schema = error.validator, error.instance, error.schema
+    kind, value = error.validator, error.instance
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    expected_value: Any = error.validator_value
     if kind == "additionalProperties" and isinstance(value, Mapping):
         known = list(schema.get("properties", {}))
         unknown = [k for k in value if k not in known]
         key = unknown[0] if unknown else None
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})" if len(known) <= 12 else ""
+        hint = (
+            f" (did you mean '{close[0]}'?)"
+            if close
+            else f" (expected one of: {', '.join(known)})"
+            if len(known) <= 12
+            else ""
+        )
         return key, f"unknown key '{key}'{hint}"
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return None, f"required key '{missing}' is missing"
     if kind == "enum":
-        options = ", ".join(str(v) for v in error.validator_value)
-        close = difflib.get_close_matches(str(value), [str(v) for v in error.validator_value], n=1, cutoff=0.6)
+        options = ", ".join(str(v) for v in expected_value)
+        close = difflib.get_close_matches(
+            str(value), [str(v) for v in expected_value], n=1, cutoff=0.6
+        )
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return None, f"{_short(value)} is not one of: {options}{hint}"
     if kind == "const":
-        return None, f"expected {_short(error.validator_value)}, found {_short(value)}"
+        return None, f"expected {_short(expected_value)}, found {_short(value)}"
     if kind == "type":
-        expected = error.validator_value
+        expected = expected_value
         expected_text = " or ".join(expected) if isinstance(expected, list) else expected
         return None, f"expected {expected_text}, found {_type_name(value)} ({_short(value)})"
     if kind == "pattern":
-        return None, f"{_short(value)} does not have the expected form (pattern {error.validator_value})"
+        expected = str(schema.get("description", "")).rstrip(".") or f"pattern {expected_value}"
+        return None, f"{_short(value)} does not have the expected form ({expected})"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
-                "exclusiveMaximum": "less than"}[str(kind)]
-        return None, f"{_short(value)} is out of range: expected {word} {error.validator_value}"
+        word = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }[str(kind)]
+        return None, f"{_short(value)} is out of range: expected {word} {expected_value}"
     if kind in ("minLength", "maxLength"):
         word = "at least" if kind == "minLength" else "at most"
         size = len(value) if isinstance(value, Sequence) else 0
-        return None, f"text of {size} characters: expected {word} {error.validator_value}"
+        return None, f"text of {size} characters: expected {word} {expected_value}"
     if kind in ("minItems", "maxItems", "minProperties", "maxProperties"):
         word = "at least" if kind.startswith("min") else "at most"
         noun = "items" if kind.endswith("Items") else "entries"
         size = len(value) if isinstance(value, (list, dict)) else 0
-        return None, f"{size} {noun}: expected {word} {error.validator_value}"
+        return None, f"{size} {noun}: expected {word} {expected_value}"
     if kind == "propertyNames":
         return None, f"invalid key: {error.message}"
     return None, str(error.message)

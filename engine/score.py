@@ -54,8 +54,13 @@ def _counts(statuses: Iterable[Status]) -> Counts:
     tally = dict.fromkeys(Status, 0)
     for status in statuses:
         tally[status] += 1
-    return Counts(tally[Status.PASS], tally[Status.PARTIAL], tally[Status.FAIL],
-                  tally[Status.NOT_APPLICABLE], tally[Status.NOT_ASSESSED])
+    return Counts(
+        tally[Status.PASS],
+        tally[Status.PARTIAL],
+        tally[Status.FAIL],
+        tally[Status.NOT_APPLICABLE],
+        tally[Status.NOT_ASSESSED],
+    )
 
 
 def _coverage(counts: Counts) -> Fraction | None:
@@ -110,7 +115,12 @@ class _Tree:
     def distribute(self, nodes: Sequence[Node], share: Fraction) -> None:
         """Give each counted indicator its share of the overall score."""
         if self.rule_set.scoring.method is Aggregation.POOLED:
-            pairs = [(i, i.weight) for n in nodes for i in _all_indicators(n) if self.ind_score(i.id) is not None]
+            pairs = [
+                (i, i.weight)
+                for n in nodes
+                for i in _all_indicators(n)
+                if self.ind_score(i.id) is not None
+            ]
             total = sum((w for _, w in pairs), Fraction(0))
             for indicator, weight in pairs:
                 self.shares[indicator.id] = share * weight / total if total else Fraction(0)
@@ -140,9 +150,11 @@ def _walk(nodes: Sequence[Node]) -> Iterable[Node]:
         yield from _walk(node.children)
 
 
-def score_rule_set(rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: str) -> FrameworkResult:
+def score_rule_set(
+    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: str
+) -> FrameworkResult:
     """Score one rule set's indicator results."""
-    by_id = {r.indicator.id: r for r in results}
+    by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
     if rule_set.scoring.method is Aggregation.POOLED:
@@ -151,23 +163,42 @@ def score_rule_set(rule_set: RuleSet, results: Sequence[IndicatorResult], assess
         overall_score = _weighted_mean([(n.weight, s) for n, s in top_scores if s is not None])
     tree.distribute(rule_set.nodes, Fraction(1))
     all_statuses = [r.status for r in results]
-    root = Node(rule_set.id, rule_set.title, OVERALL_LEVEL, Fraction(1), rule_set.position, children=rule_set.nodes)
+    root = Node(
+        rule_set.id,
+        rule_set.title,
+        OVERALL_LEVEL,
+        Fraction(1),
+        rule_set.position,
+        children=rule_set.nodes,
+    )
     overall_counts = _counts(all_statuses)
     overall = NodeScore(root, None, overall_score, _coverage(overall_counts), overall_counts)
     node_scores = []
     for node in _walk(rule_set.nodes):
         counts = _counts(tree.statuses[node.id])
-        node_scores.append(NodeScore(node, tree.parents[node.id], tree.scores[node.id], _coverage(counts), counts))
+        node_scores.append(
+            NodeScore(node, tree.parents[node.id], tree.scores[node.id], _coverage(counts), counts)
+        )
     scored = []
     for result in results:
         value = tree.ind_score(result.indicator.id)
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
-        scored.append(ScoredIndicator(result, value, share, lost, tree.paths[result.indicator.id],
-                                      priority(result.status, result.indicator.critical, lost)))
+        scored.append(
+            ScoredIndicator(
+                result,
+                value,
+                share,
+                lost,
+                tree.paths[result.indicator.id],
+                priority(result.status, result.indicator.critical, lost),
+            )
+        )
     gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
     grade = _grade(rule_set, overall, gates)
-    return FrameworkResult(rule_set, overall, tuple(node_scores), tuple(scored), gates, grade, _pathway(scored))
+    return FrameworkResult(
+        rule_set, overall, tuple(node_scores), tuple(scored), gates, grade, _pathway(scored)
+    )
 
 
 HIGH_POINTS_LOST = Fraction(1, 100)
@@ -193,7 +224,11 @@ def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
 
 
 def _in_scope(gate: Gate, rule_set: RuleSet) -> list[Node]:
-    roots = [n for n in _walk(rule_set.nodes) if n.id in gate.scope] if gate.scope else list(rule_set.nodes)
+    roots = (
+        [n for n in _walk(rule_set.nodes) if n.id in gate.scope]
+        if gate.scope
+        else list(rule_set.nodes)
+    )
     return list(_walk(roots))
 
 
@@ -205,7 +240,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _gate(gate: Gate, rule_set: RuleSet, node_scores: Sequence[NodeScore], results: Sequence[IndicatorResult], assessed_on: str) -> GateResult:
+def _gate(
+    gate: Gate,
+    rule_set: RuleSet,
+    node_scores: Sequence[NodeScore],
+    results: Sequence[IndicatorResult],
+    assessed_on: str,
+) -> GateResult:
     scope = _in_scope(gate, rule_set)
     scores = {ns.node.id: ns for ns in node_scores}
     not_met, undetermined, counted = [], [], 0
@@ -223,8 +264,11 @@ def _gate(gate: Gate, rule_set: RuleSet, node_scores: Sequence[NodeScore], resul
     critical: list[str] = []
     if gate.no_critical_failures:
         indicator_ids = {i.id for n in scope for i in n.indicators}
-        critical = [r.indicator.id for r in results
-                    if r.indicator.critical and r.status is Status.FAIL and r.indicator.id in indicator_ids]
+        critical = [
+            r.indicator.id
+            for r in results
+            if r.indicator.critical and r.status is Status.FAIL and r.indicator.id in indicator_ids
+        ]
     if not_met or critical:
         verdict = Verdict.FAILED
     elif undetermined or counted == 0:
@@ -237,19 +281,40 @@ def _gate(gate: Gate, rule_set: RuleSet, node_scores: Sequence[NodeScore], resul
         valid_until = add_years(day, gate.validity_years).isoformat()
         if gate.surveillance_after_years:
             surveillance = add_years(day, gate.surveillance_after_years).isoformat()
-    return GateResult(gate, verdict, tuple(not_met), tuple(critical), tuple(undetermined), counted, valid_until, surveillance)
+    return GateResult(
+        gate,
+        verdict,
+        tuple(not_met),
+        tuple(critical),
+        tuple(undetermined),
+        counted,
+        valid_until,
+        surveillance,
+    )
 
 
-def _grade(rule_set: RuleSet, overall: NodeScore, gates: Sequence[GateResult]) -> GradeResult | None:
+def _grade(
+    rule_set: RuleSet, overall: NodeScore, gates: Sequence[GateResult]
+) -> GradeResult | None:
     scale = rule_set.grade_scale
     if scale is None:
         return None
     if overall.score is None:
-        return GradeResult(scale, None, "", "", None, (), "not rated: no indicator could be counted")
+        return GradeResult(
+            scale, None, "", "", None, (), "not rated: no indicator could be counted"
+        )
     coverage = overall.coverage or Fraction(0)
     if coverage < scale.min_coverage:
-        return GradeResult(scale, None, "", "", None, (),
-                           f"no grade: coverage {float(coverage):.0%} is below the {float(scale.min_coverage):.0%} this scale requires")
+        return GradeResult(
+            scale,
+            None,
+            "",
+            "",
+            None,
+            (),
+            f"no grade: coverage {float(coverage):.0%} is below the {float(scale.min_coverage):.0%} "
+            "this scale requires",
+        )
     index = next(i for i, band in enumerate(scale.bands) if overall.score >= band.min)
     uncapped = scale.bands[index].grade
     capped_by = []
@@ -261,6 +326,9 @@ def _grade(rule_set: RuleSet, overall: NodeScore, gates: Sequence[GateResult]) -
             index = cap_index
             capped_by.append(gate_id)
     band = scale.bands[index]
-    reason = f"capped at {band.grade} because gate(s) failed: {', '.join(capped_by)}" if capped_by else ""
+    reason = (
+        f"capped at {band.grade} because gate(s) failed: {', '.join(capped_by)}"
+        if capped_by
+        else ""
+    )
     return GradeResult(scale, band.grade, band.label, band.band, uncapped, tuple(capped_by), reason)
-

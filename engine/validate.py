@@ -80,6 +80,7 @@ def _raise_if_errors(diagnostics: Sequence[Diagnostic]) -> None:
 # Rule sets
 # ---------------------------------------------------------------------------------------------
 
+
 def rule_set_files(path: Path) -> Path:
     """The header file of a rule set given its folder or header path."""
     return path / RULESET_FILE if path.is_dir() else path
@@ -97,28 +98,41 @@ def load_rule_set(path: Path, *, parameters: Mapping[str, object] | None = None)
     """
     header_path = rule_set_files(path)
     header = load_file(header_path)
-    diagnostics = schemacheck.check(header.document, header.document.data, schemacheck.validator("ruleset"))
+    diagnostics = schemacheck.check(
+        header.document, header.document.data, schemacheck.validator("ruleset")
+    )
     _raise_if_errors(diagnostics)
     data = cast(Mapping[str, Any], header.document.data)
     parts: list[LoadedFile] = []
     for index, name in enumerate(data["parts"]):
         part_path = header_path.parent / name
         if not part_path.is_file():
-            diagnostics.append(Diagnostic(header.document.position_of(("parts", index)), f"part file '{name}' not found", code="reference"))
+            diagnostics.append(
+                Diagnostic(
+                    header.document.position_of(("parts", index)),
+                    f"part file '{name}' not found",
+                    code="reference",
+                )
+            )
             continue
         try:
             part = load_file(part_path)
         except InvalidInputError as e:
             diagnostics.extend(e.diagnostics)
             continue
-        diagnostics.extend(schemacheck.check(part.document, part.document.data, schemacheck.validator("ruleset-part")))
+        diagnostics.extend(
+            schemacheck.check(
+                part.document, part.document.data, schemacheck.validator("ruleset-part")
+            )
+        )
         parts.append(part)
     _raise_if_errors(diagnostics)
     builder = _RuleSetBuilder(header, parts, parameters or {})
     rule_set = builder.build()
     _raise_if_errors(builder.diagnostics)
-    assert rule_set is not None
-    logger.debug("rule set %s %s: %d indicators", rule_set.id, rule_set.version, len(rule_set.indicators()))
+    logger.debug(
+        "rule set %s %s: %d indicators", rule_set.id, rule_set.version, len(rule_set.indicators())
+    )
     return rule_set
 
 
@@ -133,7 +147,9 @@ def _files_digest(files: Sequence[LoadedFile], base: Path) -> str:
 
 
 class _RuleSetBuilder:
-    def __init__(self, header: LoadedFile, parts: Sequence[LoadedFile], overrides: Mapping[str, object]) -> None:
+    def __init__(
+        self, header: LoadedFile, parts: Sequence[LoadedFile], overrides: Mapping[str, object]
+    ) -> None:
         self.header = header
         self.parts = parts
         self.data = cast(Mapping[str, Any], header.document.data)
@@ -158,23 +174,37 @@ class _RuleSetBuilder:
                 "string": isinstance(value, str),
             }[kind]
             if not ok:
-                self._error(self.header.document, ("parameters", name, "default"), f"parameter '{name}' must be a {kind}, found {value!r}")
+                self._error(
+                    self.header.document,
+                    ("parameters", name, "default"),
+                    f"parameter '{name}' must be a {kind}, found {value!r}",
+                )
             elif kind in ("number", "integer"):
                 low, high = spec.get("minimum"), spec.get("maximum")
                 number = cast(float, value)
                 if (low is not None and number < low) or (high is not None and number > high):
-                    self._error(self.header.document, ("parameters", name), f"parameter '{name}' = {value} is outside [{low}, {high}]")
+                    self._error(
+                        self.header.document,
+                        ("parameters", name),
+                        f"parameter '{name}' = {value} is outside [{low}, {high}]",
+                    )
             result[name] = Parameter(name, kind, value, spec["description"])
         return result
 
-    def build(self) -> RuleSet | None:
+    def build(self) -> RuleSet:
         doc = self.header.document
         nodes: list[Node] = []
         for part in self.parts:
             pdata = cast(Mapping[str, Any], part.document.data)
             if pdata["ruleset"] != self.data["id"]:
-                self._error(part.document, ("ruleset",), f"part belongs to rule set '{pdata['ruleset']}', expected '{self.data['id']}'")
-            compiler = ConditionCompiler(self.facts, self.parameters, part.document, self.diagnostics)
+                self._error(
+                    part.document,
+                    ("ruleset",),
+                    f"part belongs to rule set '{pdata['ruleset']}', expected '{self.data['id']}'",
+                )
+            compiler = ConditionCompiler(
+                self.facts, self.parameters, part.document, self.diagnostics
+            )
             for index, raw in enumerate(pdata["nodes"]):
                 node = self._node(part.document, compiler, raw, ("nodes", index), 0)
                 if node is not None:
@@ -215,17 +245,33 @@ class _RuleSetBuilder:
         else:
             self.seen_ids[node_id] = position
 
-    def _node(self, doc: YamlDocument, compiler: ConditionCompiler, raw: Mapping[str, Any], at: PathKey, depth: int) -> Node | None:
+    def _node(
+        self,
+        doc: YamlDocument,
+        compiler: ConditionCompiler,
+        raw: Mapping[str, Any],
+        at: PathKey,
+        depth: int,
+    ) -> Node | None:
         self._claim_id(doc, at, raw["id"])
         leaf_depth = len(self.levels) - 2
+        level = self.levels[min(depth, len(self.levels) - 1)]
         has_children, has_indicators = "children" in raw, "indicators" in raw
         if has_children == has_indicators:
             self._error(doc, at, f"node '{raw['id']}' needs either 'children' or 'indicators'")
             return None
         if has_indicators and depth != leaf_depth:
-            self._error(doc, (*at, "indicators"), f"indicators belong under a {self.levels[leaf_depth]}, but '{raw['id']}' is a {self.levels[min(depth, len(self.levels) - 1)]}")
+            self._error(
+                doc,
+                (*at, "indicators"),
+                f"indicators belong under a {self.levels[leaf_depth]}, but '{raw['id']}' is a {level}",
+            )
         if has_children and depth >= leaf_depth:
-            self._error(doc, (*at, "children"), f"'{raw['id']}' is a {self.levels[min(depth, len(self.levels) - 1)]}; it should hold indicators")
+            self._error(
+                doc,
+                (*at, "children"),
+                f"'{raw['id']}' is a {level}; it should hold indicators",
+            )
             return None
         children = tuple(
             child
@@ -250,11 +296,17 @@ class _RuleSetBuilder:
             indicators=indicators,
         )
 
-    def _indicator(self, doc: YamlDocument, compiler: ConditionCompiler, raw: Mapping[str, Any], at: PathKey) -> Indicator | None:
+    def _indicator(
+        self, doc: YamlDocument, compiler: ConditionCompiler, raw: Mapping[str, Any], at: PathKey
+    ) -> Indicator | None:
         self._claim_id(doc, at, raw["id"])
         method = Method(raw["method"])
         if method is Method.ANSWER and ("check" in raw or "partial_check" in raw):
-            self._error(doc, (*at, "method"), "method 'answer' takes no check; use method 'both' to combine data and the assessor's answer")
+            self._error(
+                doc,
+                (*at, "method"),
+                "method 'answer' takes no check; use method 'both' to combine data and the assessor's answer",
+            )
         if method is not Method.ANSWER and "check" not in raw:
             self._error(doc, (*at, "method"), f"method '{method}' needs a 'check' condition")
         if "partial_check" in raw and "check" not in raw:
@@ -268,11 +320,24 @@ class _RuleSetBuilder:
         for status_name, example in raw["examples"].items():
             ex_at = (*at, "examples", status_name)
             if "facts" in example:
-                self.diagnostics.extend(schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts")))
+                self.diagnostics.extend(
+                    schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts"))
+                )
             answer = example.get("answer")
             if answer is not None and method is Method.CHECK:
-                self._error(doc, (*ex_at, "answer"), "an answer has no effect on an indicator with method 'check'")
-            examples.append(Example(Status(status_name), example.get("facts", {}), Answer(answer) if answer else None, doc.position_of(ex_at)))
+                self._error(
+                    doc,
+                    (*ex_at, "answer"),
+                    "an answer has no effect on an indicator with method 'check'",
+                )
+            examples.append(
+                Example(
+                    Status(status_name),
+                    example.get("facts", {}),
+                    Answer(answer) if answer else None,
+                    doc.position_of(ex_at),
+                )
+            )
         return Indicator(
             id=RuleId(raw["id"]),
             title=raw["title"],
@@ -291,7 +356,10 @@ class _RuleSetBuilder:
             not_applicable_reason=raw.get("not_applicable_reason", ""),
             check=cond("check"),
             partial_check=cond("partial_check"),
-            mappings=tuple(CrossReference(m["framework"], m["id"], m["relation"]) for m in raw.get("mappings", [])),
+            mappings=tuple(
+                CrossReference(m["framework"], m["id"], m["relation"])
+                for m in raw.get("mappings", [])
+            ),
             replaces=tuple(raw.get("replaces", [])),
             examples=tuple(examples),
         )
@@ -314,19 +382,30 @@ class _RuleSetBuilder:
                 if node_id not in known:
                     close = difflib.get_close_matches(node_id, sorted(known), n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    self._error(doc, (*at, "scope", i), f"gate scope names unknown node '{node_id}'{hint}")
+                    self._error(
+                        doc, (*at, "scope", i), f"gate scope names unknown node '{node_id}'{hint}"
+                    )
             if raw["each"] not in self.levels[:-1]:
-                self._error(doc, (*at, "each"), f"unknown level '{raw['each']}' (levels: {', '.join(self.levels[:-1])})")
+                self._error(
+                    doc,
+                    (*at, "each"),
+                    f"unknown level '{raw['each']}' (levels: {', '.join(self.levels[:-1])})",
+                )
             validity = raw.get("validity", {})
-            gates.append(Gate(
-                id=raw["id"], title=raw["title"], description=raw.get("description", ""),
-                scope=tuple(raw.get("scope", [])), each=raw["each"],
-                threshold=fraction(raw.get("threshold", 1)),
-                no_critical_failures=raw.get("no_critical_failures", True),
-                min_coverage=fraction(raw.get("min_coverage", 0)),
-                validity_years=validity.get("years"),
-                surveillance_after_years=validity.get("surveillance_after_years"),
-            ))
+            gates.append(
+                Gate(
+                    id=raw["id"],
+                    title=raw["title"],
+                    description=raw.get("description", ""),
+                    scope=tuple(raw.get("scope", [])),
+                    each=raw["each"],
+                    threshold=fraction(raw.get("threshold", 1)),
+                    no_critical_failures=raw.get("no_critical_failures", True),
+                    min_coverage=fraction(raw.get("min_coverage", 0)),
+                    validity_years=validity.get("years"),
+                    surveillance_after_years=validity.get("surveillance_after_years"),
+                )
+            )
         return tuple(gates)
 
     def _grade_scale(self, gate_ids: set[str]) -> GradeScale | None:
@@ -334,28 +413,50 @@ class _RuleSetBuilder:
         if raw is None:
             return None
         doc = self.header.document
-        bands = tuple(GradeBand(b["grade"], fraction(b["min"]), b["label"], b.get("band", "")) for b in raw["bands"])
+        bands = tuple(
+            GradeBand(b["grade"], fraction(b["min"]), b["label"], b.get("band", ""))
+            for b in raw["bands"]
+        )
         for i in range(1, len(bands)):
             if bands[i].min >= bands[i - 1].min:
-                self._error(doc, ("grade_scale", "bands", i, "min"), "grade bands must be listed best first, with decreasing 'min'")
+                self._error(
+                    doc,
+                    ("grade_scale", "bands", i, "min"),
+                    "grade bands must be listed best first, with decreasing 'min'",
+                )
         if bands and bands[-1].min != 0:
-            self._error(doc, ("grade_scale", "bands", len(bands) - 1, "min"), "the last grade band must start at 0, so every score has a grade")
+            self._error(
+                doc,
+                ("grade_scale", "bands", len(bands) - 1, "min"),
+                "the last grade band must start at 0, so every score has a grade",
+            )
         grades = [b.grade for b in bands]
         if len(set(grades)) != len(grades):
             self._error(doc, ("grade_scale", "bands"), "grade names must be unique")
         caps = []
         for i, cap in enumerate(raw.get("caps", [])):
             if cap["gate"] not in gate_ids:
-                self._error(doc, ("grade_scale", "caps", i, "gate"), f"cap names unknown gate '{cap['gate']}'")
+                self._error(
+                    doc,
+                    ("grade_scale", "caps", i, "gate"),
+                    f"cap names unknown gate '{cap['gate']}'",
+                )
             if cap["max_grade"] not in grades:
-                self._error(doc, ("grade_scale", "caps", i, "max_grade"), f"cap names unknown grade '{cap['max_grade']}'")
+                self._error(
+                    doc,
+                    ("grade_scale", "caps", i, "max_grade"),
+                    f"cap names unknown grade '{cap['max_grade']}'",
+                )
             caps.append((cap["gate"], cap["max_grade"]))
-        return GradeScale(raw["name"], raw["notice"], fraction(raw.get("min_coverage", 0)), bands, tuple(caps))
+        return GradeScale(
+            raw["name"], raw["notice"], fraction(raw.get("min_coverage", 0)), bands, tuple(caps)
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Evidence
 # ---------------------------------------------------------------------------------------------
+
 
 def load_evidence(path: Path) -> EvidenceSet:
     """Load and validate an evidence file (YAML or JSON).
@@ -378,9 +479,14 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
 
     def answer(raw: Mapping[str, Any], at: PathKey) -> AssessorAnswer:
         return AssessorAnswer(
-            answer=Answer(raw["answer"]), comment=raw.get("comment", ""),
-            citations=tuple(Citation(c["document"], c.get("pages", ""), c.get("note", "")) for c in raw.get("evidence", [])),
-            answered_by=raw.get("answered_by", ""), answered_on=raw.get("answered_on", ""),
+            answer=Answer(raw["answer"]),
+            comment=raw.get("comment", ""),
+            citations=tuple(
+                Citation(c["document"], c.get("pages", ""), c.get("note", ""))
+                for c in raw.get("evidence", [])
+            ),
+            answered_by=raw.get("answered_by", ""),
+            answered_on=raw.get("answered_on", ""),
             position=doc.position_of(at),
         )
 
@@ -391,8 +497,15 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
         institution=data["institution"],
         assessment=data["assessment"],
         documents={
-            d["id"]: DocumentRef(d["id"], d["title"], d.get("kind", "other"), d.get("date", ""), d.get("pages"),
-                                 d.get("confidential", False), doc.position_of(("documents", i)))
+            d["id"]: DocumentRef(
+                d["id"],
+                d["title"],
+                d.get("kind", "other"),
+                d.get("date", ""),
+                d.get("pages"),
+                d.get("confidential", False),
+                doc.position_of(("documents", i)),
+            )
             for i, d in enumerate(data.get("documents", []))
         },
         facts=facts,
@@ -401,16 +514,29 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
             for fw, per in data.get("answers", {}).items()
         },
         overrides={
-            fw: {rid: Override(Status(o["status"]), o["reason"], o["by"], o["on"], doc.position_of(("overrides", fw, rid)))
-                 for rid, o in per.items()}
+            fw: {
+                rid: Override(
+                    Status(o["status"]),
+                    o["reason"],
+                    o["by"],
+                    o["on"],
+                    doc.position_of(("overrides", fw, rid)),
+                )
+                for rid, o in per.items()
+            }
             for fw, per in data.get("overrides", {}).items()
         },
         action_plan={
-            fw: {rid: ActionItem(a.get("owner", ""), a.get("due", ""), a.get("status", "open")) for rid, a in per.items()}
+            fw: {
+                rid: ActionItem(a.get("owner", ""), a.get("due", ""), a.get("status", "open"))
+                for rid, a in per.items()
+            }
             for fw, per in data.get("action_plan", {}).items()
         },
         fact_positions={
-            ".".join(str(p) for p in key[1:]): pos for key, pos in doc.positions.items() if key[:1] == ("facts",) and len(key) > 1
+            ".".join(str(p) for p in key[1:]): pos
+            for key, pos in doc.positions.items()
+            if key[:1] == ("facts",) and len(key) > 1
         },
         warnings=warnings,
     )
@@ -430,14 +556,24 @@ def _walk_dates(data: object, at: PathKey) -> Iterable[tuple[PathKey, str]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _walk_dates(value, (*at, i))
-    elif isinstance(data, str) and len(data) == 10 and data[4:5] == "-" and data[7:8] == "-" and data[:4].isdigit():
+    elif (
+        isinstance(data, str)
+        and len(data) == 10
+        and data[4:5] == "-"
+        and data[7:8] == "-"
+        and data[:4].isdigit()
+    ):
         yield at, data
 
 
-def _check_evidence_semantics(doc: YamlDocument, data: Mapping[str, Any], path: Path | None) -> list[Diagnostic]:
+def _check_evidence_semantics(
+    doc: YamlDocument, data: Mapping[str, Any], path: Path | None
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
 
-    def problem(at: PathKey, message: str, severity: Severity = Severity.ERROR, code: str = "evidence") -> None:
+    def problem(
+        at: PathKey, message: str, severity: Severity = Severity.ERROR, code: str = "evidence"
+    ) -> None:
         found.append(Diagnostic(doc.position_of(at), message, severity, code))
 
     assessment = data["assessment"]
@@ -446,42 +582,73 @@ def _check_evidence_semantics(doc: YamlDocument, data: Mapping[str, Any], path: 
         when = _date(text)
         if when is None:
             problem(at, f"'{text}' is not a calendar date")
-        elif assessed_on and when > assessed_on and at[:1] in (("documents",), ("facts",)) and at[-1] not in ("deadline",):
+        elif (
+            assessed_on
+            and when > assessed_on
+            and at[:1] in (("documents",), ("facts",))
+            and at[-1] not in ("deadline",)
+        ):
             problem(at, f"date {text} is after the assessment date {assessed_on.isoformat()}")
     period = assessment["period"]
     start, end = _date(period["start"]), _date(period["end"])
     if start and end and start > end:
-        problem(("assessment", "period", "end"), f"the period ends ({end}) before it starts ({start})")
+        problem(
+            ("assessment", "period", "end"), f"the period ends ({end}) before it starts ({start})"
+        )
     if end and assessed_on and end > assessed_on:
-        problem(("assessment", "period", "end"), f"the period ends ({end}) after the assessment date ({assessed_on})")
-    if assessment.get("status") == "approved" and not (assessment.get("approved_by") and assessment.get("approved_on")):
-        problem(("assessment", "status"), "an approved assessment needs 'approved_by' and 'approved_on'")
+        problem(
+            ("assessment", "period", "end"),
+            f"the period ends ({end}) after the assessment date ({assessed_on})",
+        )
+    if assessment.get("status") == "approved" and not (
+        assessment.get("approved_by") and assessment.get("approved_on")
+    ):
+        problem(
+            ("assessment", "status"), "an approved assessment needs 'approved_by' and 'approved_on'"
+        )
 
     documents: dict[str, PathKey] = {}
     for i, document in enumerate(data.get("documents", [])):
         doc_id = document["id"]
         if doc_id in documents:
             first = doc.position_of(documents[doc_id])
-            problem(("documents", i, "id"), f"duplicate document id '{doc_id}' (first at line {first.line})")
+            problem(
+                ("documents", i, "id"),
+                f"duplicate document id '{doc_id}' (first at line {first.line})",
+            )
         documents.setdefault(doc_id, ("documents", i))
         if "path" in document:
             pure = PurePosixPath(document["path"].replace("\\", "/"))
             if pure.is_absolute() or ".." in pure.parts or ":" in document["path"]:
-                problem(("documents", i, "path"), f"document path '{document['path']}' must stay inside the evidence file's folder")
+                problem(
+                    ("documents", i, "path"),
+                    f"document path '{document['path']}' must stay inside the evidence file's folder",
+                )
     total_answers = 0
     for fw, per in data.get("answers", {}).items():
         for rid, answer in per.items():
             total_answers += 1
             at = ("answers", fw, rid)
             if answer["answer"] == "na" and not answer.get("comment", "").strip():
-                problem((*at, "answer"), f"'{rid}' is answered N/A without a justification in 'comment'", Severity.WARNING, "justification")
+                problem(
+                    (*at, "answer"),
+                    f"'{rid}' is answered N/A without a justification in 'comment'",
+                    Severity.WARNING,
+                    "justification",
+                )
             for j, cite in enumerate(answer.get("evidence", [])):
                 if cite["document"] not in documents:
                     close = difflib.get_close_matches(cite["document"], list(documents), n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    problem((*at, "evidence", j, "document"), f"cited document '{cite['document']}' is not listed in 'documents'{hint}", code="reference")
+                    problem(
+                        (*at, "evidence", j, "document"),
+                        f"cited document '{cite['document']}' is not listed in 'documents'{hint}",
+                        code="reference",
+                    )
     if total_answers > MAX_ANSWERS:
-        problem(("answers",), f"{total_answers} answers, over the limit of {MAX_ANSWERS}", code="limit")
+        problem(
+            ("answers",), f"{total_answers} answers, over the limit of {MAX_ANSWERS}", code="limit"
+        )
     facts = data.get("facts", {})
     pairs = [
         (("complaints", "resolved"), ("complaints", "received")),
@@ -494,7 +661,9 @@ def _check_evidence_semantics(doc: YamlDocument, data: Mapping[str, Any], path: 
     for part, whole in pairs:
         a, b = _get(facts, part), _get(facts, whole)
         if isinstance(a, int) and isinstance(b, int) and a > b:
-            problem(("facts", *part), f"{'.'.join(part)} = {a} is more than {'.'.join(whole)} = {b}")
+            problem(
+                ("facts", *part), f"{'.'.join(part)} = {a} is more than {'.'.join(whole)} = {b}"
+            )
     return found
 
 
@@ -507,28 +676,54 @@ def _get(data: Mapping[str, Any], path: Sequence[str]) -> object:
     return current
 
 
-def check_evidence_for(evidence: EvidenceSet, rule_sets: Sequence[RuleSet], known_frameworks: Iterable[str]) -> list[Diagnostic]:
+def check_evidence_for(
+    evidence: EvidenceSet, rule_sets: Sequence[RuleSet], known_frameworks: Iterable[str]
+) -> list[Diagnostic]:
     """Cross-check answers and overrides against the rule sets of this run.
 
     Unknown indicator ids and unknown frameworks are errors (with a suggestion); answers for a
     known framework that this run does not assess are a warning.
     """
     found: list[Diagnostic] = []
-    selected = {rs.id: rs for rs in rule_sets}
+    selected: dict[str, RuleSet] = {rs.id: rs for rs in rule_sets}
     known = set(known_frameworks) | set(selected)
-    for section, entries in (("answers", evidence.answers), ("overrides", evidence.overrides), ("action_plan", evidence.action_plan)):
+    for section, entries in (
+        ("answers", evidence.answers),
+        ("overrides", evidence.overrides),
+        ("action_plan", evidence.action_plan),
+    ):
         for fw, per in entries.items():
             if fw not in selected:
                 if fw in known:
                     if per and section == "answers":
                         first = next(iter(per.values()))
-                        position = first.position if isinstance(first, AssessorAnswer) else Position(evidence.file, 1, 1)
-                        found.append(Diagnostic(position, f"{len(per)} answer(s) for '{fw}', which this run does not assess, are not used",
-                                                Severity.WARNING, "framework"))
+                        position = (
+                            first.position
+                            if isinstance(first, AssessorAnswer)
+                            else Position(evidence.file, 1, 1)
+                        )
+                        found.append(
+                            Diagnostic(
+                                position,
+                                f"{len(per)} answer(s) for '{fw}', which this run does not assess, are not used",
+                                Severity.WARNING,
+                                "framework",
+                            )
+                        )
                     continue
                 close = difflib.get_close_matches(fw, sorted(known), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(sorted(known))})"
-                found.append(Diagnostic(Position(evidence.file, 1, 1), f"{section} name unknown framework '{fw}'{hint}", code="reference"))
+                hint = (
+                    f" (did you mean '{close[0]}'?)"
+                    if close
+                    else f" (known: {', '.join(sorted(known))})"
+                )
+                found.append(
+                    Diagnostic(
+                        Position(evidence.file, 1, 1),
+                        f"{section} name unknown framework '{fw}'{hint}",
+                        code="reference",
+                    )
+                )
                 continue
             ids = {ind.id for ind in selected[fw].indicators()}
             replaced = {old: ind.id for ind in selected[fw].indicators() for old in ind.replaces}
@@ -538,5 +733,9 @@ def check_evidence_for(evidence: EvidenceSet, rule_sets: Sequence[RuleSet], know
                 close = difflib.get_close_matches(rid, sorted(ids), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 position = getattr(entry, "position", Position(evidence.file, 1, 1))
-                found.append(Diagnostic(position, f"'{rid}' is not an indicator of '{fw}'{hint}", code="reference"))
+                found.append(
+                    Diagnostic(
+                        position, f"'{rid}' is not an indicator of '{fw}'{hint}", code="reference"
+                    )
+                )
     return found

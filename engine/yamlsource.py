@@ -32,7 +32,9 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _BOOL_FALSE = re.compile(r"^(?:false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
+)
 _NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 _STANDARD_TAGS = {
     None,
@@ -103,7 +105,12 @@ class _Builder:
         self.problems: list[Diagnostic] = []
 
     def _pos(self, event: yaml.Event) -> Position:
-        return Position(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark
+        return (
+            Position(self.file, mark.line + 1, mark.column + 1)
+            if mark
+            else Position(self.file, 1, 1)
+        )
 
     def _problem(self, event: yaml.Event, message: str) -> None:
         self.problems.append(Diagnostic(self._pos(event), message, code="yaml"))
@@ -121,13 +128,16 @@ class _Builder:
         return documents[0]
 
     def _check_node_event(self, event: yaml.Event) -> None:
-        if getattr(event, "anchor", None) is not None:
-            self._problem(event, f"anchors are not allowed (found '&{event.anchor}')")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._problem(event, f"anchors are not allowed (found '&{anchor}')")
         tag = getattr(event, "tag", None)
         if tag not in _STANDARD_TAGS and not isinstance(event, yaml.ScalarEvent):
             self._problem(event, f"tags are not allowed (found '{tag}')")
 
-    def _node(self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int) -> object:
+    def _node(
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int
+    ) -> object:
         if depth > MAX_DEPTH:
             self._problem(event, f"nesting deeper than {MAX_DEPTH} levels")
             raise _TooDeepError
@@ -168,7 +178,9 @@ class _Builder:
         self._problem(event, f"unexpected YAML event {type(event).__name__}")  # pragma: no cover
         return None  # pragma: no cover
 
-    def _key(self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int) -> str | None:
+    def _key(
+        self, event: yaml.Event, events: Iterator[yaml.Event], path: PathKey, depth: int
+    ) -> str | None:
         if not isinstance(event, yaml.ScalarEvent):
             self._problem(event, "mapping keys must be plain strings")
             self._node(event, events, path, depth + 1)

@@ -21,4 +21,6 @@ class Renderer(Protocol):
         ...
 
 
-RENDERERS: dict[str, type[Renderer]] = {r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer)}
+RENDERERS: dict[str, type[Renderer]] = {
+    r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer)
+}

@@ -48,15 +48,32 @@ _PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 def _severity(ind: Mapping[str, Any]) -> tuple[int, int, float]:
     """Findings order: priority, then critical first, then points lost (stable on document order)."""
-    return (_PRIORITY_RANK.get(ind["priority"] or "", 3), 0 if ind["critical"] else 1, -float(ind["points_lost"] or 0))
+    return (
+        _PRIORITY_RANK.get(ind["priority"] or "", 3),
+        0 if ind["critical"] else 1,
+        -float(ind["points_lost"] or 0),
+    )
 
 
 def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, Any]:
     """Everything the report templates show."""
     record = result_record(result)
-    assessment = {"title": None, "approved_by": None, "approved_on": None, "status": "draft", "language": "en",
-                  "assessors": [], **record["assessment"]}
-    institution = {"short_name": None, "legal_form": None, "website": None, "fictional": False, **record["institution"]}
+    assessment = {
+        "title": None,
+        "approved_by": None,
+        "approved_on": None,
+        "status": "draft",
+        "language": "en",
+        "assessors": [],
+        **record["assessment"],
+    }
+    institution = {
+        "short_name": None,
+        "legal_form": None,
+        "website": None,
+        "fictional": False,
+        **record["institution"],
+    }
     approved = assessment.get("status") == "approved"
     frameworks = [_framework(f, record) for f in record["frameworks"]]
     return {
@@ -66,7 +83,11 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
         "assessment": assessment,
         "assessment_type": ASSESSMENT_TYPE.get(assessment["type"], assessment["type"]),
         "is_draft": not approved,
-        "status_label": "Approved" if approved else "Draft" if assessment.get("status", "draft") == "draft" else "Reviewed",
+        "status_label": "Approved"
+        if approved
+        else "Draft"
+        if assessment.get("status", "draft") == "draft"
+        else "Reviewed",
         "assessors": assessment.get("assessors", []),
         "frameworks": frameworks,
         "documents": record["documents"],
@@ -93,7 +114,9 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         }
 
     all_indicators = [_indicator(i, nodes) for i in f["indicators"]]
-    findings = sorted((i for i in all_indicators if i["status"] in ("fail", "partial")), key=_severity)
+    findings = sorted(
+        (i for i in all_indicators if i["status"] in ("fail", "partial")), key=_severity
+    )
     gaps = [i for i in all_indicators if i["status"] == "not_assessed"]
     not_applicable = [i for i in all_indicators if i["status"] == "not_applicable"]
     overridden = [i for i in all_indicators if i["override"]]
@@ -135,7 +158,7 @@ def _node(n: Mapping[str, Any]) -> dict[str, Any]:
         "score_bar": 0 if n["score"] is None else round(n["score"] * 100),
         "coverage_pct": pct(n["coverage"]),
         "counts_text": f"{c['pass']} met · {c['partial']} partly · {c['fail']} not met · "
-                       f"{c['not_assessed']} not assessed · {c['not_applicable']} n/a",
+        f"{c['not_assessed']} not assessed · {c['not_applicable']} n/a",
         "rated": n["score"] is not None,
     }
 

@@ -27,7 +27,11 @@ def environment() -> jinja2.Environment:
 
 def render_html(result: AuditResult, *, audience: str = "full") -> str:
     """The report as an HTML document."""
-    return environment().get_template("report.html.j2").render(build_context(result, audience=audience))
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(build_context(result, audience=audience))
+    )
 
 
 class HtmlRenderer:

@@ -17,5 +17,7 @@ class JsonRenderer:
 
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""
-        text = json.dumps(result_record(result), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(
+            result_record(result), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
         return (text + "\n").encode("utf-8")

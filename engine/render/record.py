@@ -64,14 +64,26 @@ def result_record(result: AuditResult) -> dict[str, Any]:
             "engine_version": result.engine_version,
             "evidence": {"file": PurePath(evidence.file).name, "sha256": evidence.sha256},
             "rule_sets": [
-                {"id": f.ruleset.id, "version": f.ruleset.version, "sha256": f.ruleset.sha256, "files": list(f.ruleset.files)}
+                {
+                    "id": f.ruleset.id,
+                    "version": f.ruleset.version,
+                    "sha256": f.ruleset.sha256,
+                    "files": list(f.ruleset.files),
+                }
                 for f in result.frameworks
             ],
         },
         "institution": dict(evidence.institution),
         "assessment": dict(evidence.assessment),
         "documents": [
-            {"id": d.id, "title": d.title, "kind": d.kind, "date": d.date or None, "pages": d.pages, "confidential": d.confidential}
+            {
+                "id": d.id,
+                "title": d.title,
+                "kind": d.kind,
+                "date": d.date or None,
+                "pages": d.pages,
+                "confidential": d.confidential,
+            }
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
@@ -111,7 +123,12 @@ def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[st
         "gates": [gate_record(g) for g in framework.gates],
         "grade": grade_record(framework.grade),
         "pathway": [
-            {"stage": str(p.stage), "score": number(p.score), "score_exact": exact(p.score), "counts": counts_record(p.counts)}
+            {
+                "stage": str(p.stage),
+                "score": number(p.score),
+                "score_exact": exact(p.score),
+                "counts": counts_record(p.counts),
+            }
             for p in framework.pathway
         ],
     }
@@ -136,11 +153,18 @@ def node_record(ns: NodeScore) -> dict[str, Any]:
 
 def counts_record(c: Counts) -> dict[str, int]:
     """Indicators per status."""
-    return {"pass": c.passed, "partial": c.partial, "fail": c.failed,
-            "not_applicable": c.not_applicable, "not_assessed": c.not_assessed}
+    return {
+        "pass": c.passed,
+        "partial": c.partial,
+        "fail": c.failed,
+        "not_applicable": c.not_applicable,
+        "not_assessed": c.not_assessed,
+    }
 
 
-def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any]) -> dict[str, Any]:
+def indicator_record(
+    si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any]
+) -> dict[str, Any]:
     """One indicator's outcome with everything a report shows about it."""
     r = si.result
     ind = r.indicator
@@ -159,8 +183,15 @@ def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str
     if r.answer is not None:
         for c in r.answer.citations:
             doc = documents.get(c.document)
-            cited_documents.append({"id": c.document, "title": doc.title if doc else None, "pages": c.pages or None,
-                                    "note": c.note or None, "confidential": doc.confidential if doc else False})
+            cited_documents.append(
+                {
+                    "id": c.document,
+                    "title": doc.title if doc else None,
+                    "pages": c.pages or None,
+                    "note": c.note or None,
+                    "confidential": doc.confidential if doc else False,
+                }
+            )
     action = plan.get(ind.id)
     return {
         "id": ind.id,
@@ -182,7 +213,10 @@ def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str
         "explanation": r.explanation,
         "evidence": {
             "documents": cited_documents,
-            "facts": [{"path": f.path, "value": f.value, "position": position(f.position)} for f in r.facts],
+            "facts": [
+                {"path": f.path, "value": f.value, "position": position(f.position)}
+                for f in r.facts
+            ],
         },
         "evidence_sought": list(ind.evidence),
         "guidance": ind.guidance,
@@ -190,11 +224,20 @@ def indicator_record(si: ScoredIndicator, result: AuditResult, plan: Mapping[str
         "recommendation": ind.recommendation,
         "check": ind.check.text if ind.check is not None else None,
         "answer": answer,
-        "override": None if r.override is None else {
-            "status": str(r.override.status), "reason": r.override.reason, "by": r.override.by, "on": r.override.on,
+        "override": None
+        if r.override is None
+        else {
+            "status": str(r.override.status),
+            "reason": r.override.reason,
+            "by": r.override.by,
+            "on": r.override.on,
         },
-        "action": None if action is None else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
-        "mappings": [{"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings],
+        "action": None
+        if action is None
+        else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
+        "mappings": [
+            {"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings
+        ],
         "rule_position": position(ind.position),
     }
 
@@ -230,5 +273,7 @@ def grade_record(g: GradeResult | None) -> dict[str, Any] | None:
         "uncapped_grade": g.uncapped_grade,
         "capped_by": list(g.capped_by),
         "reason": g.reason or None,
-        "bands": [{"grade": b.grade, "min": number(b.min), "label": b.label} for b in g.scale.bands],
+        "bands": [
+            {"grade": b.grade, "min": number(b.min), "label": b.label} for b in g.scale.bands
+        ],
     }

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from engine.conditions import ConditionCompiler, CompiledCondition
+from engine.conditions import CompiledCondition, ConditionCompiler
 from engine.errors import Diagnostic
 from engine.model import Parameter, TraceEntry
 from engine.validate import evidence_fact_types
@@ -15,7 +15,9 @@ def compile_text(text: str) -> tuple[CompiledCondition | None, list[Diagnostic]]
     doc = parse_yaml(text, "r.yaml")
     problems: list[Diagnostic] = []
     assert isinstance(doc.data, dict)
-    compiled = ConditionCompiler(evidence_fact_types(), PARAMS, doc, problems).compile(doc.data["c"], ("c",))
+    compiled = ConditionCompiler(evidence_fact_types(), PARAMS, doc, problems).compile(
+        doc.data["c"], ("c",)
+    )
     return compiled, problems
 
 
@@ -34,8 +36,16 @@ LEAF = "{path: portfolio.par30, lte: {param: limit}}"
     ("op", "left", "right", "expected"),
     [
         # Kleene's tables: unknown only matters where it decides.
-        ("all", T, T, True), ("all", T, F, False), ("all", F, U, False), ("all", T, U, None), ("all", U, U, None),
-        ("any", F, F, False), ("any", F, T, True), ("any", T, U, True), ("any", F, U, None), ("any", U, U, None),
+        ("all", T, T, True),
+        ("all", T, F, False),
+        ("all", F, U, False),
+        ("all", T, U, None),
+        ("all", U, U, None),
+        ("any", F, F, False),
+        ("any", F, T, True),
+        ("any", T, U, True),
+        ("any", F, U, None),
+        ("any", U, U, None),
     ],
 )
 def test_kleene_tables(op: str, left: dict, right: dict, expected: bool | None) -> None:
@@ -69,12 +79,22 @@ def test_exists_is_never_unknown() -> None:
 
 def test_every_and_some_over_products_with_outer_reference() -> None:
     text = "c: {every: products, where: {path: '@.apr', lte: {mul: [{path: '@.peer_median_apr'}, 1.2]}}}\n"
-    good = {"products": [{"id": "A", "name": "a", "type": "loan", "apr": 0.5, "peer_median_apr": 0.5}]}
-    bad = {"products": [*good["products"], {"id": "B", "name": "b", "type": "loan", "apr": 0.9, "peer_median_apr": 0.5}]}
+    good = {
+        "products": [{"id": "A", "name": "a", "type": "loan", "apr": 0.5, "peer_median_apr": 0.5}]
+    }
+    bad = {
+        "products": [
+            *good["products"],
+            {"id": "B", "name": "b", "type": "loan", "apr": 0.9, "peer_median_apr": 0.5},
+        ]
+    }
     assert run(text, good)[0] is True
     value, trace = run(text, bad)
     assert value is False
-    assert trace[-1].text == "products[1] (B) does not meet the condition: @.apr = 0.9, expected ≤ 0.6 ((@.peer_median_apr × 1.2))"
+    assert (
+        trace[-1].text
+        == "products[1] (B) does not meet the condition: @.apr = 0.9, expected ≤ 0.6 ((@.peer_median_apr × 1.2))"
+    )
     assert run(text, {"products": []})[0] is True
     assert run(text, U)[0] is None
     some = "c: {some: products, where: {path: '@.type', eq: savings}}\n"
@@ -90,16 +110,38 @@ def test_arithmetic_ratio_and_division_by_zero() -> None:
 
 def test_count_and_ratio() -> None:
     text = "c: {value: {ratio: products, where: {path: '@.apr_disclosed', eq: true}}, gte: 0.5}\n"
-    facts = {"products": [{"id": "a", "name": "a", "type": "loan", "apr_disclosed": True},
-                          {"id": "b", "name": "b", "type": "loan", "apr_disclosed": False}]}
+    facts = {
+        "products": [
+            {"id": "a", "name": "a", "type": "loan", "apr_disclosed": True},
+            {"id": "b", "name": "b", "type": "loan", "apr_disclosed": False},
+        ]
+    }
     assert run(text, facts)[0] is True
     assert run("c: {value: {count: products}, gte: 3}\n", facts)[0] is False
 
 
 def test_membership_contains_matches() -> None:
-    assert run("c: {path: sp_data.poverty_tool, in: [ppi, eqt]}\n", {"sp_data": {"poverty_tool": "ppi"}})[0] is True
-    assert run("c: {path: profile.target_clients, contains: women}\n", {"profile": {"target_clients": ["rural"]}})[0] is False
-    assert run("c: {path: profile.mission_statement, matches: '.*women.*'}\n", {"profile": {"mission_statement": "serve women"}})[0] is True
+    assert (
+        run(
+            "c: {path: sp_data.poverty_tool, in: [ppi, eqt]}\n",
+            {"sp_data": {"poverty_tool": "ppi"}},
+        )[0]
+        is True
+    )
+    assert (
+        run(
+            "c: {path: profile.target_clients, contains: women}\n",
+            {"profile": {"target_clients": ["rural"]}},
+        )[0]
+        is False
+    )
+    assert (
+        run(
+            "c: {path: profile.mission_statement, matches: '.*women.*'}\n",
+            {"profile": {"mission_statement": "serve women"}},
+        )[0]
+        is True
+    )
 
 
 def test_type_confusion_at_run_time_is_unknown() -> None:
@@ -110,16 +152,43 @@ def test_type_confusion_at_run_time_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("condition", "message"),
     [
-        ("{path: portfolio.par_30, lte: 0.1}", "1:5: unknown evidence path 'portfolio.par_30' (did you mean 'portfolio.par30'?)"),
-        ("{path: portfolio.par30, lte: 'high'}", "1:28: 'lte' compares numbers or dates, but portfolio.par30 is a number and 'high' is a string"),
-        ("{path: market.over_indebtedness_risk, eq: hihg}", "1:42: 'hihg' is not one of the allowed values (low, moderate, high) (did you mean 'high'?)"),
-        ("{path: portfolio.par30, lte: {param: limt}}", "1:34: unknown parameter 'limt' (did you mean 'limit'?)"),
-        ("{path: portfolio.par30, lte: 1, gte: 0}", "1:1: a condition takes exactly one operator, found lte, gte"),
+        (
+            "{path: portfolio.par_30, lte: 0.1}",
+            "1:5: unknown evidence path 'portfolio.par_30' (did you mean 'portfolio.par30'?)",
+        ),
+        (
+            "{path: portfolio.par30, lte: 'high'}",
+            "1:28: 'lte' compares numbers or dates, but portfolio.par30 is a number and 'high' is a string",
+        ),
+        (
+            "{path: market.over_indebtedness_risk, eq: hihg}",
+            "1:42: 'hihg' is not one of the allowed values (low, moderate, high) (did you mean 'high'?)",
+        ),
+        (
+            "{path: portfolio.par30, lte: {param: limt}}",
+            "1:34: unknown parameter 'limt' (did you mean 'limit'?)",
+        ),
+        (
+            "{path: portfolio.par30, lte: 1, gte: 0}",
+            "1:1: a condition takes exactly one operator, found lte, gte",
+        ),
         ("{some: portfolio, where: {exists: '@'}}", "1:5: 'portfolio' is an object, not a list"),
-        ("{path: '@.apr', lte: 1}", "1:5: '@.apr' refers to an item, but it is not inside some, every, count or ratio"),
-        ("{path: profile.mission_statement, matches: '(a+)+$'}", "1:38: regular expression with nested quantifiers can backtrack catastrophically; simplify it"),
-        ("{path: profile.mission_statement, matches: '(unclosed'}", "1:38: invalid regular expression: missing ), unterminated subpattern at position 0"),
-        ("{path: profile.target_clients, contains: wimen}", "1:35: 'wimen' is not one of the allowed values of profile.target_clients (women, rural, poor, youth, smallholder_farmers, microentrepreneurs, small_enterprises, low_income_urban, refugees, persons_with_disabilities, indigenous, general) (did you mean 'women'?)"),
+        (
+            "{path: '@.apr', lte: 1}",
+            "1:5: '@.apr' refers to an item, but it is not inside some, every, count or ratio",
+        ),
+        (
+            "{path: profile.mission_statement, matches: '(a+)+$'}",
+            "1:38: regular expression with nested quantifiers can backtrack catastrophically; simplify it",
+        ),
+        (
+            "{path: profile.mission_statement, matches: '(unclosed'}",
+            "1:38: invalid regular expression: missing ), unterminated subpattern at position 0",
+        ),
+        (
+            "{path: profile.target_clients, contains: wimen}",
+            "1:35: 'wimen' is not one of the allowed values of profile.target_clients (women, rural, poor, youth, smallholder_farmers, microentrepreneurs, small_enterprises, low_income_urban, refugees, persons_with_disabilities, indigenous, general) (did you mean 'women'?)",
+        ),
     ],
 )
 def test_compile_errors_have_positions_and_suggestions(condition: str, message: str) -> None:

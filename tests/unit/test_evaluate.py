@@ -48,7 +48,10 @@ def test_disagreement_is_explained(indicators) -> None:
 
 def test_applies_when_false_is_not_applicable_and_unknown_is_assessed(indicators) -> None:
     ind = indicators["1.B.1"]
-    assert evaluate_indicator(ind, {"profile": {"offers": {"credit": False}}}, None).status is Status.NOT_APPLICABLE
+    assert (
+        evaluate_indicator(ind, {"profile": {"offers": {"credit": False}}}, None).status
+        is Status.NOT_APPLICABLE
+    )
     assert evaluate_indicator(ind, {}, None).status is Status.NOT_ASSESSED
 
 
@@ -56,12 +59,21 @@ def test_override_keeps_the_computed_status(indicators) -> None:
     override = Override(Status.PASS, "Policy adopted after the visit", "Lead", "2026-02-01", HERE)
     result = evaluate_indicator(indicators["1.A.1"], {"portfolio": {"par30": 0.2}}, None, override)
     assert (result.status, result.computed_status) == (Status.PASS, Status.FAIL)
-    assert result.explanation.startswith("Overridden to pass by Lead on 2026-02-01: Policy adopted after the visit")
+    assert result.explanation.startswith(
+        "Overridden to pass by Lead on 2026-02-01: Policy adopted after the visit"
+    )
 
 
 def test_cited_facts_carry_values_and_positions(indicators) -> None:
     positions = {"portfolio.par30": Position("ev.yaml", 7, 15)}
-    result = evaluate_indicator(indicators["1.A.1"], {"portfolio": {"par30": 0.2}}, None, fact_positions=positions)
+    result = evaluate_indicator(
+        indicators["1.A.1"], {"portfolio": {"par30": 0.2}}, None, fact_positions=positions
+    )
     assert result.status is Status.FAIL
-    assert [(f.path, f.value, str(f.position)) for f in result.facts] == [("portfolio.par30", 0.2, "ev.yaml:7:15")]
-    assert result.explanation == "Data fails the check: portfolio.par30 = 0.2, expected ≤ 0.05 (par30_limit)."
+    assert [(f.path, f.value, str(f.position)) for f in result.facts] == [
+        ("portfolio.par30", 0.2, "ev.yaml:7:15")
+    ]
+    assert (
+        result.explanation
+        == "Data fails the check: portfolio.par30 = 0.2, expected ≤ 0.05 (par30_limit)."
+    )

@@ -16,7 +16,9 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "MAX_FILE_BYTES", 10)
     path = tmp_path / "big.yaml"
     path.write_text("a: 12345678901\n")
-    assert first_message(path) == "f.yaml:1:1: error: file is 15 bytes, over the limit of 10 [limit]"
+    assert (
+        first_message(path) == "f.yaml:1:1: error: file is 15 bytes, over the limit of 10 [limit]"
+    )
 
 
 def test_invalid_utf8_has_position(tmp_path: Path) -> None:

@@ -8,8 +8,20 @@ from engine.model import Aggregation, IndicatorResult, NotAssessedPolicy, RuleSe
 from engine.score import add_years, score_rule_set
 from engine.validate import load_rule_set
 
-P, H, F, NA, NS = Status.PASS, Status.PARTIAL, Status.FAIL, Status.NOT_APPLICABLE, Status.NOT_ASSESSED
-IDS = ("1.A.1", "1.A.2", "1.B.1", "2.A.1", "2.A.2")  # mini: 1 > 1A > (1.A.1, 1.A.2); 1 > 1B > 1.B.1; 2 > 2A > (2.A.1, 2.A.2)
+P, H, F, NA, NS = (
+    Status.PASS,
+    Status.PARTIAL,
+    Status.FAIL,
+    Status.NOT_APPLICABLE,
+    Status.NOT_ASSESSED,
+)
+IDS = (
+    "1.A.1",
+    "1.A.2",
+    "1.B.1",
+    "2.A.1",
+    "2.A.2",
+)  # mini: 1 > 1A > (1.A.1, 1.A.2); 1 > 1B > 1.B.1; 2 > 2A > (2.A.1, 2.A.2)
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +29,12 @@ def mini() -> RuleSet:
     return load_rule_set(Path(__file__).parents[1] / "fixtures" / "mini")
 
 
-def scored(rule_set: RuleSet, *statuses: Status, method: Aggregation | None = None, not_assessed: NotAssessedPolicy | None = None):
+def scored(
+    rule_set: RuleSet,
+    *statuses: Status,
+    method: Aggregation | None = None,
+    not_assessed: NotAssessedPolicy | None = None,
+):
     scoring = rule_set.scoring
     if method is not None:
         scoring = dataclasses.replace(scoring, method=method)
@@ -37,11 +54,19 @@ def node(result, node_id: str):
     ("statuses", "method", "overall"),
     [
         ((P, P, P, P, P), Aggregation.MEAN_OF_CHILDREN, Fraction(1)),
-        ((F, P, P, P, P), Aggregation.MEAN_OF_CHILDREN, Fraction(7, 8)),  # 1A 1/2, 1B 1 -> 1 = 3/4; 2 = 1
+        (
+            (F, P, P, P, P),
+            Aggregation.MEAN_OF_CHILDREN,
+            Fraction(7, 8),
+        ),  # 1A 1/2, 1B 1 -> 1 = 3/4; 2 = 1
         ((F, P, P, P, P), Aggregation.POOLED, Fraction(4, 5)),
         ((H, H, H, H, H), Aggregation.POOLED, Fraction(1, 2)),
         ((F, F, NA, P, P), Aggregation.MEAN_OF_CHILDREN, Fraction(1, 2)),  # 1B not rated, drops out
-        ((NS, P, P, P, P), Aggregation.MEAN_OF_CHILDREN, Fraction(7, 8)),  # not assessed counts as 0
+        (
+            (NS, P, P, P, P),
+            Aggregation.MEAN_OF_CHILDREN,
+            Fraction(7, 8),
+        ),  # not assessed counts as 0
         ((NA, NA, NA, NA, NA), Aggregation.MEAN_OF_CHILDREN, None),  # nothing to count: not rated
         ((NA, NA, NA, NA, NA), Aggregation.POOLED, None),
     ],
@@ -93,7 +118,11 @@ def test_grade_boundary_is_inclusive_and_cap_applies(mini: RuleSet) -> None:
     assert result.grade.grade == "A"
     capped = scored(mini, F, P, P, P, P, method=Aggregation.POOLED)  # 0.8, but gate fails
     assert capped.grade is not None
-    assert (capped.grade.uncapped_grade, capped.grade.grade, capped.grade.capped_by) == ("A", "B", ("protect",))
+    assert (capped.grade.uncapped_grade, capped.grade.grade, capped.grade.capped_by) == (
+        "A",
+        "B",
+        ("protect",),
+    )
 
 
 def test_no_grade_below_minimum_coverage(mini: RuleSet) -> None:

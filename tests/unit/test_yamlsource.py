@@ -13,9 +13,23 @@ def messages(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("no", "no"), ("NO", "NO"), ("yes", "yes"), ("on", "on"), ("12:30", "12:30"), ("0755", "0755"),
-        ("2024-01-31", "2024-01-31"), ("true", True), ("False", False), ("~", None), ("null", None),
-        ("1e3", 1000.0), ("-4", -4), ("0.25", 0.25), ('"true"', "true"), ("'1'", "1"), ("1_000", "1_000"),
+        ("no", "no"),
+        ("NO", "NO"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("12:30", "12:30"),
+        ("0755", "0755"),
+        ("2024-01-31", "2024-01-31"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("null", None),
+        ("1e3", 1000.0),
+        ("-4", -4),
+        ("0.25", 0.25),
+        ('"true"', "true"),
+        ("'1'", "1"),
+        ("1_000", "1_000"),
     ],
 )
 def test_scalars_follow_yaml_1_2_core(text: str, expected: object) -> None:
@@ -46,7 +60,9 @@ def test_non_finite_numbers_refused(value: str) -> None:
 
 
 def test_tags_refused() -> None:
-    assert messages("v: !!python/object:os.system 1\n") == ["1:4: tags are not allowed (found 'tag:yaml.org,2002:python/object:os.system')"]
+    assert messages("v: !!python/object:os.system 1\n") == [
+        "1:4: tags are not allowed (found 'tag:yaml.org,2002:python/object:os.system')"
+    ]
 
 
 def test_depth_limit() -> None:

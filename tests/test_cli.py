@@ -1,0 +1,250 @@
+"""The command line: exit codes, outputs, diagnostics, and that inputs are never touched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
+
+from cli import OutputFormat, app
+from engine.errors import ExitCode
+from engine.render import RENDERERS
+from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
+
+runner = CliRunner()
+KOMBIT = EXAMPLES_DIR / "kombit-microfinance.yaml"
+ALTIPLANO = EXAMPLES_DIR / "altiplano-credito-rapido.yaml"
+TANOA = EXAMPLES_DIR / "tanoa-savings-cooperative.yaml"
+RESULT_SCHEMA = Draft202012Validator(json.loads((SCHEMAS_DIR / "result.schema.json").read_text()))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_output_formats_match_renderers() -> None:
+    assert {f.value for f in OutputFormat} == set(RENDERERS)
+
+
+@pytest.mark.parametrize("example", [KOMBIT, ALTIPLANO, TANOA], ids=lambda p: p.stem)
+def test_assess_json_validates_and_is_reproducible(example: Path, tmp_path: Path) -> None:
+    before = digest(example)
+    first = runner.invoke(
+        app, ["assess", str(example), "-f", "universal-standards", "--format", "json"]
+    )
+    assert first.exit_code == ExitCode.OK, first.output
+    record = json.loads(first.stdout)
+    assert list(RESULT_SCHEMA.iter_errors(record)) == []
+    framework = record["frameworks"][0]
+    for indicator in framework["indicators"]:
+        assert {"id", "status", "score", "weight", "explanation", "evidence"} <= indicator.keys()
+    for node in framework["nodes"]:
+        assert {"id", "level", "score", "coverage"} <= node.keys()
+    assert record["provenance"]["evidence"]["sha256"] == before
+    assert len(record["provenance"]["rule_sets"][0]["sha256"]) == 64
+    second = runner.invoke(
+        app, ["assess", str(example), "-f", "universal-standards", "--format", "json"]
+    )
+    assert second.stdout == first.stdout
+    assert digest(example) == before
+
+
+def test_examples_differ_as_intended() -> None:
+    def summary(example: Path) -> tuple[str | None, float | None, str]:
+        result = runner.invoke(app, ["assess", str(example), "--format", "json"])
+        fw = json.loads(result.stdout)["frameworks"][0]
+        return fw["grade"]["grade"], fw["overall"]["coverage"], fw["gates"][0]["verdict"]
+
+    strong, weak, partial = summary(KOMBIT), summary(ALTIPLANO), summary(TANOA)
+    assert (strong[0], strong[2]) == ("sAA", "passed")
+    assert (weak[0], weak[2]) == ("sD", "failed")
+    assert partial[0] is None
+    assert partial[1] is not None
+    assert partial[1] < 0.7
+
+
+def test_assess_writes_atomically_and_refuses_to_overwrite_input(tmp_path: Path) -> None:
+    evidence = tmp_path / "e.yaml"
+    shutil.copy(KOMBIT, evidence)
+    out = tmp_path / "r.json"
+    ok = runner.invoke(app, ["assess", str(evidence), "-o", str(out)])
+    assert ok.exit_code == ExitCode.OK, ok.output
+    assert json.loads(out.read_text())["schema_version"] == 1
+    before = digest(evidence)
+    refused = runner.invoke(app, ["assess", str(evidence), "-o", str(evidence), "--format", "json"])
+    assert refused.exit_code == ExitCode.INVALID_INPUT
+    assert "refusing to write the report over an input file" in refused.output
+    assert digest(evidence) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.yaml", "r.json"]
+
+
+BROKEN_EVIDENCE = """\
+schema_version: 1
+institution: {name: Broken MFI, country: haiti}
+assessment:
+  type: external_audit
+  period: {start: "2025-01-01", end: "2025-12-31"}
+  assessed_on: "2026-01-30"
+facts:
+  portfolio: {par30: 1.7, par_90: 0.1}
+answers:
+  universal-standards:
+    "4.A.1.9": {answer: "yes"}
+    "1.A.1.1": {answer: maybe}
+"""
+
+
+def test_broken_evidence_lists_every_problem_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    evidence = tmp_path / "broken.yaml"
+    evidence.write_text(BROKEN_EVIDENCE)
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(app, ["assess", str(evidence), "-o", str(out)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    lines = [line.replace(str(evidence), "broken.yaml") for line in result.stderr.splitlines()]
+    assert lines == [
+        'broken.yaml:2:33: error: "haiti" does not have the expected form (ISO 3166-1 alpha-2 country code) [schema]',
+        "broken.yaml:8:15: error: 1.7 is out of range: expected at most 1 [schema]",
+        "broken.yaml:8:27: error: unknown key 'par_90' (did you mean 'par90'?) [schema]",
+        'broken.yaml:12:17: error: "maybe" is not one of: yes, partially, no, na [schema]',
+        "error: 4 problem(s) in input files",
+    ]
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml"]
+
+
+def test_unknown_indicator_in_answers_is_an_error_with_suggestion(tmp_path: Path) -> None:
+    evidence = tmp_path / "e.yaml"
+    evidence.write_text(
+        BROKEN_EVIDENCE.replace("haiti", "HT")
+        .replace("1.7", "0.1")
+        .replace(", par_90: 0.1", "")
+        .replace("maybe", '"yes"')
+    )
+    result = runner.invoke(app, ["assess", str(evidence), "-f", "universal-standards"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert (
+        "11:5: error: '4.A.1.9' is not an indicator of 'universal-standards' (did you mean '4.A.1.5'?) [reference]"
+        in result.stderr
+    )
+
+
+def test_broken_rule_set_lists_problems_and_exits_2(tmp_path: Path, mini_rules: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(mini_rules, rules)
+    part = rules / "part.yaml"
+    part.write_text(
+        part.read_text()
+        .replace("lte: {param: par30_limit}", "lte: {param: par30_limt}")
+        .replace("pathway: outcomes", "pathway: outcome")
+    )
+    result = runner.invoke(app, ["rules", "lint", str(rules)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert (
+        "part.yaml:87:13: error: \"outcome\" is not one of: intent_design, internal_systems, outputs, outcomes, impact (did you mean 'outcomes'?) [schema]"
+        in result.stderr.replace(str(rules) + "/", "")
+    )
+    evidence = tmp_path / "e.yaml"
+    shutil.copy(KOMBIT, evidence)
+    assessed = runner.invoke(
+        app, ["assess", str(evidence), "-f", str(rules), "-o", str(tmp_path / "r.json")]
+    )
+    assert assessed.exit_code == ExitCode.INVALID_INPUT
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_fail_under_and_require_gate() -> None:
+    assert (
+        runner.invoke(app, ["assess", str(KOMBIT), "--fail-under", "90"]).exit_code == ExitCode.OK
+    )
+    assert (
+        runner.invoke(app, ["assess", str(ALTIPLANO), "--fail-under", "50"]).exit_code
+        == ExitCode.FAILED
+    )
+    gate = "client-protection-essentials"
+    assert (
+        runner.invoke(app, ["assess", str(KOMBIT), "--require-gate", gate]).exit_code == ExitCode.OK
+    )
+    assert (
+        runner.invoke(app, ["assess", str(ALTIPLANO), "--require-gate", gate]).exit_code
+        == ExitCode.FAILED
+    )
+    unknown = runner.invoke(app, ["assess", str(KOMBIT), "--require-gate", "client-protection"])
+    assert unknown.exit_code == ExitCode.INVALID_INPUT
+    assert "did you mean 'client-protection-essentials'?" in unknown.stderr
+
+
+def test_unknown_framework_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["assess", str(KOMBIT), "-f", "universal-standard"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert (
+        "unknown framework 'universal-standard' (did you mean 'universal-standards'?)"
+        in result.stderr
+    )
+
+
+def test_validate_reports_warnings(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["validate", str(KOMBIT)]).exit_code == ExitCode.OK
+    evidence = tmp_path / "e.yaml"
+    evidence.write_text(
+        KOMBIT.read_text()
+        .replace(
+            "answers:\n  universal-standards:\n",
+            'answers:\n  universal-standards:\n    "1.A.1.1": {answer: na}\n',
+            1,
+        )
+        .replace('    "1.A.1.1":\n      answer: "yes"', '    "1.A.1.0":\n      answer: "yes"', 1)
+    )
+    result = runner.invoke(app, ["validate", str(evidence)])
+    assert (
+        "warning: '1.A.1.1' is answered N/A without a justification in 'comment' [justification]"
+        in result.stderr
+    )
+
+
+def test_template_is_a_valid_evidence_file(tmp_path: Path) -> None:
+    out = tmp_path / "template.yaml"
+    made = runner.invoke(app, ["template", "-f", "universal-standards", "-o", str(out)])
+    assert made.exit_code == ExitCode.OK, made.output
+    text = out.read_text()
+    assert '#   "4.A.1.1": {answer: "yes"' in text
+    assert "par30:   # share 0..1" in text
+    assert runner.invoke(app, ["validate", str(out)]).exit_code == ExitCode.OK
+    assessed = runner.invoke(app, ["assess", str(out), "--format", "json"])
+    assert json.loads(assessed.stdout)["frameworks"][0]["overall"]["coverage"] == 0
+
+
+def test_rules_list_show_lint() -> None:
+    listed = runner.invoke(app, ["rules", "list"])
+    assert listed.exit_code == ExitCode.OK
+    assert "universal-standards" in listed.stdout
+    shown = runner.invoke(app, ["rules", "show", "universal-standards", "4.A.1.1"])
+    assert shown.exit_code == ExitCode.OK
+    assert "check: policies.credit.repayment_capacity_analysis" in shown.stdout
+    tree = runner.invoke(app, ["rules", "show", "universal-standards"])
+    assert "  4A  The provider does not over-indebt clients" in tree.stdout
+    assert runner.invoke(app, ["rules", "lint"]).exit_code == ExitCode.OK
+
+
+def test_demo_writes_a_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "demo.pdf"
+    result = runner.invoke(app, ["demo", "-o", str(out)])
+    assert result.exit_code == ExitCode.OK, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_internal_errors_are_one_line_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("cli.run_audit", boom)
+    result = runner.invoke(app, ["assess", str(KOMBIT)])
+    assert result.exit_code == ExitCode.INTERNAL
+    assert result.stderr.strip() == "internal error: RuntimeError: kaboom (re-run with --debug)"
+    del engine.pipeline
