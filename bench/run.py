@@ -1,0 +1,227 @@
+"""`make bench`: the budgets of design §8, and our evaluator against durable-rules on the same rules.
+
+Run from the project root with the project's virtual environment. Prints one table; exits 1 if a
+budget is exceeded. Timings are wall-clock medians; treat them as ratios, machines are noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine.catalog import bundled_frameworks  # noqa: E402
+from engine.evaluate import evaluate_rule_set  # noqa: E402
+from engine.load import load_file  # noqa: E402
+from engine.pipeline import load_rule_sets  # noqa: E402
+from engine.score import score_rule_set  # noqa: E402
+from engine.validate import load_evidence, load_rule_set  # noqa: E402
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+SPM_AUDIT = str(Path(sys.executable).parent / "spm-audit")
+BUDGETS = {  # design §8, on a 2-core machine
+    "load + validate all bundled rule sets": 0.300,
+    "evaluate + score all frameworks, one evidence file": 0.020,
+    "spm-audit assess --format json, whole process": 1.0,
+    "full PDF report (all frameworks), whole process": 5.0,
+}
+RATIO_BUDGET = 20.0
+
+
+def median_time(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def process_time(args: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall time of a whole process, and the peak RSS (MB) of the children."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak
+
+
+# -- durable-rules comparison ------------------------------------------------------------------
+
+_DR_OPS = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+
+
+def to_durable(cond: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Our condition as a durable-rules expression, or None where durable-rules has no equivalent.
+
+    Kept out: not (durable's negation gives order-dependent results and segfaults), quantifiers,
+    arithmetic, membership in lists, regular expressions: the subset is what both engines can run.
+    """
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        parts = [to_durable(c, params) for c in cond[key]]
+        if any(p is None for p in parts):
+            return None
+        return {"$and" if key == "all" else "$or": parts}
+    if "exists" in cond and not str(cond["exists"]).startswith("@"):
+        return {"$ex": {cond["exists"]: 1}}
+    if "path" not in cond or str(cond["path"]).startswith("@"):
+        return None
+    for op in ("eq", *_DR_OPS):
+        if op in cond:
+            value = cond[op]
+            if isinstance(value, dict):
+                if "param" not in value:
+                    return None
+                value = params[value["param"]]
+            if isinstance(value, bool) and op != "eq":
+                return None
+            return {cond["path"]: value} if op == "eq" else {_DR_OPS[op]: {cond["path"]: value}}
+    return None
+
+
+def raw_checks(folder: Path) -> list[tuple[str, dict[str, Any]]]:
+    header = load_file(folder / "ruleset.yaml").document.data
+    assert isinstance(header, dict)
+    found = []
+
+    def walk(node: dict[str, Any]) -> None:
+        for ind in node.get("indicators", []):
+            if "check" in ind:
+                found.append((ind["id"], ind["check"]))
+        for child in node.get("children", []):
+            walk(child)
+
+    for part in header["parts"]:
+        data = load_file(folder / part).document.data
+        assert isinstance(data, dict)
+        for node in data["nodes"]:
+            walk(node)
+    return found
+
+
+def scalar_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts without lists (durable-rules facts hold at most 255 properties, no lists here)."""
+    return {k: scalar_facts(v) if isinstance(v, dict) else v for k, v in facts.items() if not isinstance(v, list)}
+
+
+def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
+    try:
+        import durable_rules_engine as dre
+    except ImportError:
+        return {"skipped": "durable-rules is not installed (make bench installs the [bench] extra)"}
+    from engine.conditions import ConditionCompiler
+    from engine.validate import evidence_fact_types
+
+    evidence = load_evidence(evidence_path)
+    facts = {"id": "facts-1", "kind": "facts", **scalar_facts(evidence.facts)}
+    rules: dict[str, Any] = {}
+    ours = []
+    for folder in bundled_frameworks().values():
+        rule_set = load_rule_set(folder)
+        params = {p.name: p.value for p in rule_set.parameters.values()}
+        for rule_id, raw in raw_checks(folder):
+            translated = to_durable(raw, params)
+            if translated is None:
+                continue
+            name = f"{rule_set.id}:{rule_id}"
+            rules[name] = {"all": [{"m": {"$and": [{"kind": "facts"}, translated]}}]}
+            doc = load_file(folder / "ruleset.yaml").document
+            compiled = ConditionCompiler(evidence_fact_types(), rule_set.parameters, doc, []).compile(raw, ())
+            assert compiled is not None
+            ours.append((name, compiled))
+    handle = dre.create_ruleset("bench", json.dumps(rules))
+    runs = [0]
+
+    def durable() -> set[str]:
+        runs[0] += 1
+        sid = str(runs[0])
+        fired: set[str] = set()
+        _, offset = dre.assert_facts(handle, json.dumps([dict(facts, sid=sid)]))
+        try:
+            reply = dre.start_action_for_state(handle, offset)
+            messages = reply[1] if reply else None
+            while messages:
+                fired.update(json.loads(messages))
+                messages = dre.complete_and_start_action(handle, offset)
+        finally:
+            dre.delete_state(handle, sid)
+        return fired
+
+    def closures() -> set[str]:
+        return {name for name, c in ours if c.evaluate(evidence.facts, None) is True}
+
+    agree = durable() == closures()
+    t_durable = median_time(durable, 50)
+    t_ours = median_time(closures, 200)
+    return {"rules": len(rules), "agree": agree, "durable": t_durable, "ours": t_ours, "ratio": t_durable / t_ours}
+
+
+def main() -> int:
+    rows: list[tuple[str, str, str]] = []
+    failed = False
+
+    def row(name: str, seconds: float, note: str = "") -> None:
+        nonlocal failed
+        budget = BUDGETS.get(name)
+        ok = budget is None or seconds <= budget
+        failed |= not ok
+        shown = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+        limit = "" if budget is None else (f"≤ {budget * 1000:.0f} ms" if budget < 1 else f"≤ {budget:.0f} s")
+        rows.append((name, shown, f"{limit} {'ok' if ok else 'OVER BUDGET'} {note}".strip()))
+
+    folders = list(bundled_frameworks().values())
+    row("load + validate all bundled rule sets", median_time(lambda: load_rule_sets(folders), 5),
+        f"{len(folders)} rule sets")
+    rule_sets = load_rule_sets(folders)
+    indicators = sum(len(rs.indicators()) for rs in rule_sets)
+    for example in EXAMPLES:
+        evidence = load_evidence(example)
+
+        def evaluate_and_score() -> None:
+            for rs in rule_sets:
+                score_rule_set(rs, evaluate_rule_set(rs, evidence), str(evidence.assessment["assessed_on"]))
+
+        seconds = median_time(evaluate_and_score, 30)
+        row("evaluate + score all frameworks, one evidence file", seconds, f"{example.stem}, {indicators} indicators")
+    demo = str(ROOT / "examples" / "kombit-microfinance.yaml")
+    json_time, _ = process_time([SPM_AUDIT, "assess", demo, "-f", "all", "--format", "json"], 5)
+    row("spm-audit assess --format json, whole process", json_time)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.pdf")
+        pdf_time, peak = process_time([SPM_AUDIT, "assess", demo, "-f", "all", "-o", out], 3)
+        pages = Path(out).read_bytes().count(b"/Type /Page\n") or Path(out).read_bytes().count(b"/Type /Page")
+    row("full PDF report (all frameworks), whole process", pdf_time, f"peak RSS {peak:.0f} MB, ~{pages} pages")
+    comparison = compare_with_durable_rules(ROOT / "examples" / "kombit-microfinance.yaml")
+    width = max(len(r[0]) for r in rows)
+    for name, shown, note in rows:
+        print(f"{name:<{width}}  {shown:>10}  {note}")
+    if "skipped" in comparison:
+        print(f"durable-rules comparison skipped: {comparison['skipped']}")
+    else:
+        ratio_ok = comparison["ratio"] >= RATIO_BUDGET and comparison["agree"]
+        failed |= not ratio_ok
+        print(
+            f"same {comparison['rules']} conditions, one evidence file: durable-rules {comparison['durable'] * 1000:.2f} ms, "
+            f"ours {comparison['ours'] * 1000:.3f} ms, ours {comparison['ratio']:.0f}x faster "
+            f"(budget ≥ {RATIO_BUDGET:.0f}x), results agree: {comparison['agree']}  {'ok' if ratio_ok else 'FAILED'}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
