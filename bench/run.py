@@ -26,6 +26,7 @@ from engine.evaluate import evaluate_rule_set  # noqa: E402
 from engine.load import load_file  # noqa: E402
 from engine.pipeline import load_rule_sets  # noqa: E402
 from engine.score import score_rule_set  # noqa: E402
+from engine.model import EvidenceSet  # noqa: E402
 from engine.validate import load_evidence, load_rule_set  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -100,9 +101,9 @@ def raw_checks(folder: Path) -> list[tuple[str, dict[str, Any]]]:
     found = []
 
     def walk(node: dict[str, Any]) -> None:
-        for ind in node.get("indicators", []):
-            if "check" in ind:
-                found.append((ind["id"], ind["check"]))
+        found.extend(
+            (ind["id"], ind["check"]) for ind in node.get("indicators", []) if "check" in ind
+        )
         for child in node.get("children", []):
             walk(child)
 
@@ -116,7 +117,11 @@ def raw_checks(folder: Path) -> list[tuple[str, dict[str, Any]]]:
 
 def scalar_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
     """The facts without lists (durable-rules facts hold at most 255 properties, no lists here)."""
-    return {k: scalar_facts(v) if isinstance(v, dict) else v for k, v in facts.items() if not isinstance(v, list)}
+    return {
+        k: scalar_facts(v) if isinstance(v, dict) else v
+        for k, v in facts.items()
+        if not isinstance(v, list)
+    }
 
 
 def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
@@ -141,7 +146,9 @@ def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
             name = f"{rule_set.id}:{rule_id}"
             rules[name] = {"all": [{"m": {"$and": [{"kind": "facts"}, translated]}}]}
             doc = load_file(folder / "ruleset.yaml").document
-            compiled = ConditionCompiler(evidence_fact_types(), rule_set.parameters, doc, []).compile(raw, ())
+            compiled = ConditionCompiler(
+                evidence_fact_types(), rule_set.parameters, doc, []
+            ).compile(raw, ())
             assert compiled is not None
             ours.append((name, compiled))
     handle = dre.create_ruleset("bench", json.dumps(rules))
@@ -168,7 +175,13 @@ def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
     agree = durable() == closures()
     t_durable = median_time(durable, 50)
     t_ours = median_time(closures, 200)
-    return {"rules": len(rules), "agree": agree, "durable": t_durable, "ours": t_ours, "ratio": t_durable / t_ours}
+    return {
+        "rules": len(rules),
+        "agree": agree,
+        "durable": t_durable,
+        "ours": t_ours,
+        "ratio": t_durable / t_ours,
+    }
 
 
 def main() -> int:
@@ -181,31 +194,50 @@ def main() -> int:
         ok = budget is None or seconds <= budget
         failed |= not ok
         shown = f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-        limit = "" if budget is None else (f"≤ {budget * 1000:.0f} ms" if budget < 1 else f"≤ {budget:.0f} s")
+        limit = (
+            ""
+            if budget is None
+            else (f"≤ {budget * 1000:.0f} ms" if budget < 1 else f"≤ {budget:.0f} s")
+        )
         rows.append((name, shown, f"{limit} {'ok' if ok else 'OVER BUDGET'} {note}".strip()))
 
     folders = list(bundled_frameworks().values())
-    row("load + validate all bundled rule sets", median_time(lambda: load_rule_sets(folders), 5),
-        f"{len(folders)} rule sets")
+    row(
+        "load + validate all bundled rule sets",
+        median_time(lambda: load_rule_sets(folders), 5),
+        f"{len(folders)} rule sets",
+    )
     rule_sets = load_rule_sets(folders)
     indicators = sum(len(rs.indicators()) for rs in rule_sets)
     for example in EXAMPLES:
         evidence = load_evidence(example)
 
-        def evaluate_and_score() -> None:
+        def evaluate_and_score(evidence: EvidenceSet = evidence) -> None:
             for rs in rule_sets:
-                score_rule_set(rs, evaluate_rule_set(rs, evidence), str(evidence.assessment["assessed_on"]))
+                score_rule_set(
+                    rs, evaluate_rule_set(rs, evidence), str(evidence.assessment["assessed_on"])
+                )
 
         seconds = median_time(evaluate_and_score, 30)
-        row("evaluate + score all frameworks, one evidence file", seconds, f"{example.stem}, {indicators} indicators")
+        row(
+            "evaluate + score all frameworks, one evidence file",
+            seconds,
+            f"{example.stem}, {indicators} indicators",
+        )
     demo = str(ROOT / "examples" / "kombit-microfinance.yaml")
     json_time, _ = process_time([SPM_AUDIT, "assess", demo, "-f", "all", "--format", "json"], 5)
     row("spm-audit assess --format json, whole process", json_time)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "r.pdf")
         pdf_time, peak = process_time([SPM_AUDIT, "assess", demo, "-f", "all", "-o", out], 3)
-        pages = Path(out).read_bytes().count(b"/Type /Page\n") or Path(out).read_bytes().count(b"/Type /Page")
-    row("full PDF report (all frameworks), whole process", pdf_time, f"peak RSS {peak:.0f} MB, ~{pages} pages")
+        pages = Path(out).read_bytes().count(b"/Type /Page\n") or Path(out).read_bytes().count(
+            b"/Type /Page"
+        )
+    row(
+        "full PDF report (all frameworks), whole process",
+        pdf_time,
+        f"peak RSS {peak:.0f} MB, ~{pages} pages",
+    )
     comparison = compare_with_durable_rules(ROOT / "examples" / "kombit-microfinance.yaml")
     width = max(len(r[0]) for r in rows)
     for name, shown, note in rows:
@@ -216,7 +248,8 @@ def main() -> int:
         ratio_ok = comparison["ratio"] >= RATIO_BUDGET and comparison["agree"]
         failed |= not ratio_ok
         print(
-            f"same {comparison['rules']} conditions, one evidence file: durable-rules {comparison['durable'] * 1000:.2f} ms, "
+            f"same {comparison['rules']} conditions, one evidence file: "
+            f"durable-rules {comparison['durable'] * 1000:.2f} ms, "
             f"ours {comparison['ours'] * 1000:.3f} ms, ours {comparison['ratio']:.0f}x faster "
             f"(budget ≥ {RATIO_BUDGET:.0f}x), results agree: {comparison['agree']}  {'ok' if ratio_ok else 'FAILED'}"
         )

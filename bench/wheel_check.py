@@ -25,7 +25,10 @@ def run(args: list[str], cwd: Path) -> str:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        run([sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(ROOT)], cwd=work)
+        run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(ROOT)],
+            cwd=work,
+        )
         wheel = next((work / "dist").glob("spm_audit-*.whl"))
         venv.create(work / "venv", with_pip=True)
         pip, exe = work / "venv/bin/pip", str(work / "venv/bin/spm-audit")
@@ -38,8 +41,10 @@ def main() -> int:
         pdf = (elsewhere / "demo.pdf").read_bytes()
         assert pdf.startswith(b"%PDF-"), "demo did not write a PDF"
         run([exe, "rules", "lint"], cwd=elsewhere)
-        print(f"ok: {wheel.name} ({wheel.stat().st_size // 1024} KiB) installed in a clean venv; "
-              f"demo wrote {len(pdf) // 1024} KiB of PDF outside the source tree")
+        print(
+            f"ok: {wheel.name} ({wheel.stat().st_size // 1024} KiB) installed in a clean venv; "
+            f"demo wrote {len(pdf) // 1024} KiB of PDF outside the source tree"
+        )
     return 0
 
 

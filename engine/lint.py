@@ -81,7 +81,7 @@ def lint_rule_sets(paths: Sequence[Path]) -> tuple[list[RuleSet], list[Diagnosti
     problems: list[Diagnostic] = []
     for path in paths:
         try:
-            rule_set = load_rule_set(path)
+            rule_set = load_rule_set(path, check_examples=True)
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
             continue

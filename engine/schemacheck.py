@@ -53,13 +53,20 @@ def check(
     doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()
 ) -> list[Diagnostic]:
     """Every schema error in `data` (found at `prefix` in `doc`) as a diagnostic."""
+    return sorted({diagnostic for _, diagnostic in check_paths(doc, data, schema, prefix)})
+
+
+def check_paths(
+    doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()
+) -> list[tuple[PathKey, Diagnostic]]:
+    """Every schema error with the data path it concerns, so callers can skip broken parts."""
     found = []
     for error in _leaf_errors(schema.iter_errors(data)):
         path = (*prefix, *error.absolute_path)
         key, message = _describe(error)
         at = (*path, key) if key is not None and (*path, key) in doc.positions else path
-        found.append(Diagnostic(doc.position_of(at), message, code="schema"))
-    return sorted(set(found))
+        found.append((path, Diagnostic(doc.position_of(at), message, code="schema")))
+    return found
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:

@@ -86,12 +86,16 @@ def rule_set_files(path: Path) -> Path:
     return path / RULESET_FILE if path.is_dir() else path
 
 
-def load_rule_set(path: Path, *, parameters: Mapping[str, object] | None = None) -> RuleSet:
+def load_rule_set(
+    path: Path, *, parameters: Mapping[str, object] | None = None, check_examples: bool = False
+) -> RuleSet:
     """Load, validate and compile a rule set from its folder (or its ruleset.yaml).
 
     Args:
         path: the rule set's folder or header file.
         parameters: values that replace the rule set's parameter defaults (from a profile).
+        check_examples: also validate every example's facts against the evidence schema
+            (`rules lint` does; an assessment does not need to).
 
     Raises:
         InvalidInputError: with every problem in every file of the rule set.
@@ -104,6 +108,7 @@ def load_rule_set(path: Path, *, parameters: Mapping[str, object] | None = None)
     _raise_if_errors(diagnostics)
     data = cast(Mapping[str, Any], header.document.data)
     parts: list[LoadedFile] = []
+    broken: dict[str, set[PathKey]] = {}
     for index, name in enumerate(data["parts"]):
         part_path = header_path.parent / name
         if not part_path.is_file():
@@ -120,16 +125,21 @@ def load_rule_set(path: Path, *, parameters: Mapping[str, object] | None = None)
         except InvalidInputError as e:
             diagnostics.extend(e.diagnostics)
             continue
-        diagnostics.extend(
-            schemacheck.check(
-                part.document, part.document.data, schemacheck.validator("ruleset-part")
-            )
+        problems = schemacheck.check_paths(
+            part.document, part.document.data, schemacheck.validator("ruleset-part")
         )
+        diagnostics.extend(sorted({d for _, d in problems}))
+        if any(len(path) < 2 for path, _ in problems):
+            continue  # the file's own frame is broken: nothing in it can be built
         parts.append(part)
-    _raise_if_errors(diagnostics)
-    builder = _RuleSetBuilder(header, parts, parameters or {})
+        broken[part.document.file] = {path for path, _ in problems}
+    # Build what is sound, so that schema errors and condition or reference errors elsewhere
+    # are all reported in one run.
+    builder = _RuleSetBuilder(
+        header, parts, parameters or {}, check_examples=check_examples, broken=broken
+    )
     rule_set = builder.build()
-    _raise_if_errors(builder.diagnostics)
+    _raise_if_errors([*diagnostics, *builder.diagnostics])
     logger.debug(
         "rule set %s %s: %d indicators", rule_set.id, rule_set.version, len(rule_set.indicators())
     )
@@ -148,8 +158,16 @@ def _files_digest(files: Sequence[LoadedFile], base: Path) -> str:
 
 class _RuleSetBuilder:
     def __init__(
-        self, header: LoadedFile, parts: Sequence[LoadedFile], overrides: Mapping[str, object]
+        self,
+        header: LoadedFile,
+        parts: Sequence[LoadedFile],
+        overrides: Mapping[str, object],
+        *,
+        check_examples: bool,
+        broken: Mapping[str, set[PathKey]],
     ) -> None:
+        self.check_examples = check_examples
+        self.broken = broken
         self.header = header
         self.parts = parts
         self.data = cast(Mapping[str, Any], header.document.data)
@@ -245,6 +263,16 @@ class _RuleSetBuilder:
         else:
             self.seen_ids[node_id] = position
 
+    def _is_broken(self, doc: YamlDocument, at: PathKey, *, own_only: bool) -> bool:
+        """Whether a schema error lies in this node (own_only: not in its children or indicators)."""
+        size = len(at)
+        for path in self.broken.get(doc.file, ()):
+            if path[:size] != at:
+                continue
+            if not own_only or len(path) == size or path[size] not in ("children", "indicators"):
+                return True
+        return False
+
     def _node(
         self,
         doc: YamlDocument,
@@ -253,6 +281,8 @@ class _RuleSetBuilder:
         at: PathKey,
         depth: int,
     ) -> Node | None:
+        if self._is_broken(doc, at, own_only=True):
+            return None
         self._claim_id(doc, at, raw["id"])
         leaf_depth = len(self.levels) - 2
         level = self.levels[min(depth, len(self.levels) - 1)]
@@ -299,6 +329,8 @@ class _RuleSetBuilder:
     def _indicator(
         self, doc: YamlDocument, compiler: ConditionCompiler, raw: Mapping[str, Any], at: PathKey
     ) -> Indicator | None:
+        if self._is_broken(doc, at, own_only=False):
+            return None
         self._claim_id(doc, at, raw["id"])
         method = Method(raw["method"])
         if method is Method.ANSWER and ("check" in raw or "partial_check" in raw):
@@ -319,7 +351,7 @@ class _RuleSetBuilder:
         facts_validator = schemacheck.validator("evidence", "#/$defs/facts")
         for status_name, example in raw["examples"].items():
             ex_at = (*at, "examples", status_name)
-            if "facts" in example:
+            if "facts" in example and self.check_examples:
                 self.diagnostics.extend(
                     schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts"))
                 )

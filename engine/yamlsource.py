@@ -26,7 +26,8 @@ PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64
 MAX_SCALAR_LENGTH = 100_000
 
-_Parser = getattr(yaml, "CParser", None)
+# The C parser (libyaml); PyYAML exports it only through its loaders.
+_Parser = getattr(yaml, "CBaseLoader", None)
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
@@ -200,7 +201,9 @@ class _Builder:
         if tag not in _STANDARD_TAGS:
             self._problem(event, f"tags are not allowed (found '{tag}')")
             return value
-        plain = event.implicit[0] and event.style is None and tag is None
+        plain = (
+            event.implicit[0] and not event.style and tag is None
+        )  # C parser: style "" for plain
         if not plain:
             return value
         if _NULL.match(value):
