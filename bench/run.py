@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 from engine.catalog import bundled_frameworks  # noqa: E402
 from engine.evaluate import evaluate_rule_set  # noqa: E402
 from engine.load import load_file  # noqa: E402
+from engine.model import EvidenceSet  # noqa: E402
 from engine.pipeline import load_rule_sets  # noqa: E402
 from engine.score import score_rule_set  # noqa: E402
-from engine.model import EvidenceSet  # noqa: E402
 from engine.validate import load_evidence, load_rule_set  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
