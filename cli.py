@@ -12,13 +12,16 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from engine import describe, questionnaire
+from engine.catalog import bundled_frameworks
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.lint import lint_rule_sets
 from engine.output import write_atomically
 from engine.pipeline import (
+    bundled_profiles,
     demo_evidence,
     exit_code_for,
-    resolve_frameworks,
+    load_named,
+    load_rule_sets,
     run_audit,
     validate_evidence,
 )
@@ -106,6 +109,12 @@ def assess(
         list[str] | None,
         typer.Option("--framework", "-f", help="Framework id (repeat for several, or 'all')."),
     ] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--profile", "-p", help="Profile id, e.g. alinus or client-protection (repeatable)."
+        ),
+    ] = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -131,7 +140,7 @@ def assess(
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
-        result = run_audit(evidence, framework or [])
+        result = run_audit(evidence, [*(framework or []), *(profile or [])])
         _print_diagnostics(list(result.warnings))
         name = _format_for(fmt, out)
         _emit(RENDERERS[name]().render(result), out, [evidence])
@@ -167,7 +176,11 @@ def template(
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
     _run(
         lambda: _emit(
-            questionnaire.evidence_template(resolve_frameworks(framework or [])).encode(), out, []
+            questionnaire.evidence_template(
+                load_rule_sets(framework or ["universal-standards"])
+            ).encode(),
+            out,
+            [],
         )
     )
 
@@ -210,36 +223,35 @@ def doctor() -> None:
 
 @rules_app.command("list")
 def rules_list() -> None:
-    """List the bundled frameworks."""
-    _run(lambda: typer.echo(describe.catalogue_text(), nl=False))
+    """List the bundled frameworks and profiles."""
+    _run(lambda: typer.echo(describe.catalogue_text(bundled_profiles()), nl=False))
 
 
 @rules_app.command("show")
 def rules_show(
-    framework: Annotated[str, typer.Argument(help="Framework id or rule set folder.")],
+    framework: Annotated[
+        str, typer.Argument(help="Framework or profile id, or a rule set folder.")
+    ],
     node: Annotated[
         str | None, typer.Argument(help="A node or indicator id to show in full.")
     ] = None,
 ) -> None:
     """Show a rule set's tree, or one node or indicator in full."""
-    _run(
-        lambda: typer.echo(
-            describe.rule_set_text(resolve_frameworks([framework])[0], node), nl=False
-        )
-    )
+    _run(lambda: typer.echo(describe.rule_set_text(load_named(framework), node), nl=False))
 
 
 @rules_app.command("lint")
 def rules_lint(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Rule set folders (default: every bundled one).")
+        list[Path] | None,
+        typer.Argument(help="Rule set folders or profile files (default: every bundled one)."),
     ] = None,
 ) -> None:
-    """Validate rule sets and run every indicator's examples."""
+    """Validate rule sets and profiles, and run every indicator's examples."""
 
     def action() -> int:
-        folders = paths or resolve_frameworks(["all"])
-        loaded, problems = lint_rule_sets(folders)
+        folders = paths or [*bundled_frameworks().values(), *bundled_profiles().values()]
+        loaded, problems = lint_rule_sets(folders, bundled_profiles())
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:
@@ -247,10 +259,18 @@ def rules_lint(
                 f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators",
                 err=True,
             )
-        typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s)", err=True)
+        typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s) and profile(s)", err=True)
         return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
 
     raise typer.Exit(_run(action))
+
+
+@rules_app.command("resolve")
+def rules_resolve(
+    profile: Annotated[str, typer.Argument(help="Profile id or profile file.")],
+) -> None:
+    """Print a profile resolved against its rule set (extends applied)."""
+    _run(lambda: typer.echo(describe.resolved_text(load_named(profile)), nl=False))
 
 
 def main() -> None:

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from engine.catalog import bundled_frameworks
 from engine.errors import InvalidInputError, UsageError
-from engine.model import Indicator, Node
+from engine.model import Indicator, Node, RuleSet
+from engine.profile import load_profile
 from engine.validate import load_rule_set
 
 
-def catalogue_text() -> str:
-    """One line per bundled framework."""
+def catalogue_text(profiles: Mapping[str, Path]) -> str:
+    """One line per bundled framework and profile."""
     lines = []
-    for framework, folder in bundled_frameworks().items():
+    for framework, folder in [*bundled_frameworks().items(), *profiles.items()]:
         try:
-            rs = load_rule_set(folder)
+            rs = (
+                load_rule_set(folder)
+                if folder.is_dir()
+                else load_profile(folder, bundled_frameworks(), profiles)
+            )
         except InvalidInputError as e:
             lines.append(
                 f"{framework:<22} (invalid: {len(e.diagnostics)} problem(s); run 'spm-audit rules lint {folder}')"
             )
             continue
+        kind = f"profile of {rs.base}" if rs.base else "framework"
         lines.append(
-            f"{rs.id:<22} {rs.version:<8} {len(rs.indicators()):>4} indicators  {rs.title}"
+            f"{rs.id:<22} {rs.version:<8} {len(rs.indicators()):>4} indicators  {rs.title} ({kind})"
         )
         lines.append(f"{'':<22} modelled on: {rs.based_on}")
     return "\n".join(lines) + "\n"
@@ -53,9 +60,8 @@ def _indicator_text(ind: Indicator) -> list[str]:
     return lines
 
 
-def rule_set_text(folder: Path, node_id: str | None = None) -> str:
+def rule_set_text(rs: RuleSet, node_id: str | None = None) -> str:
     """The tree of a rule set, or one node or indicator in full."""
-    rs = load_rule_set(folder)
     if node_id is not None:
         for ind in rs.indicators():
             if ind.id == node_id:
@@ -97,3 +103,37 @@ def _indicators(node: Node) -> list[Indicator]:
     for child in node.children:
         found += _indicators(child)
     return found
+
+
+def resolved_text(rs: RuleSet) -> str:
+    """A resolved profile: what it keeps, its parameters, gates and tree."""
+    lines = [
+        f"# {rs.title} — profile {rs.id} of {rs.base}, resolved",
+        f"id: {rs.id}",
+        f"ruleset: {rs.base}",
+        f"levels: [{', '.join(rs.levels)}]",
+        f"scoring: {{method: {rs.scoring.method}, partial: {float(rs.scoring.partial)}, "
+        f"not_assessed: {rs.scoring.not_assessed}}}",
+        f"indicators: {len(rs.indicators())} of {len(rs.base_indicator_ids) or len(rs.indicators())}",
+        "parameters:",
+        *(f"  {p.name}: {p.value}" for p in rs.parameters.values()),
+        "gates:",
+        *(
+            f"  - {{id: {g.id}, each: {g.each}, threshold: {float(g.threshold)}, no_critical_failures: "
+            f"{str(g.no_critical_failures).lower()}, scope: [{', '.join(g.scope)}]}}"
+            for g in rs.gates
+        ),
+        "nodes:",
+    ]
+
+    def walk(node: Node, depth: int) -> None:
+        pad = "  " * (depth + 1)
+        lines.append(f"{pad}- {node.id}: {node.title}  (weight {node.weight})")
+        if node.indicators:
+            lines.append(f"{pad}  indicators: [{', '.join(i.id for i in node.indicators)}]")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in rs.nodes:
+        walk(node, 0)
+    return "\n".join(lines) + "\n"

@@ -49,8 +49,8 @@ def evaluate_rule_set(
         shared_answers: answers reaching this rule set through equivalent mappings, by indicator
             id, with the "framework:id" they were given for.
     """
-    answers = evidence.answers.get(rule_set.id, {})
-    overrides = evidence.overrides.get(rule_set.id, {})
+    answers = evidence.answers.get(rule_set.answers_key, {})
+    overrides = evidence.overrides.get(rule_set.answers_key, {})
     replaced = {old: ind.id for ind in rule_set.indicators() for old in ind.replaces}
     answers = {replaced.get(k, k): v for k, v in answers.items()}
     overrides = {replaced.get(k, k): v for k, v in overrides.items()}

@@ -14,6 +14,7 @@ from engine.catalog import bundled_frameworks
 from engine.errors import Diagnostic, InvalidInputError
 from engine.evaluate import evaluate_indicator
 from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
+from engine.profile import load_profile
 from engine.validate import load_rule_set
 
 
@@ -75,18 +76,24 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
     return found
 
 
-def lint_rule_sets(paths: Sequence[Path]) -> tuple[list[RuleSet], list[Diagnostic]]:
-    """Lint each rule set folder; returns the rule sets that loaded and every diagnostic."""
+def lint_rule_sets(
+    paths: Sequence[Path], profiles: Mapping[str, Path]
+) -> tuple[list[RuleSet], list[Diagnostic]]:
+    """Lint rule set folders and profile files; returns what loaded and every diagnostic."""
     loaded: list[RuleSet] = []
     problems: list[Diagnostic] = []
     for path in paths:
         try:
-            rule_set = load_rule_set(path, check_examples=True)
+            if path.is_dir() or path.name == "ruleset.yaml":
+                rule_set = load_rule_set(path, check_examples=True)
+            else:
+                rule_set = load_profile(path, bundled_frameworks(), profiles)
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
             continue
         loaded.append(rule_set)
-        problems.extend(check_examples(rule_set))
+        if rule_set.base is None:
+            problems.extend(check_examples(rule_set))
     others: dict[str, RuleSet] = {rs.id: rs for rs in loaded}
     for framework, folder in bundled_frameworks().items():
         if framework not in others:
@@ -95,5 +102,6 @@ def lint_rule_sets(paths: Sequence[Path]) -> tuple[list[RuleSet], list[Diagnosti
             except InvalidInputError:
                 continue
     for rule_set in loaded:
-        problems.extend(check_mappings(rule_set, others))
+        if rule_set.base is None:
+            problems.extend(check_mappings(rule_set, others))
     return loaded, sorted(problems)

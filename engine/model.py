@@ -248,6 +248,13 @@ class RuleSet:
     sha256: str
     files: tuple[str, ...]
     position: Position
+    base: str | None = None  # for a profile: the rule set it tailors (answers are given for it)
+    base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
+
+    @property
+    def answers_key(self) -> str:
+        """The framework id that answers, overrides and action items are given under."""
+        return self.base or self.id
 
     def indicators(self) -> list[Indicator]:
         """Every indicator, in document order."""
@@ -451,6 +458,16 @@ class FrameworkResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CrossLink:
+    """Where an indicator lands in another framework of the same run."""
+
+    framework: str
+    id: str
+    relation: str  # of this indicator to the other: equivalent, subset, superset, related
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     """Everything the renderers show: results per framework and provenance."""
 
@@ -458,3 +475,5 @@ class AuditResult:
     evidence: EvidenceSet
     frameworks: tuple[FrameworkResult, ...]
     warnings: tuple[Diagnostic, ...] = field(default=())
+    # (rule set id, indicator id) -> where the indicator lands in the other frameworks assessed
+    crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)

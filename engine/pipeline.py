@@ -1,11 +1,12 @@
 """The one place that knows the order: load → validate → evaluate → score.
 
-`run_audit` takes paths and returns an `AuditResult`; rendering is the caller's choice.
+`run_audit` takes paths and names and returns an `AuditResult`; rendering is the caller's choice.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 from collections.abc import Sequence
 from fractions import Fraction
@@ -13,9 +14,11 @@ from importlib import metadata
 from pathlib import Path
 
 from engine.catalog import bundled_frameworks
+from engine.crosswalk import build_crosswalk, landings, shared_answers
 from engine.errors import Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.evaluate import evaluate_rule_set
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
+from engine.profile import find_profiles, load_profile
 from engine.resources import EXAMPLES_DIR
 from engine.score import score_rule_set
 from engine.validate import check_evidence_for, load_evidence, load_rule_set
@@ -23,6 +26,7 @@ from engine.validate import check_evidence_for, load_evidence, load_rule_set
 logger = logging.getLogger(__name__)
 
 ALL = "all"
+DEMO_EVIDENCE = "kombit-microfinance.yaml"
 
 
 def engine_version() -> str:
@@ -33,34 +37,54 @@ def engine_version() -> str:
         return "0+unknown"
 
 
-def resolve_frameworks(requested: Sequence[str]) -> list[Path]:
-    """Rule set folders for framework ids (or paths to rule set folders); `all` means every one."""
-    bundled = bundled_frameworks()
-    names = list(requested) or ["universal-standards"]
-    if ALL in names:
-        return list(bundled.values())
-    folders: list[Path] = []
-    for name in names:
-        if name in bundled:
-            folders.append(bundled[name])
-        elif Path(name).is_dir() or Path(name).name.endswith((".yaml", ".yml")):
-            folders.append(Path(name))
-        else:
-            close = difflib.get_close_matches(name, list(bundled), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(
-                f"unknown framework '{name}'{hint}; known: {', '.join(bundled)}, or all"
-            )
-    return list(dict.fromkeys(folders))
+@functools.cache
+def bundled_profiles() -> dict[str, Path]:
+    """Profile id → file, for the bundled rule sets."""
+    return find_profiles(bundled_frameworks())
 
 
-def load_rule_sets(folders: Sequence[Path]) -> list[RuleSet]:
-    """Load every rule set, reporting the problems of all of them together."""
+def _unknown(name: str) -> UsageError:
+    choices = [*bundled_frameworks(), *bundled_profiles()]
+    close = difflib.get_close_matches(name, choices, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return UsageError(
+        f"unknown framework or profile '{name}'{hint}; known: {', '.join(choices)}, or all"
+    )
+
+
+def load_named(name: str) -> RuleSet:
+    """A bundled framework or profile by id, or a rule set folder or profile file by path."""
+    if name in bundled_frameworks():
+        return load_rule_set(bundled_frameworks()[name])
+    if name in bundled_profiles():
+        return load_profile(bundled_profiles()[name], bundled_frameworks(), bundled_profiles())
+    path = Path(name)
+    if path.is_dir() or path.name == "ruleset.yaml":
+        return load_rule_set(path)
+    if path.is_file() and path.suffix in (".yaml", ".yml"):
+        return load_profile(path, bundled_frameworks(), bundled_profiles())
+    raise _unknown(name)
+
+
+def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
+    """Load every named rule set or profile (`all`: every bundled framework), reporting all problems together."""
+    wanted = list(
+        dict.fromkeys(
+            n for name in names for n in (bundled_frameworks() if name == ALL else [name])
+        )
+    )
+    for name in wanted:
+        if (
+            name not in bundled_frameworks()
+            and name not in bundled_profiles()
+            and not Path(name).exists()
+        ):
+            raise _unknown(name)
     rule_sets: list[RuleSet] = []
     problems: list[Diagnostic] = []
-    for folder in folders:
+    for name in wanted:
         try:
-            rule_sets.append(load_rule_set(folder))
+            rule_sets.append(load_named(name))
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
     if problems:
@@ -68,51 +92,71 @@ def load_rule_sets(folders: Sequence[Path]) -> list[RuleSet]:
     return rule_sets
 
 
-def assess(evidence: EvidenceSet, rule_sets: Sequence[RuleSet]) -> AuditResult:
-    """Evaluate and score validated evidence against compiled rule sets (no I/O)."""
+def assess(
+    evidence: EvidenceSet, rule_sets: Sequence[RuleSet], context: Sequence[RuleSet] = ()
+) -> AuditResult:
+    """Evaluate and score validated evidence against compiled rule sets (no I/O).
+
+    Args:
+        evidence: the validated evidence.
+        rule_sets: the frameworks and profiles to assess.
+        context: further rule sets whose mappings and answers may reach the assessed ones.
+    """
+    crosswalk = build_crosswalk([*rule_sets, *context])
     frameworks: list[FrameworkResult] = []
     for rule_set in rule_sets:
-        results = evaluate_rule_set(rule_set, evidence)
+        results = evaluate_rule_set(
+            rule_set, evidence, shared_answers(rule_set, evidence, crosswalk)
+        )
         frameworks.append(
             score_rule_set(rule_set, results, str(evidence.assessment["assessed_on"]))
         )
-    return AuditResult(engine_version(), evidence, tuple(frameworks), evidence.warnings)
+    return AuditResult(
+        engine_version(),
+        evidence,
+        tuple(frameworks),
+        evidence.warnings,
+        landings(frameworks, crosswalk),
+    )
 
 
 def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResult:
-    """Assess one evidence file against the chosen frameworks.
+    """Assess one evidence file against the chosen frameworks and profiles.
 
     Args:
         evidence_path: the evidence file (YAML or JSON).
-        frameworks: framework ids (or rule set folders); empty means universal-standards.
+        frameworks: framework or profile ids (or rule set folders, profile files); `all` means every
+            bundled framework; empty means universal-standards.
 
     Raises:
         InvalidInputError: the evidence or a rule set is invalid; carries every diagnostic.
         UsageError: an unknown framework was asked for.
     """
-    rule_sets = load_rule_sets(resolve_frameworks(frameworks))
+    rule_sets = load_rule_sets(list(frameworks) or ["universal-standards"])
     evidence = load_evidence(evidence_path)
-    problems = check_evidence_for(evidence, rule_sets, bundled_frameworks())
+    assessed = {rs.answers_key for rs in rule_sets}
+    others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
+    context = load_rule_sets(others) if others else []
+    problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if any(p.severity is Severity.ERROR for p in problems):
         raise InvalidInputError([*problems, *evidence.warnings])
-    result = assess(evidence, rule_sets)
+    result = assess(evidence, rule_sets, context)
     warnings = tuple(sorted({*result.warnings, *problems}))
-    return AuditResult(result.engine_version, result.evidence, result.frameworks, warnings)
+    return AuditResult(
+        result.engine_version, result.evidence, result.frameworks, warnings, result.crosswalk
+    )
 
 
 def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:
     """Check an evidence file against the schema and every bundled rule set; return its warnings."""
     evidence = load_evidence(evidence_path)
-    rule_sets = load_rule_sets(list(bundled_frameworks().values()))
+    rule_sets = load_rule_sets([ALL])
     problems = [
         p for p in check_evidence_for(evidence, rule_sets, ()) if p.severity is Severity.ERROR
     ]
     if problems:
         raise InvalidInputError([*problems, *evidence.warnings])
     return evidence.warnings
-
-
-DEMO_EVIDENCE = "kombit-microfinance.yaml"
 
 
 def demo_evidence() -> Path:

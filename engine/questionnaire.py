@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from engine.model import Method, RuleSet
-from engine.pipeline import load_rule_sets
 from engine.schemacheck import load_schema
 
 _WIDTH = 100
@@ -97,9 +95,8 @@ def _wrap(text: str, prefix: str) -> list[str]:
     return lines
 
 
-def evidence_template(folders: Sequence[Path]) -> str:
-    """The template text for the rule sets in `folders`."""
-    rule_sets = load_rule_sets(folders)
+def evidence_template(rule_sets: Sequence[RuleSet]) -> str:
+    """The template text for `rule_sets`."""
     schema = load_schema("evidence")
     defs = schema["$defs"]
     used = _used_paths(rule_sets)
@@ -131,7 +128,9 @@ def evidence_template(folders: Sequence[Path]) -> str:
     lines.append("answers:")
     for rs in rule_sets:
         # The block holds an empty mapping until answers are uncommented.
-        lines.append(f"  {rs.id}: {{}}   # replace {{}} by the answers you uncomment below")
+        lines.append(
+            f"  {rs.answers_key}: {{}}   # replace {{}} by the answers you uncomment below"
+        )
         for ind in rs.indicators():
             if ind.method is Method.CHECK:
                 continue

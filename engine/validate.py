@@ -397,92 +397,122 @@ class _RuleSetBuilder:
         )
 
     def _gates(self, nodes: Sequence[Node]) -> tuple[Gate, ...]:
-        doc = self.header.document
-        known: set[str] = set()
-
-        def collect(node: Node) -> None:
-            known.add(node.id)
-            for child in node.children:
-                collect(child)
-
-        for node in nodes:
-            collect(node)
-        gates = []
-        for index, raw in enumerate(self.data.get("gates", [])):
-            at: PathKey = ("gates", index)
-            for i, node_id in enumerate(raw.get("scope", [])):
-                if node_id not in known:
-                    close = difflib.get_close_matches(node_id, sorted(known), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    self._error(
-                        doc, (*at, "scope", i), f"gate scope names unknown node '{node_id}'{hint}"
-                    )
-            if raw["each"] not in self.levels[:-1]:
-                self._error(
-                    doc,
-                    (*at, "each"),
-                    f"unknown level '{raw['each']}' (levels: {', '.join(self.levels[:-1])})",
-                )
-            validity = raw.get("validity", {})
-            gates.append(
-                Gate(
-                    id=raw["id"],
-                    title=raw["title"],
-                    description=raw.get("description", ""),
-                    scope=tuple(raw.get("scope", [])),
-                    each=raw["each"],
-                    threshold=fraction(raw.get("threshold", 1)),
-                    no_critical_failures=raw.get("no_critical_failures", True),
-                    min_coverage=fraction(raw.get("min_coverage", 0)),
-                    validity_years=validity.get("years"),
-                    surveillance_after_years=validity.get("surveillance_after_years"),
-                )
-            )
-        return tuple(gates)
+        return build_gates(
+            self.header.document,
+            ("gates",),
+            self.data.get("gates", []),
+            nodes,
+            self.levels,
+            self.diagnostics,
+        )
 
     def _grade_scale(self, gate_ids: set[str]) -> GradeScale | None:
         raw = self.data.get("grade_scale")
         if raw is None:
             return None
-        doc = self.header.document
-        bands = tuple(
-            GradeBand(b["grade"], fraction(b["min"]), b["label"], b.get("band", ""))
-            for b in raw["bands"]
+        return build_grade_scale(
+            self.header.document, ("grade_scale",), raw, gate_ids, self.diagnostics
         )
-        for i in range(1, len(bands)):
-            if bands[i].min >= bands[i - 1].min:
-                self._error(
-                    doc,
-                    ("grade_scale", "bands", i, "min"),
-                    "grade bands must be listed best first, with decreasing 'min'",
+
+
+def node_ids(nodes: Sequence[Node]) -> list[str]:
+    """Every node id of a tree, in document order."""
+    found: list[str] = []
+    for node in nodes:
+        found.append(node.id)
+        found.extend(node_ids(node.children))
+    return found
+
+
+def build_gates(
+    doc: YamlDocument,
+    at: PathKey,
+    raw_gates: Sequence[Mapping[str, Any]],
+    nodes: Sequence[Node],
+    levels: Sequence[str],
+    diagnostics: list[Diagnostic],
+) -> tuple[Gate, ...]:
+    """Gates from their YAML, checking that scopes name nodes and `each` names a level."""
+    known = node_ids(nodes)
+    gates = []
+    for index, raw in enumerate(raw_gates):
+        here: PathKey = (*at, index)
+        for i, node_id in enumerate(raw.get("scope", [])):
+            if node_id not in known:
+                close = difflib.get_close_matches(node_id, known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                diagnostics.append(
+                    Diagnostic(
+                        doc.position_of((*here, "scope", i)),
+                        f"gate scope names unknown node '{node_id}'{hint}",
+                        code="reference",
+                    )
                 )
-        if bands and bands[-1].min != 0:
-            self._error(
-                doc,
-                ("grade_scale", "bands", len(bands) - 1, "min"),
-                "the last grade band must start at 0, so every score has a grade",
+        if raw["each"] not in levels[:-1]:
+            diagnostics.append(
+                Diagnostic(
+                    doc.position_of((*here, "each")),
+                    f"unknown level '{raw['each']}' (levels: {', '.join(levels[:-1])})",
+                    code="reference",
+                )
             )
-        grades = [b.grade for b in bands]
-        if len(set(grades)) != len(grades):
-            self._error(doc, ("grade_scale", "bands"), "grade names must be unique")
-        caps = []
-        for i, cap in enumerate(raw.get("caps", [])):
-            if cap["gate"] not in gate_ids:
-                self._error(
-                    doc,
-                    ("grade_scale", "caps", i, "gate"),
-                    f"cap names unknown gate '{cap['gate']}'",
-                )
-            if cap["max_grade"] not in grades:
-                self._error(
-                    doc,
-                    ("grade_scale", "caps", i, "max_grade"),
-                    f"cap names unknown grade '{cap['max_grade']}'",
-                )
-            caps.append((cap["gate"], cap["max_grade"]))
-        return GradeScale(
-            raw["name"], raw["notice"], fraction(raw.get("min_coverage", 0)), bands, tuple(caps)
+        validity = raw.get("validity", {})
+        gates.append(
+            Gate(
+                id=raw["id"],
+                title=raw["title"],
+                description=raw.get("description", ""),
+                scope=tuple(raw.get("scope", [])),
+                each=raw["each"],
+                threshold=fraction(raw.get("threshold", 1)),
+                no_critical_failures=raw.get("no_critical_failures", True),
+                min_coverage=fraction(raw.get("min_coverage", 0)),
+                validity_years=validity.get("years"),
+                surveillance_after_years=validity.get("surveillance_after_years"),
+            )
         )
+    return tuple(gates)
+
+
+def build_grade_scale(
+    doc: YamlDocument,
+    at: PathKey,
+    raw: Mapping[str, Any],
+    gate_ids: set[str],
+    diagnostics: list[Diagnostic],
+) -> GradeScale:
+    """A grade scale from its YAML: bands best first, the last from 0, caps naming gates and grades."""
+
+    def error(where: PathKey, message: str) -> None:
+        diagnostics.append(Diagnostic(doc.position_of((*at, *where)), message, code="ruleset"))
+
+    bands = tuple(
+        GradeBand(b["grade"], fraction(b["min"]), b["label"], b.get("band", ""))
+        for b in raw["bands"]
+    )
+    for i in range(1, len(bands)):
+        if bands[i].min >= bands[i - 1].min:
+            error(
+                ("bands", i, "min"), "grade bands must be listed best first, with decreasing 'min'"
+            )
+    if bands and bands[-1].min != 0:
+        error(
+            ("bands", len(bands) - 1, "min"),
+            "the last grade band must start at 0, so every score has a grade",
+        )
+    grades = [b.grade for b in bands]
+    if len(set(grades)) != len(grades):
+        error(("bands",), "grade names must be unique")
+    caps = []
+    for i, cap in enumerate(raw.get("caps", [])):
+        if cap["gate"] not in gate_ids:
+            error(("caps", i, "gate"), f"cap names unknown gate '{cap['gate']}'")
+        if cap["max_grade"] not in grades:
+            error(("caps", i, "max_grade"), f"cap names unknown grade '{cap['max_grade']}'")
+        caps.append((cap["gate"], cap["max_grade"]))
+    return GradeScale(
+        raw["name"], raw["notice"], fraction(raw.get("min_coverage", 0)), bands, tuple(caps)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -105,9 +105,10 @@ def _scoring(rule_set: RuleSet) -> dict[str, Any]:
 def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[str, Any]:
     """One framework's results."""
     rs = framework.ruleset
-    plan = result.evidence.action_plan.get(rs.id, {})
+    plan = result.evidence.action_plan.get(rs.answers_key, {})
     return {
         "id": rs.id,
+        "profile_of": rs.base,
         "title": rs.title,
         "version": rs.version,
         "publisher": rs.publisher,

@@ -1,0 +1,392 @@
+"""Profiles: a tailoring of one rule set (select, deselect, parameters, weights, gates, regroup).
+
+A profile never adds indicators. `extends` applies another profile first; a loop is a diagnostic
+at each `extends` involved. The result is a `RuleSet` whose `base` names the tailored rule set, so
+answers given for the base reach the profile.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from engine import schemacheck
+from engine.errors import Diagnostic, InvalidInputError, Severity
+from engine.load import LoadedFile, load_file
+from engine.model import Aggregation, Indicator, Node, NotAssessedPolicy, RuleSet, ScoringModel
+from engine.validate import build_gates, build_grade_scale, fraction, load_rule_set, node_ids
+from engine.yamlsource import PathKey, YamlDocument
+
+PROFILES_FOLDER = "profiles"
+
+
+@dataclass(frozen=True, slots=True)
+class _ProfileFile:
+    loaded: LoadedFile
+    data: Mapping[str, Any]
+
+    @property
+    def doc(self) -> YamlDocument:
+        return self.loaded.document
+
+
+def find_profiles(rule_set_folders: Mapping[str, Path]) -> dict[str, Path]:
+    """Profile id → file, for every `profiles/*.yaml` beside the given rule sets."""
+    found: dict[str, Path] = {}
+    for folder in rule_set_folders.values():
+        for path in sorted((folder / PROFILES_FOLDER).glob("*.yaml")):
+            data = load_file(path).document.data
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                found[data["id"]] = path
+    return found
+
+
+def _read(path: Path) -> tuple[_ProfileFile | None, list[Diagnostic]]:
+    loaded = load_file(path)
+    problems = schemacheck.check(
+        loaded.document, loaded.document.data, schemacheck.validator("profile")
+    )
+    if problems:
+        return None, problems
+    return _ProfileFile(loaded, cast(Mapping[str, Any], loaded.document.data)), []
+
+
+def _chain(path: Path, profiles: Mapping[str, Path]) -> list[_ProfileFile]:
+    """The profile and every profile it extends, base first."""
+    chain: list[_ProfileFile] = []
+    seen: dict[str, _ProfileFile] = {}
+    current: Path | None = path
+    while current is not None:
+        profile, problems = _read(current)
+        if profile is None:
+            raise InvalidInputError(problems)
+        if profile.data["id"] in seen:
+            loop = [*seen, profile.data["id"]]
+            raise InvalidInputError(
+                [
+                    Diagnostic(
+                        p.doc.position_of(("extends",)),
+                        f"'extends' makes a loop: {' → '.join(loop)}",
+                        code="reference",
+                    )
+                    for p in seen.values()
+                ]
+            )
+        seen[profile.data["id"]] = profile
+        chain.append(profile)
+        parent = profile.data.get("extends")
+        if parent is None:
+            current = None
+        elif parent in profiles:
+            current = profiles[parent]
+        else:
+            close = difflib.get_close_matches(parent, list(profiles), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise InvalidInputError(
+                [
+                    Diagnostic(
+                        profile.doc.position_of(("extends",)),
+                        f"unknown profile '{parent}'{hint}",
+                        code="reference",
+                    )
+                ]
+            )
+    bases = {p.data["ruleset"] for p in chain}
+    if len(bases) > 1:
+        raise InvalidInputError(
+            [
+                Diagnostic(
+                    chain[0].doc.position_of(("ruleset",)),
+                    f"profiles in one 'extends' chain tailor different rule sets: "
+                    f"{', '.join(sorted(bases))}",
+                    code="reference",
+                )
+            ]
+        )
+    return list(reversed(chain))
+
+
+def load_profile(
+    path: Path, rule_set_folders: Mapping[str, Path], profiles: Mapping[str, Path]
+) -> RuleSet:
+    """Resolve a profile file into the tailored rule set.
+
+    Raises:
+        InvalidInputError: with every problem in the profile chain.
+    """
+    chain = _chain(path, profiles)
+    base_id = chain[0].data["ruleset"]
+    if base_id not in rule_set_folders:
+        close = difflib.get_close_matches(base_id, list(rule_set_folders), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise InvalidInputError(
+            [
+                Diagnostic(
+                    chain[-1].doc.position_of(("ruleset",)),
+                    f"unknown rule set '{base_id}'{hint}",
+                    code="reference",
+                )
+            ]
+        )
+    base = load_rule_set(rule_set_folders[base_id])
+    diagnostics: list[Diagnostic] = []
+    parameters: dict[str, object] = {}
+    for profile in chain:
+        for name in profile.data.get("parameters", {}):
+            if name not in base.parameters:
+                close = difflib.get_close_matches(name, list(base.parameters), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                diagnostics.append(
+                    Diagnostic(
+                        profile.doc.position_of(("parameters", name)),
+                        f"unknown parameter '{name}'{hint}",
+                        code="reference",
+                    )
+                )
+        parameters.update(profile.data.get("parameters", {}))
+    if diagnostics:
+        raise InvalidInputError(diagnostics)
+    if parameters:
+        try:
+            base = load_rule_set(rule_set_folders[base_id], parameters=parameters)
+        except InvalidInputError as e:  # a value out of the parameter's range: say where it was set
+            raise InvalidInputError(
+                [
+                    *e.diagnostics,
+                    Diagnostic(
+                        chain[-1].doc.position_of(("parameters",)),
+                        "parameters set here are invalid (see above)",
+                        code="reference",
+                    ),
+                ]
+            ) from e
+    tailored = _Tailor(base, diagnostics).apply(chain)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise InvalidInputError(diagnostics)
+    return tailored
+
+
+class _Tailor:
+    def __init__(self, base: RuleSet, diagnostics: list[Diagnostic]) -> None:
+        self.base = base
+        self.diagnostics = diagnostics
+        self.indicators = {i.id: i for i in base.indicators()}
+        self.nodes = {n: n for n in node_ids(base.nodes)}
+
+    def _error(self, doc: YamlDocument, at: PathKey, message: str) -> None:
+        self.diagnostics.append(Diagnostic(doc.position_of(at), message, code="profile"))
+
+    def _check_ids(
+        self, profile: _ProfileFile, key: str, ids: Iterable[str], known: Sequence[str]
+    ) -> None:
+        for index, item in enumerate(ids):
+            if item not in known:
+                close = difflib.get_close_matches(item, known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                at: PathKey = (key, index) if key != "weights" else (key, item)
+                self._error(
+                    profile.doc,
+                    at,
+                    f"'{item}' is not a node or indicator of '{self.base.id}'{hint}",
+                )
+
+    def apply(self, chain: Sequence[_ProfileFile]) -> RuleSet:
+        known = [*self.nodes, *self.indicators]
+        nodes = self.base.nodes
+        levels = self.base.levels
+        gates, grade_scale, scoring = self.base.gates, self.base.grade_scale, self.base.scoring
+        for profile in chain:
+            data = profile.data
+            for key in ("select", "deselect"):
+                self._check_ids(profile, key, data.get(key, []), known)
+            if "select" in data:
+                nodes = _select(nodes, set(data["select"]))
+            if "deselect" in data:
+                nodes = _deselect(nodes, set(data["deselect"]))
+            if "regroup" in data:
+                nodes, levels = self._regroup(profile, nodes)
+            if "weights" in data:
+                present = [*node_ids(nodes), *(i.id for n in nodes for i in _indicators(n))]
+                self._check_ids(profile, "weights", data["weights"], present)
+                nodes = _reweigh(nodes, {k: fraction(v) for k, v in data["weights"].items()})
+            if "scoring" in data:
+                raw = data["scoring"]
+                scoring = ScoringModel(
+                    Aggregation(raw["method"]),
+                    fraction(raw.get("partial", 0.5)),
+                    NotAssessedPolicy(raw.get("not_assessed", "zero")),
+                )
+            if "gates" in data:
+                gates = build_gates(
+                    profile.doc, ("gates",), data["gates"], nodes, levels, self.diagnostics
+                )
+            if "grade_scale" in data:
+                grade_scale = build_grade_scale(
+                    profile.doc,
+                    ("grade_scale",),
+                    data["grade_scale"],
+                    {g.id for g in gates},
+                    self.diagnostics,
+                )
+        if grade_scale is not None:
+            gate_ids = {g.id for g in gates}
+            for gate_id, _ in grade_scale.caps:
+                if gate_id not in gate_ids:  # the profile replaced the gate a cap refers to
+                    grade_scale = dataclasses.replace(
+                        grade_scale, caps=tuple(c for c in grade_scale.caps if c[0] in gate_ids)
+                    )
+        if not nodes:
+            self._error(chain[-1].doc, (), "the profile leaves no indicator")
+        top = chain[-1]
+        digest = hashlib.sha256(self.base.sha256.encode())
+        for profile in chain:
+            digest.update(profile.loaded.sha256.encode())
+        disclaimer = " ".join(
+            x for x in (self.base.disclaimer, *(p.data.get("disclaimer", "") for p in chain)) if x
+        )
+        return dataclasses.replace(
+            self.base,
+            id=top.data["id"],
+            title=top.data["title"],
+            version=top.data.get("version", self.base.version),
+            based_on=top.data.get("based_on", self.base.based_on),
+            disclaimer=disclaimer,
+            levels=tuple(levels),
+            scoring=scoring,
+            gates=gates,
+            grade_scale=grade_scale,
+            nodes=nodes,
+            sha256=digest.hexdigest(),
+            files=(*self.base.files, *(f"profiles/{p.loaded.path.name}" for p in chain)),
+            position=top.doc.position_of(()),
+            base=self.base.id,
+            base_indicator_ids=frozenset(self.indicators),
+        )
+
+    def _regroup(
+        self, profile: _ProfileFile, nodes: tuple[Node, ...]
+    ) -> tuple[tuple[Node, ...], tuple[str, ...]]:
+        raw = profile.data["regroup"]
+        levels = tuple(raw["levels"])
+        available = {i.id: i for n in nodes for i in _indicators(n)}
+        by_node = {n.id: _indicators(n) for n in _walk(nodes)}
+        used: dict[str, PathKey] = {}
+
+        def build(group: Mapping[str, Any], at: PathKey, depth: int) -> Node:
+            level = levels[min(depth, len(levels) - 1)]
+            children: tuple[Node, ...] = ()
+            members: list[Indicator] = []
+            if "children" in group:
+                if depth >= len(levels) - 2:
+                    self._error(
+                        profile.doc,
+                        (*at, "children"),
+                        f"'{group['id']}' is a {level}; it should list indicators",
+                    )
+                children = tuple(
+                    build(c, (*at, "children", i), depth + 1)
+                    for i, c in enumerate(group["children"])
+                )
+            elif "indicators" in group:
+                if depth != len(levels) - 2:
+                    self._error(
+                        profile.doc,
+                        (*at, "indicators"),
+                        f"indicators belong under a {levels[-2]}, but '{group['id']}' is a {level}",
+                    )
+                for i, item in enumerate(group["indicators"]):
+                    where = (*at, "indicators", i)
+                    found = [available[item]] if item in available else by_node.get(item)
+                    if not found:
+                        close = difflib.get_close_matches(item, [*available, *by_node], n=1)
+                        hint = f" (did you mean '{close[0]}'?)" if close else ""
+                        self._error(
+                            profile.doc,
+                            where,
+                            f"'{item}' is not an indicator or node of '{self.base.id}'{hint}",
+                        )
+                        continue
+                    for indicator in found:
+                        if indicator.id in used:
+                            first = profile.doc.position_of(used[indicator.id])
+                            self._error(
+                                profile.doc,
+                                where,
+                                f"indicator '{indicator.id}' is already in another group (line {first.line})",
+                            )
+                            continue
+                        used[indicator.id] = where
+                        members.append(indicator)
+            else:
+                self._error(
+                    profile.doc, at, f"group '{group['id']}' needs 'children' or 'indicators'"
+                )
+            return Node(
+                id=group["id"],
+                title=group["title"],
+                level=level,
+                weight=fraction(group.get("weight", 1)),
+                position=profile.doc.position_of(at),
+                description=group.get("description", ""),
+                children=children,
+                indicators=tuple(members),
+            )
+
+        return tuple(
+            build(g, ("regroup", "nodes", i), 0) for i, g in enumerate(raw["nodes"])
+        ), levels
+
+
+def _walk(nodes: Sequence[Node]) -> Iterable[Node]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _indicators(node: Node) -> list[Indicator]:
+    found = list(node.indicators)
+    for child in node.children:
+        found.extend(_indicators(child))
+    return found
+
+
+def _select(nodes: Sequence[Node], keep: set[str], kept_above: bool = False) -> tuple[Node, ...]:
+    result = []
+    for node in nodes:
+        inside = kept_above or node.id in keep
+        indicators = tuple(i for i in node.indicators if inside or i.id in keep)
+        children = _select(node.children, keep, inside)
+        if indicators or children:
+            result.append(dataclasses.replace(node, indicators=indicators, children=children))
+    return tuple(result)
+
+
+def _deselect(nodes: Sequence[Node], drop: set[str]) -> tuple[Node, ...]:
+    result = []
+    for node in nodes:
+        if node.id in drop:
+            continue
+        indicators = tuple(i for i in node.indicators if i.id not in drop)
+        children = _deselect(node.children, drop)
+        if indicators or children:
+            result.append(dataclasses.replace(node, indicators=indicators, children=children))
+    return tuple(result)
+
+
+def _reweigh(nodes: Sequence[Node], weights: Mapping[str, Any]) -> tuple[Node, ...]:
+    return tuple(
+        dataclasses.replace(
+            node,
+            weight=weights.get(node.id, node.weight),
+            indicators=tuple(
+                dataclasses.replace(i, weight=weights.get(i.id, i.weight)) for i in node.indicators
+            ),
+            children=_reweigh(node.children, weights),
+        )
+        for node in nodes
+    )
