@@ -182,7 +182,7 @@ def test_unknown_framework_is_a_usage_error() -> None:
     result = runner.invoke(app, ["assess", str(KOMBIT), "-f", "universal-standard"])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert (
-        "unknown framework 'universal-standard' (did you mean 'universal-standards'?)"
+        "unknown framework or profile 'universal-standard' (did you mean 'universal-standards'?)"
         in result.stderr
     )
 
@@ -191,17 +191,16 @@ def test_validate_reports_warnings(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(KOMBIT)]).exit_code == ExitCode.OK
     evidence = tmp_path / "e.yaml"
     evidence.write_text(
-        KOMBIT.read_text()
-        .replace(
-            "answers:\n  universal-standards:\n",
-            'answers:\n  universal-standards:\n    "1.A.1.1": {answer: na}\n',
-            1,
-        )
-        .replace('    "1.A.1.1":\n      answer: "yes"', '    "1.A.1.0":\n      answer: "yes"', 1)
+        BROKEN_EVIDENCE.replace("haiti", "HT")
+        .replace("1.7", "0.1")
+        .replace(", par_90: 0.1", "")
+        .replace('"4.A.1.9": {answer: "yes"}', '"4.A.1.1": {answer: "yes"}')
+        .replace("{answer: maybe}", "{answer: na}")
     )
     result = runner.invoke(app, ["validate", str(evidence)])
+    assert result.exit_code == ExitCode.OK, result.output
     assert (
-        "warning: '1.A.1.1' is answered N/A without a justification in 'comment' [justification]"
+        "12:17: warning: '1.A.1.1' is answered N/A without a justification in 'comment' [justification]"
         in result.stderr
     )
 

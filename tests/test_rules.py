@@ -12,6 +12,7 @@ from engine.catalog import bundled_frameworks
 from engine.evaluate import evaluate_indicator
 from engine.lint import example_answer, lint_rule_sets
 from engine.model import Indicator, RuleSet, Status
+from engine.pipeline import bundled_profiles
 from engine.validate import load_rule_set
 
 RULE_SETS: dict[str, RuleSet] = {
@@ -39,10 +40,13 @@ def test_example_reaches_its_status(indicator: Indicator, example) -> None:
     assert result.status is example.expected, result.explanation
 
 
-def test_bundled_rule_sets_lint_clean() -> None:
-    loaded, problems = lint_rule_sets(list(bundled_frameworks().values()))
+def test_bundled_rule_sets_and_profiles_lint_clean() -> None:
+    profiles = bundled_profiles()
+    loaded, problems = lint_rule_sets(
+        [*bundled_frameworks().values(), *profiles.values()], profiles
+    )
     assert [str(p) for p in problems] == []
-    assert {rs.id for rs in loaded} == set(RULE_SETS)
+    assert {rs.id for rs in loaded} == set(RULE_SETS) | set(profiles)
 
 
 def test_universal_standards_structure() -> None:

@@ -120,7 +120,7 @@ def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[st
         "parameters": {p.name: p.value for p in rs.parameters.values()},
         "overall": node_record(framework.overall),
         "nodes": [node_record(n) for n in framework.nodes],
-        "indicators": [indicator_record(i, result, plan) for i in framework.indicators],
+        "indicators": [indicator_record(i, result, plan, rs.id) for i in framework.indicators],
         "gates": [gate_record(g) for g in framework.gates],
         "grade": grade_record(framework.grade),
         "pathway": [
@@ -164,7 +164,7 @@ def counts_record(c: Counts) -> dict[str, int]:
 
 
 def indicator_record(
-    si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any]
+    si: ScoredIndicator, result: AuditResult, plan: Mapping[str, Any], framework_id: str
 ) -> dict[str, Any]:
     """One indicator's outcome with everything a report shows about it."""
     r = si.result
@@ -238,6 +238,15 @@ def indicator_record(
         else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
         "mappings": [
             {"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings
+        ],
+        "lands_in": [
+            {
+                "framework": link.framework,
+                "id": link.id,
+                "relation": link.relation,
+                "status": link.status,
+            }
+            for link in result.crosswalk.get((framework_id, ind.id), ())
         ],
         "rule_position": position(ind.position),
     }
