@@ -85,15 +85,20 @@ class _Tree:
         self.shares: dict[str, Fraction] = {}
         self.paths: dict[str, tuple[str, ...]] = {}
         self.parents: dict[str, str | None] = {}
+        # (sum of weights, sum of weighted scores) of the counted indicators below each node
+        self.sums: dict[str, tuple[Fraction, Fraction]] = {}
+        self.values = {r: indicator_score(res.status, rule_set) for r, res in results.items()}
 
     def ind_score(self, indicator_id: str) -> Fraction | None:
-        return indicator_score(self.results[indicator_id].status, self.rule_set)
+        return self.values[indicator_id]
 
-    def pooled(self, node: Node) -> list[tuple[Fraction, Fraction]]:
-        pairs = [(i.weight, s) for i in node.indicators if (s := self.ind_score(i.id)) is not None]
-        for child in node.children:
-            pairs.extend(self.pooled(child))
-        return pairs
+    def pooled_sums(self, nodes: Sequence[Node]) -> tuple[Fraction, Fraction]:
+        weights, weighted = Fraction(0), Fraction(0)
+        for node in nodes:
+            w, ws = self.sums[node.id]
+            weights += w
+            weighted += ws
+        return weights, weighted
 
     def score(self, node: Node, path: tuple[str, ...], parent: str | None) -> Fraction | None:
         self.parents[node.id] = parent
@@ -105,8 +110,13 @@ class _Tree:
             child_scores.append((child, self.score(child, (*path, node.id), node.id)))
             statuses.extend(self.statuses[child.id])
         self.statuses[node.id] = statuses
+        own = [(i.weight, s) for i in node.indicators if (s := self.values[i.id]) is not None]
+        below_w, below_ws = self.pooled_sums(node.children)
+        weights = below_w + sum((w for w, _ in own), Fraction(0))
+        weighted = below_ws + sum((w * s for w, s in own), Fraction(0))
+        self.sums[node.id] = (weights, weighted)
         if self.rule_set.scoring.method is Aggregation.POOLED or node.indicators:
-            value = _weighted_mean(self.pooled(node))
+            value = weighted / weights if weights else None
         else:
             value = _weighted_mean([(c.weight, s) for c, s in child_scores if s is not None])
         self.scores[node.id] = value
@@ -158,7 +168,8 @@ def score_rule_set(
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
     if rule_set.scoring.method is Aggregation.POOLED:
-        overall_score = _weighted_mean([p for n in rule_set.nodes for p in tree.pooled(n)])
+        weights, weighted = tree.pooled_sums(rule_set.nodes)
+        overall_score = weighted / weights if weights else None
     else:
         overall_score = _weighted_mean([(n.weight, s) for n, s in top_scores if s is not None])
     tree.distribute(rule_set.nodes, Fraction(1))

@@ -33,6 +33,7 @@ ASSESSMENT_TYPE = {
     "social_rating": "Social rating",
     "due_diligence": "Investor due diligence",
 }
+FINDING_CARDS = 12  # the most severe findings get a card with their evidence; the rest a table row
 VERDICT_LABEL = {"passed": "Passed", "failed": "Not passed", "not_determined": "Not determined"}
 
 
@@ -139,6 +140,8 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "grade": f["grade"],
         "findings": findings,
         "top_findings": findings[:5],
+        "finding_cards": findings[:FINDING_CARDS],
+        "further_findings": findings[FINDING_CARDS:],
         "costliest": sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))[:5],
         "gaps": gaps,
         "not_applicable": not_applicable,
