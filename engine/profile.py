@@ -148,9 +148,9 @@ def load_profile(
                         code="reference",
                     )
                 )
-        parameters.update(profile.data.get("parameters", {}))
-    if diagnostics:
-        raise InvalidInputError(diagnostics)
+                continue
+            else:
+                parameters[name] = profile.data["parameters"][name]
     if parameters:
         try:
             base = load_rule_set(rule_set_folders[base_id], parameters=parameters)
@@ -196,43 +196,61 @@ class _Tailor:
                 )
 
     def apply(self, chain: Sequence[_ProfileFile]) -> RuleSet:
+        """Apply the chain, base profile first.
+
+        The last `select`, `regroup`, `scoring`, `gates` and `grade_scale` in the chain win (each
+        selection starts from the whole rule set); `deselect` lists add up; `weights` and
+        `parameters` merge, the later profile winning.
+        """
         known = [*self.nodes, *self.indicators]
+        last: dict[str, _ProfileFile] = {}
+        dropped: set[str] = set()
+        weights: dict[str, tuple[_ProfileFile, Any]] = {}
+        for profile in chain:
+            for key in ("select", "deselect"):
+                self._check_ids(profile, key, profile.data.get(key, []), known)
+            for key in ("select", "regroup", "scoring", "gates", "grade_scale"):
+                if key in profile.data:
+                    last[key] = profile
+            dropped.update(profile.data.get("deselect", []))
+            weights.update({k: (profile, v) for k, v in profile.data.get("weights", {}).items()})
         nodes = self.base.nodes
         levels = self.base.levels
-        gates, grade_scale, scoring = self.base.gates, self.base.grade_scale, self.base.scoring
-        for profile in chain:
-            data = profile.data
-            for key in ("select", "deselect"):
-                self._check_ids(profile, key, data.get(key, []), known)
-            if "select" in data:
-                nodes = _select(nodes, set(data["select"]))
-            if "deselect" in data:
-                nodes = _deselect(nodes, set(data["deselect"]))
-            if "regroup" in data:
-                nodes, levels = self._regroup(profile, nodes)
-            if "weights" in data:
-                present = [*node_ids(nodes), *(i.id for n in nodes for i in _indicators(n))]
-                self._check_ids(profile, "weights", data["weights"], present)
-                nodes = _reweigh(nodes, {k: fraction(v) for k, v in data["weights"].items()})
-            if "scoring" in data:
-                raw = data["scoring"]
-                scoring = ScoringModel(
-                    Aggregation(raw["method"]),
-                    fraction(raw.get("partial", 0.5)),
-                    NotAssessedPolicy(raw.get("not_assessed", "zero")),
-                )
-            if "gates" in data:
-                gates = build_gates(
-                    profile.doc, ("gates",), data["gates"], nodes, levels, self.diagnostics
-                )
-            if "grade_scale" in data:
-                grade_scale = build_grade_scale(
-                    profile.doc,
-                    ("grade_scale",),
-                    data["grade_scale"],
-                    {g.id for g in gates},
-                    self.diagnostics,
-                )
+        if "select" in last:
+            nodes = _select(nodes, set(last["select"].data["select"]))
+        nodes = _deselect(nodes, dropped)
+        if "regroup" in last:
+            nodes, levels = self._regroup(last["regroup"], nodes)
+        regrouped = [] if "regroup" not in last else node_ids(nodes)
+        for profile in chain:  # a weight may name a node of the rule set or of the regrouping
+            self._check_ids(
+                profile, "weights", profile.data.get("weights", {}), [*known, *regrouped]
+            )
+        nodes = _reweigh(nodes, {k: fraction(v) for k, (_, v) in weights.items()})
+        scoring = self.base.scoring
+        if "scoring" in last:
+            raw = last["scoring"].data["scoring"]
+            scoring = ScoringModel(
+                Aggregation(raw["method"]),
+                fraction(raw.get("partial", 0.5)),
+                NotAssessedPolicy(raw.get("not_assessed", "zero")),
+            )
+        gates = self.base.gates
+        if "gates" in last:
+            doc = last["gates"].doc
+            gates = build_gates(
+                doc, ("gates",), last["gates"].data["gates"], nodes, levels, self.diagnostics
+            )
+        grade_scale = self.base.grade_scale
+        if "grade_scale" in last:
+            raw = last["grade_scale"].data["grade_scale"]
+            grade_scale = build_grade_scale(
+                last["grade_scale"].doc,
+                ("grade_scale",),
+                raw,
+                {g.id for g in gates},
+                self.diagnostics,
+            )
         if grade_scale is not None:
             gate_ids = {g.id for g in gates}
             for gate_id, _ in grade_scale.caps:
@@ -240,7 +258,7 @@ class _Tailor:
                     grade_scale = dataclasses.replace(
                         grade_scale, caps=tuple(c for c in grade_scale.caps if c[0] in gate_ids)
                     )
-        if not nodes:
+        if not nodes and not self.diagnostics:
             self._error(chain[-1].doc, (), "the profile leaves no indicator")
         top = chain[-1]
         digest = hashlib.sha256(self.base.sha256.encode())

@@ -1,0 +1,80 @@
+"""One evidence file, many frameworks: certification verdicts, shared answers, the crosswalk."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from typer.testing import CliRunner
+
+from cli import app
+from engine.resources import EXAMPLES_DIR
+
+runner = CliRunner()
+
+
+@cache
+def record(example: str, *frameworks: str) -> dict[str, Any]:
+    args = ["assess", str(EXAMPLES_DIR / f"{example}.yaml"), "--format", "json"]
+    for framework in frameworks:
+        args += ["-f", framework]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def framework(data: dict[str, Any], framework_id: str) -> dict[str, Any]:
+    return next(f for f in data["frameworks"] if f["id"] == framework_id)
+
+
+def test_all_frameworks_in_one_run() -> None:
+    data = record("kombit-microfinance", "all")
+    assert [f["id"] for f in data["frameworks"]] == ["smart-campaign", "spi", "universal-standards"]
+    assert [r["id"] for r in data["provenance"]["rule_sets"]] == [
+        "smart-campaign",
+        "spi",
+        "universal-standards",
+    ]
+
+
+def test_certification_verdicts_differ_as_intended() -> None:
+    certified = framework(record("kombit-microfinance", "all"), "smart-campaign")["gates"][0]
+    assert certified["id"] == "smart-certification"
+    assert certified["verdict"] == "passed"
+    assert (certified["valid_until"], certified["surveillance_due"]) == ("2030-01-30", "2028-01-30")
+    refused = framework(record("altiplano-credito-rapido", "all"), "smart-campaign")["gates"][0]
+    assert refused["verdict"] == "failed"
+    assert refused["valid_until"] is None
+    assert {"2.1", "5.3", "6.1"} <= {n["id"] for n in refused["not_met"]}
+    assert "2.1.1" in refused["critical_failures"]
+
+
+def test_an_answer_given_once_reaches_equivalent_indicators() -> None:
+    data = record("kombit-microfinance", "smart-campaign")
+    shared = [
+        i
+        for i in framework(data, "smart-campaign")["indicators"]
+        if i["answer"] and i["answer"]["given_for"]
+    ]
+    assert shared
+    example = shared[0]
+    assert example["answer"]["given_for"].startswith("universal-standards ")
+    equivalents = [m for m in example["mappings"] if m["relation"] == "equivalent"]
+    assert f"universal-standards {equivalents[0]['id']}" == example["answer"]["given_for"]
+    evidence = (EXAMPLES_DIR / "kombit-microfinance.yaml").read_text()
+    assert f'    "{example["id"]}":\n' not in evidence.split("smart-campaign:")[-1].split("spi:")[0]
+
+
+def test_findings_say_where_they_land_in_every_framework() -> None:
+    data = record("altiplano-credito-rapido", "universal-standards", "smart-campaign")
+    us = {i["id"]: i for i in framework(data, "universal-standards")["indicators"]}
+    smart = {i["id"]: i for i in framework(data, "smart-campaign")["indicators"]}
+    landed = [(i, link) for i in smart.values() for link in i["lands_in"]]
+    assert landed
+    indicator, link = landed[0]
+    assert link["framework"] == "universal-standards"
+    assert us[link["id"]]["status"] == link["status"]
+    back = [b for b in us[link["id"]]["lands_in"] if b["id"] == indicator["id"]]
+    assert back
+    assert back[0]["framework"] == "smart-campaign"
