@@ -747,7 +747,11 @@ def check_evidence_for(
     known framework that this run does not assess are a warning.
     """
     found: list[Diagnostic] = []
-    selected: dict[str, RuleSet] = {rs.id: rs for rs in rule_sets}
+    # Answers are given under a framework id; a profile takes the answers of the rule set it tailors.
+    selected: dict[str, RuleSet] = {}
+    for rs in rule_sets:
+        if rs.answers_key not in selected or rs.base is None:
+            selected[rs.answers_key] = rs
     known = set(known_frameworks) | set(selected)
     for section, entries in (
         ("answers", evidence.answers),
@@ -787,7 +791,7 @@ def check_evidence_for(
                     )
                 )
                 continue
-            ids = {ind.id for ind in selected[fw].indicators()}
+            ids = selected[fw].base_indicator_ids or {ind.id for ind in selected[fw].indicators()}
             replaced = {old: ind.id for ind in selected[fw].indicators() for old in ind.replaces}
             for rid, entry in per.items():
                 if rid in ids or rid in replaced:
