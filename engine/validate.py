@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from engine import schemacheck
+from engine import schemacache, schemacheck
 from engine.conditions import CompiledCondition, ConditionCompiler, FieldType, fact_types
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity
 from engine.load import LoadedFile, load_file
@@ -125,9 +125,14 @@ def load_rule_set(
         except InvalidInputError as e:
             diagnostics.extend(e.diagnostics)
             continue
-        problems = schemacheck.check_paths(
-            part.document, part.document.data, schemacheck.validator("ruleset-part")
-        )
+        if schemacache.is_known_valid("ruleset-part", part.sha256):
+            problems = []
+        else:
+            problems = schemacheck.check_paths(
+                part.document, part.document.data, schemacheck.validator("ruleset-part")
+            )
+            if not problems:
+                schemacache.remember_valid("ruleset-part", part.sha256)
         diagnostics.extend(sorted({d for _, d in problems}))
         if any(len(path) < 2 for path, _ in problems):
             continue  # the file's own frame is broken: nothing in it can be built
