@@ -33,7 +33,7 @@ ASSESSMENT_TYPE = {
     "social_rating": "Social rating",
     "due_diligence": "Investor due diligence",
 }
-FINDING_CARDS = 12  # the most severe findings get a card with their evidence; the rest a table row
+FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a table row
 VERDICT_LABEL = {"passed": "Passed", "failed": "Not passed", "not_determined": "Not determined"}
 
 
@@ -174,12 +174,25 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
+def _basis(i: Mapping[str, Any]) -> str:
+    """A one-line account of what a result rests on: the facts read and the assessor's answer."""
+    parts = [f"{f['path']} = {_value_text(f['value'])}" for f in i["evidence"]["facts"]]
+    answer = i["answer"]
+    if answer is not None:
+        given = f" (given for {answer['given_for']})" if answer["given_for"] else ""
+        parts.append(f"assessor: {answer['answer']}{given}")
+    for d in i["evidence"]["documents"]:
+        parts.append(f"{d['id']}{' p. ' + d['pages'] if d['pages'] else ''}")
+    return "; ".join(parts) or i["explanation"]
+
+
 def _indicator(i: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     top = nodes.get(i["path"][0]) if i["path"] else None
     standard = nodes.get(i["path"][1]) if len(i["path"]) > 1 else top
     return {
         **i,
         "status_label": STATUS_LABEL[i["status"]],
+        "basis": _basis(i),
         "facts": [{**f, "value_text": _value_text(f["value"])} for f in i["evidence"]["facts"]],
         "computed_label": STATUS_LABEL[i["computed_status"]],
         "pathway_label": PATHWAY_LABEL[i["pathway"]],
