@@ -25,7 +25,7 @@ from engine.pipeline import (
     run_audit,
     validate_evidence,
 )
-from engine.render import RENDERERS
+from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import system_problems
 
 T = TypeVar("T")
@@ -136,6 +136,14 @@ def assess(
         list[str] | None,
         typer.Option("--require-gate", help="Exit 1 unless this gate passed (repeatable)."),
     ] = None,
+    audience: Annotated[
+        Audience,
+        typer.Option(
+            "--audience",
+            help="Who reads the PDF/HTML: full (assessors), institution (no confidential documents), "
+            "public (scores, grade and summary; no evidence text).",
+        ),
+    ] = Audience.FULL,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -143,7 +151,7 @@ def assess(
         result = run_audit(evidence, [*(framework or []), *(profile or [])])
         _print_diagnostics(list(result.warnings))
         name = _format_for(fmt, out)
-        _emit(RENDERERS[name]().render(result), out, [evidence])
+        _emit(RENDERERS[name](audience.value).render(result), out, [evidence])
         return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
 
     raise typer.Exit(_run(action))

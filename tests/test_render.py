@@ -87,3 +87,27 @@ def test_hostile_evidence_text_is_escaped_and_nothing_is_fetched_or_attached(
     assert reader.attachments == {}
     assert '<img src="file:///etc/passwd">' in reader.pages[0].extract_text()
     assert b"root:x:0:0" not in pdf
+
+
+def test_public_audience_shows_no_evidence_text(kombit_result) -> None:
+    full = render_html(kombit_result, audience="full")
+    public = render_html(kombit_result, audience="public")
+    assert "Assessor answered" in full
+    assert "Assessor answered" not in public
+    assert "K-CREDIT" in full
+    assert "K-CREDIT" not in public
+    assert "Executive summary" in public
+
+
+def test_csv_has_one_row_per_indicator_per_framework() -> None:
+    import csv
+
+    result = run_audit(KOMBIT, ["universal-standards", "smart-campaign"])
+    data = RENDERERS["csv"]().render(result)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 226 + 87
+    first = rows[0]
+    assert (first["framework"], first["indicator"]) == ("universal-standards", "1.A.1.1")
+    assert first["status"] in {"pass", "partial", "fail", "not_applicable", "not_assessed"}
+    assert data == RENDERERS["csv"]().render(result)

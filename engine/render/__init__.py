@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar, Protocol
 
 from engine.model import AuditResult
+from engine.render.csv_report import CsvRenderer
 from engine.render.html_report import HtmlRenderer
 from engine.render.json_report import JsonRenderer
 from engine.render.pdf_report import PdfRenderer
 
 
+class Audience(enum.StrEnum):
+    """Who reads a human report."""
+
+    FULL = "full"  # assessors and raters: everything
+    INSTITUTION = "institution"  # the institution: no confidential documents
+    PUBLIC = "public"  # scores, grade and summary: no evidence text
+
+
 class Renderer(Protocol):
-    """One output format."""
+    """One output format; `audience` (full, institution, public) decides what a human report shows."""
 
     name: ClassVar[str]  # the --format value
     suffix: ClassVar[str]
+
+    def __init__(self, audience: str = "full") -> None: ...
 
     def render(self, result: AuditResult) -> bytes:
         """The report as bytes."""
@@ -22,5 +34,5 @@ class Renderer(Protocol):
 
 
 RENDERERS: dict[str, type[Renderer]] = {
-    r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer)
+    r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer, CsvRenderer)
 }

@@ -181,7 +181,9 @@ def _basis(i: Mapping[str, Any]) -> str:
     if answer is not None:
         given = f" (given for {answer['given_for']})" if answer["given_for"] else ""
         parts.append(f"assessor: {answer['answer']}{given}")
-    parts.extend(f"{d['id']}{' p. ' + d['pages'] if d['pages'] else ''}" for d in i["evidence"]["documents"])
+    parts.extend(
+        f"{d['id']}{' p. ' + d['pages'] if d['pages'] else ''}" for d in i["evidence"]["documents"]
+    )
     return "; ".join(parts) or i["explanation"]
 
 

@@ -40,6 +40,9 @@ class HtmlRenderer:
     name: ClassVar[str] = "html"
     suffix: ClassVar[str] = ".html"
 
+    def __init__(self, audience: str = "full") -> None:
+        self.audience = audience
+
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 HTML."""
-        return render_html(result).encode("utf-8")
+        return render_html(result, audience=self.audience).encode("utf-8")

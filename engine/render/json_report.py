@@ -15,6 +15,9 @@ class JsonRenderer:
     name: ClassVar[str] = "json"
     suffix: ClassVar[str] = ".json"
 
+    def __init__(self, audience: str = "full") -> None:
+        self.audience = audience  # the record is for machines: always complete
+
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""
         text = json.dumps(

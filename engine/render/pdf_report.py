@@ -97,6 +97,9 @@ class PdfRenderer:
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
 
+    def __init__(self, audience: str = "full") -> None:
+        self.audience = audience
+
     def render(self, result: AuditResult) -> bytes:
         """PDF bytes."""
-        return render_pdf(result)
+        return render_pdf(result, audience=self.audience)
