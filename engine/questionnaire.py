@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.model import Method, RuleSet
+from engine.resources import SCHEMAS_DIR
 from engine.schemacheck import load_schema
 
 _WIDTH = 100
@@ -102,7 +103,8 @@ def evidence_template(rule_sets: Sequence[RuleSet]) -> str:
     used = _used_paths(rule_sets)
     names = ", ".join(rs.id for rs in rule_sets)
     lines = [
-        "# yaml-language-server: $schema=https://spm-audit.org/schemas/1.0/evidence.schema.json",
+        # The installed schema, so that editors with the YAML language server complete the file.
+        f"# yaml-language-server: $schema={(SCHEMAS_DIR / 'evidence.schema.json').as_uri()}",
         f"# Evidence template for: {names}.",
         "# Fill in the institution and assessment, list the documents you reviewed, give the facts you",
         "# have (uncomment them), and answer each indicator. `spm-audit validate FILE` checks it;",

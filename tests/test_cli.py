@@ -247,3 +247,14 @@ def test_internal_errors_are_one_line_with_a_hint(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == ExitCode.INTERNAL
     assert result.stderr.strip() == "internal error: RuntimeError: kaboom (re-run with --debug)"
     del engine.pipeline
+
+
+def test_readme_commands_exist() -> None:
+    import re
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    used = set(re.findall(r"spm-audit ((?:rules )?[a-z]+)", readme))
+    for command in sorted(used):
+        result = runner.invoke(app, [*command.split(), "--help"])
+        assert result.exit_code == ExitCode.OK, f"README mentions 'spm-audit {command}', which does not exist"
+    assert {"assess", "validate", "template", "demo", "rules list", "rules lint"} <= used
