@@ -253,7 +253,7 @@ def test_readme_commands_exist() -> None:
     import re
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    used = set(re.findall(r"spm-audit ((?:rules )?[a-z]+)", readme))
+    used = set(re.findall(r"(?:bin/|`)spm-audit ((?:rules )?[a-z]+)", readme))
     for command in sorted(used):
         result = runner.invoke(app, [*command.split(), "--help"])
         assert result.exit_code == ExitCode.OK, f"README mentions 'spm-audit {command}', which does not exist"
