@@ -54,7 +54,7 @@ def test_pdf_is_byte_identical_across_renders(kombit_result, kombit_pdf: bytes) 
 def test_html_is_reproducible_and_self_contained(kombit_result) -> None:
     html = render_html(kombit_result)
     assert html == render_html(kombit_result)
-    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert "http://" not in html.replace("http://www.w3.org", "")  # SVG namespaces only
     assert "<link" not in html
     assert "src=" not in html
 

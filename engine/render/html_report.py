@@ -8,6 +8,7 @@ from typing import ClassVar
 import jinja2
 
 from engine.model import AuditResult
+from engine.render import charts
 from engine.render.base import build_context
 from engine.resources import TEMPLATES_DIR
 
@@ -26,12 +27,13 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(result: AuditResult, *, audience: str = "full") -> str:
-    """The report as an HTML document."""
-    return (
-        environment()
-        .get_template("report.html.j2")
-        .render(build_context(result, audience=audience))
-    )
+    """The report as an HTML document, with its charts inline."""
+    context = build_context(result, audience=audience)
+    context["charts"] = {
+        "dimensions": charts.dimension_chart(context["frameworks"]),
+        "pathway": charts.pathway_chart(context["frameworks"]),
+    }
+    return environment().get_template("report.html.j2").render(context)
 
 
 class HtmlRenderer:
