@@ -7,6 +7,7 @@ JSON through the same position-keeping parser as YAML.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,21 @@ def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
     if not text.strip():
         raise InvalidInputError([Diagnostic(Position(name, 1, 1), "file is empty", code="input")])
     if is_json:
+        _check_json_syntax(text, name)
         # JSON allows tabs between tokens where YAML does not; inside JSON strings a tab must be
         # escaped, so replacing raw tabs by spaces keeps the meaning and every column.
         text = text.replace("\t", " ")
     return parse_yaml(text, name)
+
+
+def _check_json_syntax(text: str, name: str) -> None:
+    """Refuse what YAML's flow syntax accepts but JSON does not (trailing commas, comments, ...)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        message = e.msg[:1].lower() + e.msg[1:]
+        raise InvalidInputError(
+            [Diagnostic(Position(name, e.lineno, e.colno), f"invalid JSON: {message}", code="json")]
+        ) from e
+    except RecursionError:  # pragma: no cover - depends on the stack; the YAML pass bounds depth
+        return

@@ -61,12 +61,49 @@ def check_paths(
 ) -> list[tuple[PathKey, Diagnostic]]:
     """Every schema error with the data path it concerns, so callers can skip broken parts."""
     found = []
+    suggested: set[tuple[PathKey, str]] = set()  # (object path, key an unknown key may stand for)
+    missing: list[tuple[PathKey, str, Diagnostic]] = []
     for error in _leaf_errors(schema.iter_errors(data)):
         path = (*prefix, *error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            for unknown, message, meant in _unknown_keys(error):
+                at = (*path, unknown) if (*path, unknown) in doc.positions else path
+                found.append((path, Diagnostic(doc.position_of(at), message, code="schema")))
+                if meant is not None:
+                    suggested.add((path, meant))
+            continue
         key, message = _describe(error)
         at = (*path, key) if key is not None and (*path, key) in doc.positions else path
-        found.append((path, Diagnostic(doc.position_of(at), message, code="schema")))
+        diagnostic = Diagnostic(doc.position_of(at), message, code="schema")
+        if error.validator == "required":
+            missing.append((path, _missing_key(error), diagnostic))
+        else:
+            found.append((path, diagnostic))
+    # A misspelt required key gives "unknown key 'x' (did you mean 'y'?)"; "'y' is missing" adds nothing.
+    found.extend((path, d) for path, key, d in missing if (path, key) not in suggested)
     return found
+
+
+def _missing_key(error: ValidationError) -> str:
+    return str(error.message).split("'")[1] if "'" in error.message else str(error.message)
+
+
+def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None]]:
+    """Each key not allowed in an object: (key, message, the known key it probably stands for)."""
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    known = list(schema.get("properties", {}))
+    instance: Mapping[str, object] = error.instance if isinstance(error.instance, Mapping) else {}
+    for key in instance:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if close:
+            hint = f" (did you mean '{close[0]}'?)"
+        elif len(known) <= 12:
+            hint = f" (expected one of: {', '.join(known)})"
+        else:
+            hint = ""
+        yield str(key), f"unknown key '{key}'{hint}", close[0] if close else None
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -78,7 +115,20 @@ def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]
             yield error
 
 
+_SCHEMA_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "a boolean (true or false)",
+    "null": "null",
+}
+
+
 def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
@@ -104,22 +154,8 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
     kind, value = error.validator, error.instance
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     expected_value: Any = error.validator_value
-    if kind == "additionalProperties" and isinstance(value, Mapping):
-        known = list(schema.get("properties", {}))
-        unknown = [k for k in value if k not in known]
-        key = unknown[0] if unknown else None
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        hint = (
-            f" (did you mean '{close[0]}'?)"
-            if close
-            else f" (expected one of: {', '.join(known)})"
-            if len(known) <= 12
-            else ""
-        )
-        return key, f"unknown key '{key}'{hint}"
     if kind == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return None, f"required key '{missing}' is missing"
+        return None, f"required key '{_missing_key(error)}' is missing"
     if kind == "enum":
         options = ", ".join(str(v) for v in expected_value)
         close = difflib.get_close_matches(
@@ -130,11 +166,16 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
     if kind == "const":
         return None, f"expected {_short(expected_value)}, found {_short(value)}"
     if kind == "type":
-        expected = expected_value
-        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
-        return None, f"expected {expected_text}, found {_type_name(value)} ({_short(value)})"
+        names = expected_value if isinstance(expected_value, list) else [expected_value]
+        expected_text = " or ".join(_SCHEMA_TYPES.get(str(n), str(n)) for n in names)
+        found = _type_name(value)
+        shown = "" if value is None else f" ({_short(value)})"
+        return None, f"expected {expected_text}, found {found}{shown}"
     if kind == "pattern":
         expected = str(schema.get("description", "")).rstrip(".") or f"pattern {expected_value}"
+        first_word = expected.split(" ", 1)[0]
+        if len(first_word) == 1 or not first_word.isupper():  # "A date" → "a date"; keep "ISO"
+            expected = expected[:1].lower() + expected[1:]
         return None, f"{_short(value)} does not have the expected form ({expected})"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {

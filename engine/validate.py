@@ -788,9 +788,11 @@ def check_evidence_for(
                     if close
                     else f" (known: {', '.join(sorted(known))})"
                 )
+                # The framework key itself has no recorded position; its first entry does.
+                first_entry = next(iter(per.values()), None)
                 found.append(
                     Diagnostic(
-                        Position(evidence.file, 1, 1),
+                        getattr(first_entry, "position", Position(evidence.file, 1, 1)),
                         f"{section} name unknown framework '{fw}'{hint}",
                         code="reference",
                     )

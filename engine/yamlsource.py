@@ -71,17 +71,37 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     except _TooDeepError as e:
         raise InvalidInputError(builder.problems) from e
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (e.problem or e.context or "invalid YAML").rstrip(".")
-        builder.problems.append(Diagnostic(Position(file, line, col), f"{problem}", code="yaml"))
+        builder.problems.append(_syntax_diagnostic(e, text, file))
         raise InvalidInputError(builder.problems) from e
     except yaml.YAMLError as e:
         builder.problems.append(Diagnostic(Position(file, 1, 1), f"invalid YAML: {e}", code="yaml"))
         raise InvalidInputError(builder.problems) from e
     if builder.problems:
         raise InvalidInputError(builder.problems)
+    if builder.empty:
+        raise InvalidInputError(
+            [Diagnostic(Position(file, 1, 1), "file is empty (only comments or blank lines)")]
+        )
     return YamlDocument(file, data, builder.positions)
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    """A parser error as a diagnostic; says where the unclosed construct began when that helps."""
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (error.problem or error.context or "invalid YAML").rstrip(".")
+    lines = text.split("\n")
+    here = (
+        lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+    )
+    if here == "\t":
+        problem = "tab character where YAML expects spaces (indent with spaces only)"
+    else:
+        start = error.context_mark
+        if error.context and start is not None and start.line != (mark.line if mark else -1):
+            construct = re.sub(r"^while (?:parsing|scanning) (?:an? )?", "", error.context)
+            problem += f" (in the {construct} that starts at {start.line + 1}:{start.column + 1})"
+    return Diagnostic(Position(file, line, col), problem, code="yaml")
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
@@ -104,6 +124,8 @@ class _Builder:
         self.file = file
         self.positions: dict[PathKey, Position] = {(): Position(file, 1, 1)}
         self.problems: list[Diagnostic] = []
+        self.empty = False
+        self.aliases_seen: set[str] = set()
 
     def _pos(self, event: yaml.Event) -> Position:
         mark = event.start_mark
@@ -125,6 +147,7 @@ class _Builder:
                     return documents[0]
                 documents.append(self._node(next(events), events, (), 1))
         if not documents:
+            self.empty = True
             return None
         return documents[0]
 
@@ -143,7 +166,10 @@ class _Builder:
             self._problem(event, f"nesting deeper than {MAX_DEPTH} levels")
             raise _TooDeepError
         if isinstance(event, yaml.AliasEvent):
-            self._problem(event, f"aliases are not allowed (found '*{event.anchor}')")
+            # NOTE: one diagnostic per anchor name: a billion-laughs document has thousands of uses.
+            if str(event.anchor) not in self.aliases_seen:
+                self.aliases_seen.add(str(event.anchor))
+                self._problem(event, f"aliases are not allowed (found '*{event.anchor}')")
             return None
         self._check_node_event(event)
         if isinstance(event, yaml.ScalarEvent):
@@ -170,7 +196,10 @@ class _Builder:
                 key_path = (*path, key)
                 if key in mapping:
                     first = self.positions[key_path]
-                    self._problem(key_event, f"duplicate key '{key}' (first at line {first.line})")
+                    where = f"line {first.line}"
+                    if first.line == self._pos(key_event).line:
+                        where += f", column {first.column}"
+                    self._problem(key_event, f"duplicate key '{key}' (first at {where})")
                     self._node(value_event, events, path, depth + 1)
                     continue
                 self.positions[key_path] = self._pos(key_event)

@@ -75,7 +75,9 @@ def test_syntax_error_has_position() -> None:
 
 
 def test_tab_indentation_is_an_error() -> None:
-    assert messages("a:\n\t- b\n") == ["2:1: found character that cannot start any token"]
+    assert messages("a:\n\t- b\n") == [
+        "2:1: tab character where YAML expects spaces (indent with spaces only)"
+    ]
 
 
 def test_json_is_read_with_positions() -> None:
