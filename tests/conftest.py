@@ -32,3 +32,9 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/golden/*/ outputs"
+    )

@@ -89,7 +89,9 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
         else "Draft"
         if assessment.get("status", "draft") == "draft"
         else "Reviewed",
-        "assessors": assessment.get("assessors", []),
+        "assessors": [
+            {"organisation": None, "role": None, **a} for a in assessment.get("assessors", [])
+        ],
         "frameworks": frameworks,
         "documents": record["documents"],
         "warnings": record["warnings"],
