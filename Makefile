@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT := out
 
 .DEFAULT_GOAL := help
-.PHONY: help dev demo test lint check-rules bench wheel-check clean
+.PHONY: help dev demo test lint check-rules goldens bench wheel-check clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ check-rules: $(STAMP)  ## lint every bundled rule set and run its examples
 
 test: lint check-rules  ## lint, then run the whole suite
 	$(BIN)/pytest
+
+goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)
+	$(BIN)/pytest -q tests/test_golden.py --update-goldens
 
 bench: $(STAMP)  ## measure the budgets of design §8 and the ratio against durable-rules
 	$(PY) bench/run.py

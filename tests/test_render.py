@@ -62,10 +62,12 @@ def test_html_is_reproducible_and_self_contained(kombit_result) -> None:
 @pytest.mark.parametrize("name", sorted(RENDERERS))
 @pytest.mark.parametrize("example", sorted(EXAMPLES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_example_renders_in_every_format(example: Path, name: str) -> None:
-    if name == "pdf" and example != KOMBIT:
-        pytest.skip("one PDF per run is enough for the suite's time; make demo renders the rest")
     data = RENDERERS[name]().render(run_audit(example, ["all"]))
     assert len(data) > 1000
+    if name == "pdf":
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) > 12
+        assert reader.attachments == {}
 
 
 def test_hostile_evidence_text_is_escaped_and_nothing_is_fetched_or_attached(
