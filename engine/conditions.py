@@ -10,6 +10,7 @@ from a rule file is ever passed to ``eval``, ``exec``, a template engine or a sh
 from __future__ import annotations
 
 import difflib
+import importlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +31,8 @@ MEMBERSHIP = ("in", "not_in", "contains", "matches")
 OPERATORS = ("all", "any", "not", "exists", "some", "every", *COMPARISONS, *MEMBERSHIP)
 MAX_REGEX_LENGTH = 200
 # Nested quantifiers such as (a+)+ or (a|a)* can backtrack catastrophically.
+# The stdlib's own regex parser (private, untyped): used to find nested repeats.
+_sre_parser: Any = importlib.import_module("re._parser")
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 
 
@@ -428,7 +431,7 @@ class ConditionCompiler:
         if len(pattern) > MAX_REGEX_LENGTH:
             self._error((*at, op), f"regular expression longer than {MAX_REGEX_LENGTH} characters")
             return None
-        if _NESTED_QUANTIFIER.search(pattern):
+        if _NESTED_QUANTIFIER.search(pattern) or _has_nested_repeat(pattern):
             self._error(
                 (*at, op),
                 "regular expression with nested quantifiers can backtrack catastrophically; simplify it",
@@ -437,7 +440,7 @@ class ConditionCompiler:
         try:
             regex = re.compile(pattern)
         except re.error as e:
-            self._error((*at, op), f"invalid regular expression: {e}")
+            self._error((*at, op), f"invalid regular expression {pattern!r}: {e}")
             return None
         return _matches(left, regex)
 
@@ -637,6 +640,39 @@ class ConditionCompiler:
 
 
 _NOT_LITERAL = object()
+
+
+def _has_nested_repeat(pattern: str) -> bool:
+    """Whether a repeated part holds another repeat, however deeply grouped (`((a+)b)*`).
+
+    Such patterns can backtrack exponentially on a string that almost matches, and Python's `re`
+    has no timeout, so rule sets may not use them.
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return False  # re.compile reports it
+    return _repeat_inside(list(parsed), inside=False)
+
+
+def _repeat_inside(items: list[Any], *, inside: bool) -> bool:
+    for op, argument in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _low, high, body = argument
+            many = high > 1
+            if (inside and many) or _repeat_inside(list(body), inside=inside or many):
+                return True
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            body = argument[-1] if name == "SUBPATTERN" else argument
+            if _repeat_inside(list(body), inside=inside):
+                return True
+        elif name == "BRANCH":
+            if any(_repeat_inside(list(branch), inside=inside) for branch in argument[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT") and _repeat_inside(list(argument[1]), inside=inside):
+            return True
+    return False
 
 
 def _literal_of(expr: _Expr) -> object:

@@ -93,17 +93,51 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     known = list(schema.get("properties", {}))
     instance: Mapping[str, object] = error.instance if isinstance(error.instance, Mapping) else {}
+    is_condition = "path" in known and ("eq" in known or "param" in known)
+    noun = "operator" if is_condition else "key"
     for key in instance:
         if key in known:
             continue
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if not close and _OPERATOR_SYNONYMS.get(str(key).lower()) in known:
+            close = [_OPERATOR_SYNONYMS[str(key).lower()]]
         if close:
             hint = f" (did you mean '{close[0]}'?)"
-        elif len(known) <= 12:
+        elif len(known) <= 12 or is_condition:
             hint = f" (expected one of: {', '.join(known)})"
         else:
             hint = ""
-        yield str(key), f"unknown key '{key}'{hint}", close[0] if close else None
+        yield str(key), f"unknown {noun} '{key}'{hint}", close[0] if close else None
+
+
+# Spellings rule authors reach for, from other rule languages.
+_OPERATOR_SYNONYMS = {
+    "==": "eq",
+    "equals": "eq",
+    "equal": "eq",
+    "is": "eq",
+    "!=": "ne",
+    "neq": "ne",
+    "not_equal": "ne",
+    "<": "lt",
+    "less_than": "lt",
+    "<=": "lte",
+    "le": "lte",
+    "less_or_equal": "lte",
+    "max": "lte",
+    ">": "gt",
+    "greater_than": "gt",
+    ">=": "gte",
+    "ge": "gte",
+    "greater_or_equal": "gte",
+    "min": "gte",
+    "regex": "matches",
+    "match": "matches",
+    "includes": "contains",
+    "has": "contains",
+    "and": "all",
+    "or": "any",
+}
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:

@@ -264,7 +264,8 @@ class _RuleSetBuilder:
         position = doc.position_of((*at, "id"))
         if node_id in self.seen_ids:
             first = self.seen_ids[node_id]
-            self._error(doc, (*at, "id"), f"duplicate id '{node_id}' (first at {first})")
+            where = f"line {first.line}" if first.file == position.file else str(first)
+            self._error(doc, (*at, "id"), f"duplicate id '{node_id}' (first at {where})")
         else:
             self.seen_ids[node_id] = position
 

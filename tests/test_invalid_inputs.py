@@ -171,7 +171,7 @@ def test_rule_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         profiles = sorted(case.glob("*.yaml"))
         local = {p.stem: p for p in profiles}
         monkeypatch.setattr("cli.bundled_profiles", lambda: {**bundled_profiles(), **local})
-        targets = [p.relative_to(ROOT).as_posix() for p in profiles]
+        targets = [profiles[0].relative_to(ROOT).as_posix()]  # the others are its parents
 
     result = runner.invoke(app, ["rules", "lint", *targets])
 

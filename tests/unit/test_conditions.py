@@ -182,8 +182,12 @@ def test_type_confusion_at_run_time_is_unknown() -> None:
             "1:38: regular expression with nested quantifiers can backtrack catastrophically; simplify it",
         ),
         (
+            "{path: profile.mission_statement, matches: '((a+)b)*$'}",
+            "1:38: regular expression with nested quantifiers can backtrack catastrophically; simplify it",
+        ),
+        (
             "{path: profile.mission_statement, matches: '(unclosed'}",
-            "1:38: invalid regular expression: missing ), unterminated subpattern at position 0",
+            "1:38: invalid regular expression '(unclosed': missing ), unterminated subpattern at position 0",
         ),
         (
             "{path: profile.target_clients, contains: wimen}",
