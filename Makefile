@@ -41,6 +41,13 @@ test: lint check-rules  ## lint, then run the whole suite
 goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-goldens
 
+FUZZ_EXAMPLES ?= 5000
+FUZZ_MINUTES ?= 30
+
+fuzz: $(STAMP)  ## property tests with a large budget (FUZZ_EXAMPLES per property, at most FUZZ_MINUTES)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) timeout $(FUZZ_MINUTES)m \
+		$(BIN)/pytest -q -s -p no:cacheprovider --durations=5 tests/test_properties.py
+
 bench: $(STAMP)  ## measure the budgets of design §8 and the ratio against durable-rules
 	$(PY) bench/run.py
 

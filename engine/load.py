@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,10 +115,23 @@ def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
         raise InvalidInputError([Diagnostic(Position(name, 1, 1), "file is empty", code="input")])
     if is_json:
         _check_json_syntax(text, name)
+        # JSON writes characters beyond the BMP as surrogate pairs ("\\ud83d\\ude00"), which the YAML
+        # parser refuses. Columns after such a pair on the same line shift by 11 per pair.
+        text = _SURROGATE_PAIR.sub(_join_surrogates, text)
         # JSON allows tabs between tokens where YAML does not; inside JSON strings a tab must be
         # escaped, so replacing raw tabs by spaces keeps the meaning and every column.
         text = text.replace("\t", " ")
     return parse_yaml(text, name)
+
+
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE
+)
+
+
+def _join_surrogates(match: re.Match[str]) -> str:
+    high, low = int(match.group(2), 16), int(match.group(3), 16)
+    return match.group(1) + chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
 
 
 def _check_json_syntax(text: str, name: str) -> None:
