@@ -141,10 +141,34 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     if any(p.severity is Severity.ERROR for p in problems):
         raise InvalidInputError([*problems, *evidence.warnings])
     result = assess(evidence, rule_sets, context)
-    warnings = tuple(sorted({*result.warnings, *problems}))
+    warnings = tuple(sorted({*result.warnings, *problems, *_unused_answers(result, others)}))
     return AuditResult(
         result.engine_version, result.evidence, result.frameworks, warnings, result.crosswalk
     )
+
+
+def _unused_answers(result: AuditResult, frameworks: Sequence[str]) -> list[Diagnostic]:
+    """A warning per framework not assessed whose answers reached no assessed indicator."""
+    used = {
+        scored.result.answer_source
+        for framework in result.frameworks
+        for scored in framework.indicators
+        if scored.result.answer_source
+    }
+    found = []
+    for framework in frameworks:
+        answers = result.evidence.answers.get(framework, {})
+        unused = [a for rid, a in answers.items() if f"{framework} {rid}" not in used]
+        if unused:
+            found.append(
+                Diagnostic(
+                    unused[0].position,
+                    f"{len(unused)} answer(s) for '{framework}', which this run does not assess, are not used",
+                    Severity.WARNING,
+                    "framework",
+                )
+            )
+    return found
 
 
 def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:

@@ -256,5 +256,7 @@ def test_readme_commands_exist() -> None:
     used = set(re.findall(r"(?:bin/|`)spm-audit ((?:rules )?[a-z]+)", readme))
     for command in sorted(used):
         result = runner.invoke(app, [*command.split(), "--help"])
-        assert result.exit_code == ExitCode.OK, f"README mentions 'spm-audit {command}', which does not exist"
+        assert result.exit_code == ExitCode.OK, (
+            f"README mentions 'spm-audit {command}', which does not exist"
+        )
     assert {"assess", "validate", "template", "demo", "rules list", "rules lint"} <= used
