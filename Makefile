@@ -49,6 +49,7 @@ fuzz: $(STAMP)  ## property tests with a large budget (FUZZ_EXAMPLES per propert
 		$(BIN)/pytest -q -s -p no:cacheprovider --durations=5 tests/test_properties.py
 
 bench: $(STAMP)  ## measure the budgets of design §8 and the ratio against durable-rules
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/run.py
 
 wheel-check: $(STAMP)  ## build a wheel, install it in a clean venv, run `spm-audit demo` elsewhere
