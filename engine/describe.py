@@ -70,13 +70,13 @@ def rule_set_text(rs: RuleSet, node_id: str | None = None) -> str:
         if found is None:
             raise UsageError(f"no node or indicator '{node_id}' in {rs.id}")
         lines = [f"{found.id}  {found.title} ({found.level})"]
-        for ind in _indicators(found):
+        for ind in found.all_indicators():
             lines += _indicator_text(ind)
         return "\n".join(lines) + "\n"
     lines = [f"{rs.title} — {rs.id} {rs.version}", f"modelled on: {rs.based_on}", ""]
 
     def walk(node: Node, depth: int) -> None:
-        count = len(_indicators(node))
+        count = len(node.all_indicators())
         flag = " (inferred)" if node.inferred else ""
         lines.append(f"{'  ' * depth}{node.id}  {node.title}{flag}  [{count}]")
         for child in node.children:
@@ -96,13 +96,6 @@ def _find(nodes: tuple[Node, ...], node_id: str) -> Node | None:
         if found is not None:
             return found
     return None
-
-
-def _indicators(node: Node) -> list[Indicator]:
-    found = list(node.indicators)
-    for child in node.children:
-        found += _indicators(child)
-    return found
 
 
 def resolved_text(rs: RuleSet) -> str:

@@ -8,7 +8,7 @@ evaluation and scoring (`IndicatorResult`, `NodeScore`, `GateResult`, `GradeResu
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NewType, Protocol
@@ -170,6 +170,20 @@ class Node:
     children: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
 
+    def all_indicators(self) -> list[Indicator]:
+        """The indicators of this node and of every node below it, in document order."""
+        found = list(self.indicators)
+        for child in self.children:
+            found.extend(child.all_indicators())
+        return found
+
+
+def walk_nodes(nodes: Sequence[Node]) -> Iterator[Node]:
+    """Every node of a tree, parents before children, in document order."""
+    for node in nodes:
+        yield node
+        yield from walk_nodes(node.children)
+
 
 @dataclass(frozen=True, slots=True)
 class ScoringModel:
@@ -258,16 +272,7 @@ class RuleSet:
 
     def indicators(self) -> list[Indicator]:
         """Every indicator, in document order."""
-        found: list[Indicator] = []
-
-        def walk(node: Node) -> None:
-            found.extend(node.indicators)
-            for child in node.children:
-                walk(child)
-
-        for node in self.nodes:
-            walk(node)
-        return found
+        return [i for node in self.nodes for i in node.all_indicators()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,15 @@ from typing import Any, cast
 from engine import schemacheck
 from engine.errors import Diagnostic, InvalidInputError, Severity
 from engine.load import LoadedFile, load_file
-from engine.model import Aggregation, Indicator, Node, NotAssessedPolicy, RuleSet, ScoringModel
+from engine.model import (
+    Aggregation,
+    Indicator,
+    Node,
+    NotAssessedPolicy,
+    RuleSet,
+    ScoringModel,
+    walk_nodes,
+)
 from engine.validate import build_gates, build_grade_scale, fraction, load_rule_set, node_ids
 from engine.yamlsource import PathKey, YamlDocument
 
@@ -291,8 +299,8 @@ class _Tailor:
     ) -> tuple[tuple[Node, ...], tuple[str, ...]]:
         raw = profile.data["regroup"]
         levels = tuple(raw["levels"])
-        available = {i.id: i for n in nodes for i in _indicators(n)}
-        by_node = {n.id: _indicators(n) for n in _walk(nodes)}
+        available = {i.id: i for n in nodes for i in n.all_indicators()}
+        by_node = {n.id: n.all_indicators() for n in walk_nodes(nodes)}
         used: dict[str, PathKey] = {}
 
         def build(group: Mapping[str, Any], at: PathKey, depth: int) -> Node:
@@ -358,19 +366,6 @@ class _Tailor:
         return tuple(
             build(g, ("regroup", "nodes", i), 0) for i, g in enumerate(raw["nodes"])
         ), levels
-
-
-def _walk(nodes: Sequence[Node]) -> Iterable[Node]:
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
-
-
-def _indicators(node: Node) -> list[Indicator]:
-    found = list(node.indicators)
-    for child in node.children:
-        found.extend(_indicators(child))
-    return found
 
 
 def _select(nodes: Sequence[Node], keep: set[str], kept_above: bool = False) -> tuple[Node, ...]:

@@ -17,7 +17,6 @@ from engine.model import (
     Gate,
     GateResult,
     GradeResult,
-    Indicator,
     IndicatorResult,
     Node,
     NodeScore,
@@ -28,6 +27,7 @@ from engine.model import (
     ScoredIndicator,
     Status,
     Verdict,
+    walk_nodes,
 )
 
 OVERALL_LEVEL = "overall"
@@ -128,7 +128,7 @@ class _Tree:
             pairs = [
                 (i, i.weight)
                 for n in nodes
-                for i in _all_indicators(n)
+                for i in n.all_indicators()
                 if self.ind_score(i.id) is not None
             ]
             total = sum((w for _, w in pairs), Fraction(0))
@@ -145,19 +145,6 @@ class _Tree:
                 for indicator in counted:
                     self.shares[indicator.id] = node_share * indicator.weight / weights
             self.distribute(node.children, node_share)
-
-
-def _all_indicators(node: Node) -> list[Indicator]:
-    found = list(node.indicators)
-    for child in node.children:
-        found.extend(_all_indicators(child))
-    return found
-
-
-def _walk(nodes: Sequence[Node]) -> Iterable[Node]:
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
 
 
 def score_rule_set(
@@ -185,7 +172,7 @@ def score_rule_set(
     overall_counts = _counts(all_statuses)
     overall = NodeScore(root, None, overall_score, _coverage(overall_counts), overall_counts)
     node_scores = []
-    for node in _walk(rule_set.nodes):
+    for node in walk_nodes(rule_set.nodes):
         counts = _counts(tree.statuses[node.id])
         node_scores.append(
             NodeScore(node, tree.parents[node.id], tree.scores[node.id], _coverage(counts), counts)
@@ -236,11 +223,11 @@ def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
 
 def _in_scope(gate: Gate, rule_set: RuleSet) -> list[Node]:
     roots = (
-        [n for n in _walk(rule_set.nodes) if n.id in gate.scope]
+        [n for n in walk_nodes(rule_set.nodes) if n.id in gate.scope]
         if gate.scope
         else list(rule_set.nodes)
     )
-    return list(_walk(roots))
+    return list(walk_nodes(roots))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
