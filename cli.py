@@ -25,6 +25,7 @@ from engine.pipeline import (
     run_audit,
     validate_evidence,
 )
+from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import system_problems
 
@@ -259,7 +260,9 @@ def rules_lint(
 
     def action() -> int:
         folders = paths or [*bundled_frameworks().values(), *bundled_profiles().values()]
-        loaded, problems = lint_rule_sets(folders, bundled_profiles())
+        loaded, problems = lint_rule_sets(
+            folders, {**bundled_profiles(), **profiles_beside(folders)}
+        )
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:

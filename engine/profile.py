@@ -27,7 +27,14 @@ from engine.model import (
     ScoringModel,
     walk_nodes,
 )
-from engine.validate import build_gates, build_grade_scale, fraction, load_rule_set, node_ids
+from engine.validate import (
+    RULESET_FILE,
+    build_gates,
+    build_grade_scale,
+    fraction,
+    load_rule_set,
+    node_ids,
+)
 from engine.yamlsource import PathKey, YamlDocument
 
 PROFILES_FOLDER = "profiles"
@@ -50,6 +57,28 @@ def find_profiles(rule_set_folders: Mapping[str, Path]) -> dict[str, Path]:
         for path in sorted((folder / PROFILES_FOLDER).glob("*.yaml")):
             data = load_file(path).document.data
             if isinstance(data, dict) and isinstance(data.get("id"), str):
+                found[data["id"]] = path
+    return found
+
+
+def profiles_beside(paths: Sequence[Path]) -> dict[str, Path]:
+    """Profile id → file, for the profile files in the folders of the given profile files.
+
+    Lets `rules lint some/profile.yaml` follow `extends` to a profile next to it.
+    """
+    found: dict[str, Path] = {}
+    for folder in dict.fromkeys(p.parent for p in paths if p.is_file() and p.name != RULESET_FILE):
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data = load_file(path).document.data
+            except InvalidInputError:
+                continue  # reported when the file itself is linted
+            if (
+                isinstance(data, dict)
+                and isinstance(data.get("id"), str)
+                and "ruleset" in data
+                and "parts" not in data
+            ):
                 found[data["id"]] = path
     return found
 

@@ -29,7 +29,6 @@ from typer.testing import CliRunner
 
 from cli import app
 from engine.errors import ExitCode
-from engine.pipeline import bundled_profiles
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIDENCE_CASES = ROOT / "tests" / "inputs" / "invalid"
@@ -166,11 +165,8 @@ def test_rule_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if (case / "ruleset.yaml").exists():
         targets = [shown]
     else:
-        # Profile files: let `extends` find the other profiles of the case.
-        # TODO(lead): #5 `rules lint` resolves `extends` among bundled profiles only.
+        # Profile files: `rules lint` follows `extends` to the profiles beside the one linted.
         profiles = sorted(case.glob("*.yaml"))
-        local = {p.stem: p for p in profiles}
-        monkeypatch.setattr("cli.bundled_profiles", lambda: {**bundled_profiles(), **local})
         targets = [profiles[0].relative_to(ROOT).as_posix()]  # the others are its parents
 
     result = runner.invoke(app, ["rules", "lint", *targets])
