@@ -145,6 +145,10 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "finding_cards": findings[:FINDING_CARDS],
         "further_findings": findings[FINDING_CARDS:],
         "costliest": sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))[:5],
+        "costliest_gaps": sorted(
+            (i for i in all_indicators if i["status"] == "not_assessed" and i["points_lost"]),
+            key=lambda i: (-float(i["points_lost"] or 0), i["id"]),
+        )[:5],
         "gaps": gaps,
         "not_applicable": not_applicable,
         "overridden": overridden,
