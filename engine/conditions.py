@@ -9,7 +9,6 @@ from a rule file is ever passed to ``eval``, ``exec``, a template engine or a sh
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import math
 import re
@@ -17,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, did_you_mean
 from engine.model import Parameter, TraceEntry
 from engine.yamlsource import PathKey, YamlDocument
 
@@ -179,8 +178,7 @@ class ConditionCompiler:
         )
 
     def _suggest(self, word: str, choices: Sequence[str]) -> str:
-        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-        return f" (did you mean '{close[0]}'?)" if close else ""
+        return did_you_mean(word, choices)
 
     def _type_of(self, path: str, scope: FieldType | None, at: PathKey) -> FieldType | None:
         if path == "@" or path.startswith("@."):

@@ -6,8 +6,9 @@ An :class:`AuditError` means the run cannot go on; the CLI turns it into a messa
 
 from __future__ import annotations
 
+import difflib
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,6 +20,12 @@ class ExitCode(enum.IntEnum):
     FAILED = 1  # the assessment ran; a requested threshold or gate was not met
     INVALID_INPUT = 2  # invalid input or usage; every diagnostic printed
     INTERNAL = 3  # a bug: one line and a hint to re-run with --debug
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @dataclass(frozen=True, slots=True, order=True)

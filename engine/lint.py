@@ -6,12 +6,11 @@ that reach their stated status, and maps only to indicators that exist.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine.catalog import bundled_frameworks
-from engine.errors import Diagnostic, InvalidInputError
+from engine.errors import Diagnostic, InvalidInputError, did_you_mean
 from engine.evaluate import evaluate_indicator
 from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
 from engine.profile import load_profile
@@ -63,8 +62,7 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
                 continue
             ids = [i.id for i in target.indicators()]
             if mapping.id not in ids:
-                close = difflib.get_close_matches(mapping.id, ids, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(mapping.id, ids)
                 found.append(
                     Diagnostic(
                         indicator.position,

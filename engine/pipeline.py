@@ -15,7 +15,14 @@ from pathlib import Path
 
 from engine.catalog import bundled_frameworks
 from engine.crosswalk import build_crosswalk, landings, shared_answers
-from engine.errors import Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine.errors import (
+    Diagnostic,
+    ExitCode,
+    InvalidInputError,
+    Severity,
+    UsageError,
+    did_you_mean,
+)
 from engine.evaluate import evaluate_rule_set
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
 from engine.profile import find_profiles, load_profile
@@ -45,8 +52,7 @@ def bundled_profiles() -> dict[str, Path]:
 
 def _unknown(name: str) -> UsageError:
     choices = [*bundled_frameworks(), *bundled_profiles()]
-    close = difflib.get_close_matches(name, choices, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(name, choices)
     return UsageError(
         f"unknown framework or profile '{name}'{hint}; known: {', '.join(choices)}, or all"
     )

@@ -8,7 +8,6 @@ answers given for the base reach the profile.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from engine import schemacheck
-from engine.errors import Diagnostic, InvalidInputError, Severity
+from engine.errors import Diagnostic, InvalidInputError, Severity, did_you_mean
 from engine.load import LoadedFile, load_file
 from engine.model import (
     Aggregation,
@@ -122,8 +121,7 @@ def _chain(path: Path, profiles: Mapping[str, Path]) -> list[_ProfileFile]:
         elif parent in profiles:
             current = profiles[parent]
         else:
-            close = difflib.get_close_matches(parent, list(profiles), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(parent, list(profiles))
             raise InvalidInputError(
                 [
                     Diagnostic(
@@ -159,8 +157,7 @@ def load_profile(
     chain = _chain(path, profiles)
     base_id = chain[0].data["ruleset"]
     if base_id not in rule_set_folders:
-        close = difflib.get_close_matches(base_id, list(rule_set_folders), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(base_id, list(rule_set_folders))
         raise InvalidInputError(
             [
                 Diagnostic(
@@ -176,8 +173,7 @@ def load_profile(
     for profile in chain:
         for name in profile.data.get("parameters", {}):
             if name not in base.parameters:
-                close = difflib.get_close_matches(name, list(base.parameters), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(name, list(base.parameters))
                 diagnostics.append(
                     Diagnostic(
                         profile.doc.position_of(("parameters", name)),
@@ -185,7 +181,6 @@ def load_profile(
                         code="reference",
                     )
                 )
-                continue
             else:
                 parameters[name] = profile.data["parameters"][name]
     if parameters:
@@ -223,8 +218,7 @@ class _Tailor:
     ) -> None:
         for index, item in enumerate(ids):
             if item not in known:
-                close = difflib.get_close_matches(item, known, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(item, known)
                 at: PathKey = (key, index) if key != "weights" else (key, item)
                 self._error(
                     profile.doc,
@@ -358,8 +352,7 @@ class _Tailor:
                     where = (*at, "indicators", i)
                     found = [available[item]] if item in available else by_node.get(item)
                     if not found:
-                        close = difflib.get_close_matches(item, [*available, *by_node], n=1)
-                        hint = f" (did you mean '{close[0]}'?)" if close else ""
+                        hint = did_you_mean(item, [*available, *by_node])
                         self._error(
                             profile.doc,
                             where,

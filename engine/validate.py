@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from engine import schemacache, schemacheck
 from engine.conditions import CompiledCondition, ConditionCompiler, FieldType, fact_types
-from engine.errors import Diagnostic, InvalidInputError, Position, Severity
+from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
 from engine.load import LoadedFile, load_file
 from engine.model import (
     ActionItem,
@@ -445,8 +445,7 @@ def build_gates(
         here: PathKey = (*at, index)
         for i, node_id in enumerate(raw.get("scope", [])):
             if node_id not in known:
-                close = difflib.get_close_matches(node_id, known, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(node_id, known)
                 diagnostics.append(
                     Diagnostic(
                         doc.position_of((*here, "scope", i)),
@@ -706,8 +705,7 @@ def _check_evidence_semantics(
                 )
             for j, cite in enumerate(answer.get("evidence", [])):
                 if cite["document"] not in documents:
-                    close = difflib.get_close_matches(cite["document"], list(documents), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    hint = did_you_mean(cite["document"], list(documents))
                     problem(
                         (*at, "evidence", j, "document"),
                         f"cited document '{cite['document']}' is not listed in 'documents'{hint}",
@@ -804,8 +802,7 @@ def check_evidence_for(
             for rid, entry in per.items():
                 if rid in ids or rid in replaced:
                     continue
-                close = difflib.get_close_matches(rid, sorted(ids), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(rid, sorted(ids))
                 position = getattr(entry, "position", Position(evidence.file, 1, 1))
                 found.append(
                     Diagnostic(
