@@ -27,7 +27,7 @@ from engine.pipeline import (
 )
 from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
-from engine.render.pdf_report import system_problems
+from engine.render.pdf_report import font_notes, system_problems
 
 T = TypeVar("T")
 
@@ -149,10 +149,11 @@ def assess(
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
+        renderer = RENDERERS[_format_for(fmt, out)](audience.value)
+        renderer.start()
         result = run_audit(evidence, [*(framework or []), *(profile or [])])
         _print_diagnostics(list(result.warnings))
-        name = _format_for(fmt, out)
-        _emit(RENDERERS[name](audience.value).render(result), out, [evidence])
+        _emit(renderer.render(result), out, [evidence])
         return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
 
     raise typer.Exit(_run(action))
@@ -207,9 +208,10 @@ def demo(
 
     def action() -> None:
         source = demo_evidence()
+        renderer = RENDERERS[_format_for(None, out) if out.suffix else "pdf"]()
+        renderer.start()
         result = run_audit(source, framework or ["all"])
-        name = _format_for(None, out) if out.suffix else "pdf"
-        write_atomically(out, RENDERERS[name]().render(result), inputs=[source])
+        write_atomically(out, renderer.render(result), inputs=[source])
         typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
 
     _run(action)
@@ -225,6 +227,8 @@ def doctor() -> None:
             typer.echo(f"error: {problem}", err=True)
         if problems:
             raise typer.Exit(int(ExitCode.INTERNAL))
+        for note in font_notes():
+            typer.echo(f"note: {note}; a report naming them fails until then", err=True)
         typer.echo("spm-audit can render PDF reports on this machine", err=True)
 
     _run(action)

@@ -28,6 +28,10 @@ class Renderer(Protocol):
 
     def __init__(self, audience: str = "full") -> None: ...
 
+    def start(self) -> None:
+        """Begin slow set-up in the background before the result exists (may do nothing)."""
+        ...
+
     def render(self, result: AuditResult) -> bytes:
         """The report as bytes."""
         ...

@@ -33,6 +33,7 @@ ASSESSMENT_TYPE = {
     "social_rating": "Social rating",
     "due_diligence": "Investor due diligence",
 }
+KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
 FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a table row
 VERDICT_LABEL = {"passed": "Passed", "failed": "Not passed", "not_determined": "Not determined"}
 
@@ -141,10 +142,9 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "gates": [_gate(g) for g in f["gates"]],
         "grade": f["grade"],
         "findings": findings,
-        "top_findings": findings[:5],
+        "key_findings": _key_findings(findings),
         "finding_cards": findings[:FINDING_CARDS],
         "further_findings": findings[FINDING_CARDS:],
-        "costliest": sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))[:5],
         "costliest_gaps": sorted(
             (i for i in all_indicators if i["status"] == "not_assessed" and i["points_lost"]),
             key=lambda i: (-float(i["points_lost"] or 0), i["id"]),
@@ -157,6 +157,18 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "rule_set": next(r for r in record["provenance"]["rule_sets"] if r["id"] == f["id"]),
         "inferred_count": sum(1 for i in all_indicators if i["inferred"]),
     }
+
+
+def _key_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For the executive summary: the findings that cost most points, and every critical one.
+
+    Ordered like the findings section (most severe first).
+    """
+    costliest = sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))
+    chosen = {i["id"] for i in costliest[:KEY_FINDINGS]} | {
+        i["id"] for i in findings if i["critical"]
+    }
+    return [i for i in findings if i["id"] in chosen]
 
 
 def _node(n: Mapping[str, Any]) -> dict[str, Any]:

@@ -66,16 +66,13 @@ def dimension_chart(frameworks: Sequence[Mapping[str, Any]]) -> Markup:
         ax.scatter(
             coverage, positions, marker="|", s=90, color=COLOURS[3], label="coverage", zorder=3
         )
-        for y, value, node in zip(positions, scores, nodes, strict=True):
-            ax.text(
-                101,
-                y,
-                "not rated" if node["score"] is None else f"{value:.0f} %",
-                va="center",
-                fontsize=7,
-            )
+        for y, value, cover, node in zip(positions, scores, coverage, nodes, strict=True):
+            label = "not rated" if node["score"] is None else f"{value:.0f} %"
+            if cover < 100:
+                label += f" · coverage {cover:.0f} %"
+            ax.text(101, y, label, va="center", fontsize=7)
         ax.set_yticks(list(positions), labels)
-        ax.set_xlim(0, 112)
+        ax.set_xlim(0, 112 if min(coverage, default=100) >= 100 else 140)
         ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100 %"])
         ax.set_title(framework["id"], loc="left", fontsize=8, fontweight="bold", color=COLOURS[0])
         ax.spines[["top", "right"]].set_visible(False)
@@ -86,12 +83,21 @@ def dimension_chart(frameworks: Sequence[Mapping[str, Any]]) -> Markup:
 
 def pathway_chart(frameworks: Sequence[Mapping[str, Any]]) -> Markup:
     """Mean score per stage of the social performance pathway, grouped by framework."""
-    stages = [p["label"] for p in frameworks[0]["pathway"]]
+    # Stages no framework places an indicator on (often impact) would be empty columns.
+    used = [
+        k
+        for k in range(len(frameworks[0]["pathway"]))
+        if any(f["pathway"][k]["indicators"] for f in frameworks)
+    ]
+    stages = [frameworks[0]["pathway"][k]["label"] for k in used]
     figure = _figure(6.9, 2.5)
     ax = figure.subplots()
     width = 0.8 / len(frameworks)
     for index, framework in enumerate(frameworks):
-        values = [0 if p["score"] is None else p["score"] * 100 for p in framework["pathway"]]
+        values = [
+            0 if p["score"] is None else p["score"] * 100
+            for p in (framework["pathway"][k] for k in used)
+        ]
         offsets = [s + index * width - 0.4 + width / 2 for s in range(len(stages))]
         ax.bar(
             offsets,

@@ -95,6 +95,9 @@ class CsvRenderer:
     def __init__(self, audience: str = "full") -> None:
         self.audience = audience  # the record is for machines: always complete
 
+    def start(self) -> None:
+        """Nothing to prepare."""
+
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 CSV with a byte-order mark and a header row."""
         out = io.StringIO(newline="")

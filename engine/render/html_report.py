@@ -6,6 +6,7 @@ import functools
 from typing import ClassVar
 
 import jinja2
+from markupsafe import Markup, escape
 
 from engine.model import AuditResult
 from engine.render import charts
@@ -16,7 +17,7 @@ from engine.resources import TEMPLATES_DIR
 @functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja environment: autoescape on (templates end in .j2), undefined names fail."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -24,6 +25,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["nb"] = no_break
+    return env
+
+
+def no_break(text: object) -> Markup:
+    """Escaped text whose spaces do not break a line ("50 %" stays on one line)."""
+    return Markup(str(escape(text)).replace(" ", "&nbsp;"))  # noqa: S704 - escaped first
 
 
 def render_html(result: AuditResult, *, audience: str = "full") -> str:
@@ -44,6 +52,9 @@ class HtmlRenderer:
 
     def __init__(self, audience: str = "full") -> None:
         self.audience = audience
+
+    def start(self) -> None:
+        """Nothing to prepare."""
 
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 HTML."""

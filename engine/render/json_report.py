@@ -18,6 +18,9 @@ class JsonRenderer:
     def __init__(self, audience: str = "full") -> None:
         self.audience = audience  # the record is for machines: always complete
 
+    def start(self) -> None:
+        """Nothing to prepare."""
+
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""
         text = json.dumps(
