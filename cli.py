@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -149,11 +150,11 @@ def assess(
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
-        renderer = RENDERERS[_format_for(fmt, out)](audience.value)
-        renderer.start()
-        result = run_audit(evidence, [*(framework or []), *(profile or [])])
-        _print_diagnostics(list(result.warnings))
-        _emit(renderer.render(result), out, [evidence])
+        with contextlib.closing(RENDERERS[_format_for(fmt, out)](audience.value)) as renderer:
+            renderer.start()  # a PDF's layout engine loads while the assessment runs
+            result = run_audit(evidence, [*(framework or []), *(profile or [])])
+            _print_diagnostics(list(result.warnings))
+            _emit(renderer.render(result), out, [evidence])
         return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
 
     raise typer.Exit(_run(action))
@@ -208,10 +209,12 @@ def demo(
 
     def action() -> None:
         source = demo_evidence()
-        renderer = RENDERERS[_format_for(None, out) if out.suffix else "pdf"]()
-        renderer.start()
-        result = run_audit(source, framework or ["all"])
-        write_atomically(out, renderer.render(result), inputs=[source])
+        with contextlib.closing(
+            RENDERERS[_format_for(None, out) if out.suffix else "pdf"]()
+        ) as renderer:
+            renderer.start()
+            result = run_audit(source, framework or ["all"])
+            write_atomically(out, renderer.render(result), inputs=[source])
         typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
 
     _run(action)

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from engine.errors import RenderError
 from engine.pipeline import run_audit
-from engine.render import RENDERERS
+from engine.render import RENDERERS, fonts, pdf_report
+from engine.render.base import action_plan
 from engine.render.html_report import render_html
-from engine.render.pdf_report import render_pdf
+from engine.render.pdf_report import PdfRenderer, render_pdf
 from engine.resources import EXAMPLES_DIR
 
 KOMBIT = EXAMPLES_DIR / "kombit-microfinance.yaml"
@@ -113,3 +115,148 @@ def test_csv_has_one_row_per_indicator_per_framework() -> None:
     assert (first["framework"], first["indicator"]) == ("universal-standards", "1.A.1.1")
     assert first["status"] in {"pass", "partial", "fail", "not_applicable", "not_assessed"}
     assert data == RENDERERS["csv"]().render(result)
+
+
+TANGUT = "\U00017000"  # a letter practically no machine has a font for
+
+
+def test_a_character_no_font_draws_fails_naming_it_its_position_and_the_fix(
+    tmp_path: Path,
+) -> None:
+    evidence = tmp_path / "tangut.yaml"
+    text = KOMBIT.read_text().replace(
+        "name: Kombit Microfinance S.A.", f"name: Kombit {TANGUT} Microfinance", 1
+    )
+    evidence.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if TANGUT in row)
+    column = text.splitlines()[line - 1].index(TANGUT) + 1
+    result = run_audit(evidence, ["universal-standards"])
+    with pytest.raises(RenderError) as raised:
+        render_pdf(result)
+    message = str(raised.value)
+    assert message.startswith(f"{evidence}:{line}:{column}: no installed font can draw ")
+    assert f"'{TANGUT}' (U+17000 " in message
+    assert "install fonts-noto-core" in message
+    assert TANGUT in render_html(result)  # HTML and JSON need no font on this machine
+
+
+def test_font_coverage_is_read_from_fontconfig() -> None:
+    assert fonts.has_fonts()
+    assert fonts.missing("Kombit Microfinance S.A. — café, 50 %") == []
+    assert fonts.missing(f"a{TANGUT}b{TANGUT}") == [TANGUT]
+    assert (
+        fonts.hint(["中"])
+        == "install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk)"
+    )
+    assert "Latin" not in fonts.uncovered_scripts()
+
+
+def test_the_layout_worker_gives_the_same_bytes_as_rendering_here(
+    kombit_result, kombit_pdf: bytes
+) -> None:
+    renderer = PdfRenderer()
+    renderer.start()
+    assert renderer.render(kombit_result) == kombit_pdf
+    renderer.close()
+
+
+def test_a_started_worker_that_is_never_used_is_stopped() -> None:
+    renderer = PdfRenderer()
+    renderer.start()
+    worker = renderer._worker
+    assert worker is not None
+    renderer.close()
+    assert not worker._process.is_alive()
+    assert renderer._worker is None
+
+
+def test_a_failure_in_the_worker_reaches_the_caller_as_a_render_error(
+    kombit_result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(html: str, day: str) -> bytes:
+        raise RenderError("Pango is missing")
+
+    monkeypatch.setattr(pdf_report, "_layout", broken)  # the forked worker inherits it
+    worker = pdf_report.LayoutWorker()
+    with pytest.raises(RenderError, match="Pango is missing"):
+        render_pdf(kombit_result, worker=worker)
+
+
+def _finding(framework: str, ident: str, status: str = "fail", **extra: object) -> dict:
+    base = {
+        "id": ident,
+        "status": status,
+        "status_label": "Not met" if status == "fail" else "Partly met",
+        "priority": "medium",
+        "priority_label": "Medium",
+        "critical": False,
+        "points_lost": 0.01,
+        "recommendation": f"fix {framework} {ident}",
+        "action": None,
+        "lands_in": [],
+    }
+    return {**base, **extra}
+
+
+def test_action_plan_lists_equivalent_findings_across_frameworks_once() -> None:
+    us = _finding(
+        "us",
+        "4.A.1.1",
+        lands_in=[{"framework": "sc", "id": "2.1.1", "relation": "equivalent", "status": "fail"}],
+        action={"owner": "Head of credit", "due": "2026-06-30", "status": "in_progress"},
+    )
+    sc = _finding("sc", "2.1.1", "partial", critical=True, priority="high", priority_label="High")
+    spi = _finding(
+        "spi",
+        "2.2.1",
+        lands_in=[
+            {"framework": "sc", "id": "2.1.1", "relation": "equivalent", "status": "partial"}
+        ],
+    )
+    related = _finding(
+        "spi",
+        "3.1.1",
+        lands_in=[{"framework": "us", "id": "4.A.1.1", "relation": "related", "status": "fail"}],
+    )
+    plan = action_plan(
+        [
+            {"id": "sc", "findings": [sc]},
+            {"id": "spi", "findings": [spi, related]},
+            {"id": "us", "findings": [us]},
+        ]
+    )
+    assert len(plan) == 2  # the chain us ~ sc ~ spi is one action; 'related' stays apart
+    merged = plan[0]
+    assert [(s["framework"], s["id"]) for s in merged["settles"]] == [
+        ("sc", "2.1.1"),
+        ("spi", "2.2.1"),
+        ("us", "4.A.1.1"),
+    ]
+    assert merged["recommendation"] == "fix sc 2.1.1"  # the most severe finding leads
+    assert merged["critical"] is True
+    assert merged["status"] == "fail"  # the worst status of the findings it settles
+    assert (merged["owner"], merged["due"], merged["progress"]) == (
+        "Head of credit",
+        "2026-06-30",
+        "in progress",
+    )
+    assert [(s["framework"], s["id"]) for s in plan[1]["settles"]] == [("spi", "3.1.1")]
+    assert plan[1]["owner"] is None
+
+
+def test_report_sections_come_in_the_order_of_design_section_7() -> None:
+    html = render_html(run_audit(KOMBIT, ["all"]))
+    order = [
+        'id="summary"',
+        'id="findings-smart-campaign"',
+        'id="findings-universal-standards"',
+        'id="plan"',
+        'id="detail-smart-campaign"',
+        'id="gaps-universal-standards"',
+        'id="pathway"',
+        'id="method"',
+        'id="signoff"',
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert html.count('class="ind ') > 391  # every indicator has its entry in the detail

@@ -32,6 +32,10 @@ class Renderer(Protocol):
         """Begin slow set-up in the background before the result exists (may do nothing)."""
         ...
 
+    def close(self) -> None:
+        """Release what `start` took (may do nothing)."""
+        ...
+
     def render(self, result: AuditResult) -> bytes:
         """The report as bytes."""
         ...

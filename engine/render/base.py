@@ -94,6 +94,7 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
             {"organisation": None, "role": None, **a} for a in assessment.get("assessors", [])
         ],
         "frameworks": frameworks,
+        "action_plan": action_plan(frameworks),
         "documents": record["documents"],
         "warnings": record["warnings"],
         "provenance": record["provenance"],
@@ -143,6 +144,7 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "grade": f["grade"],
         "findings": findings,
         "key_findings": _key_findings(findings),
+        "critical_findings": sum(1 for i in findings if i["critical"]),
         "finding_cards": findings[:FINDING_CARDS],
         "further_findings": findings[FINDING_CARDS:],
         "costliest_gaps": sorted(
@@ -159,14 +161,74 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
     }
 
 
+ACTION_STATUS = {"open": "open", "in_progress": "in progress", "done": "done"}
+
+
+def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One action per finding, with findings equivalent across the run's frameworks merged.
+
+    An institution failing the same practice in three frameworks has one thing to fix, not three:
+    findings linked by an `equivalent` mapping (directly or through a chain) become one action,
+    which names every indicator it settles. The action takes the recommendation, priority and
+    status of its most severe finding, and the owner and due date the evidence file gives for any
+    of them. Actions are ordered like findings: most severe first.
+    """
+    order = {f["id"]: n for n, f in enumerate(frameworks)}
+    findings = {(f["id"], i["id"]): i for f in frameworks for i in f["findings"]}
+    parent = {key: key for key in findings}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for key, finding in findings.items():
+        for link in finding["lands_in"]:
+            other = (link["framework"], link["id"])
+            if link["relation"] == "equivalent" and other in findings:
+                parent[root(other)] = root(key)
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key in findings:
+        groups.setdefault(root(key), []).append(key)
+    actions = []
+    for members in groups.values():
+        members.sort(key=lambda k: (_severity(findings[k]), order[k[0]], k[1]))
+        lead = findings[members[0]]
+        given = next((findings[k]["action"] for k in members if findings[k]["action"]), None)
+        actions.append(
+            {
+                "lead": lead,
+                "recommendation": lead["recommendation"],
+                "status": "fail"
+                if any(findings[k]["status"] == "fail" for k in members)
+                else "partial",
+                "priority_label": lead["priority_label"],
+                "critical": any(findings[k]["critical"] for k in members),
+                "settles": [
+                    {"framework": k[0], "id": k[1], "status_label": findings[k]["status_label"]}
+                    for k in sorted(members, key=lambda k: (order[k[0]], k[1]))
+                ],
+                "owner": (given or {}).get("owner"),
+                "due": (given or {}).get("due"),
+                "progress": ACTION_STATUS.get((given or {}).get("status") or ""),
+            }
+        )
+    actions.sort(
+        key=lambda a: (_severity(a["lead"]), a["settles"][0]["framework"], a["settles"][0]["id"])
+    )
+    return actions
+
+
 def _key_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For the executive summary: the findings that cost most points, and every critical one.
+    """For the executive summary: the findings that cost most points, and the most severe critical ones.
 
     Ordered like the findings section (most severe first).
     """
     costliest = sorted(findings, key=lambda i: (-float(i["points_lost"] or 0), i["id"]))
+    critical = [i for i in findings if i["critical"]]
     chosen = {i["id"] for i in costliest[:KEY_FINDINGS]} | {
-        i["id"] for i in findings if i["critical"]
+        i["id"] for i in critical[:KEY_FINDINGS]
     }
     return [i for i in findings if i["id"] in chosen]
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from engine.model import AuditResult
 from engine.render.record import result_record
+from engine.render.renderer import RendererBase
 
 COLUMNS = (
     "framework",
@@ -86,17 +87,11 @@ def _row(framework: dict[str, Any], i: dict[str, Any]) -> list[object]:
     ]
 
 
-class CsvRenderer:
+class CsvRenderer(RendererBase):
     """Writes one row per indicator per framework."""
 
     name: ClassVar[str] = "csv"
     suffix: ClassVar[str] = ".csv"
-
-    def __init__(self, audience: str = "full") -> None:
-        self.audience = audience  # the record is for machines: always complete
-
-    def start(self) -> None:
-        """Nothing to prepare."""
 
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 CSV with a byte-order mark and a header row."""

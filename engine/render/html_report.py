@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from engine.model import AuditResult
 from engine.render import charts
 from engine.render.base import build_context
+from engine.render.renderer import RendererBase
 from engine.resources import TEMPLATES_DIR
 
 
@@ -44,17 +45,11 @@ def render_html(result: AuditResult, *, audience: str = "full") -> str:
     return environment().get_template("report.html.j2").render(context)
 
 
-class HtmlRenderer:
+class HtmlRenderer(RendererBase):
     """Writes the report as a self-contained HTML file."""
 
     name: ClassVar[str] = "html"
     suffix: ClassVar[str] = ".html"
-
-    def __init__(self, audience: str = "full") -> None:
-        self.audience = audience
-
-    def start(self) -> None:
-        """Nothing to prepare."""
 
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 HTML."""

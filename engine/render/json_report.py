@@ -7,19 +7,14 @@ from typing import ClassVar
 
 from engine.model import AuditResult
 from engine.render.record import result_record
+from engine.render.renderer import RendererBase
 
 
-class JsonRenderer:
+class JsonRenderer(RendererBase):
     """Writes the result record as JSON."""
 
     name: ClassVar[str] = "json"
     suffix: ClassVar[str] = ".json"
-
-    def __init__(self, audience: str = "full") -> None:
-        self.audience = audience  # the record is for machines: always complete
-
-    def start(self) -> None:
-        """Nothing to prepare."""
 
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""

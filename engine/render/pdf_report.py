@@ -22,10 +22,12 @@ from engine.errors import RenderError
 from engine.model import AuditResult
 from engine.render import fonts
 from engine.render.html_report import render_html
+from engine.render.renderer import RendererBase
 
 # Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools and warns that it will need
 # HarfBuzz one day; the output is the same, so the notice is not the user's problem.
 _HARFBUZZ_NOTICE = "HarfBuzz-Subset"
+_IDLE_SECONDS = 600  # a layout worker nobody asks for a document within this time exits
 
 
 def _weasyprint() -> tuple[Any, Any]:
@@ -145,7 +147,7 @@ class LayoutWorker:
         )
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child,), daemon=True, name="spm-audit-pdf-layout"
+            target=_serve, args=(child, self._connection), daemon=True, name="spm-audit-pdf-layout"
         )
         self._process.start()
         child.close()
@@ -179,11 +181,14 @@ class LayoutWorker:
             self._process.terminate()
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, parent_end: Connection) -> None:
     """The worker's life: import WeasyPrint, wait for one document, send back its PDF."""
+    parent_end.close()  # a forked copy of the parent's end would keep the pipe open for ever
     with contextlib.suppress(RenderError):
         _weasyprint()  # reported when a document is asked for
     try:
+        if not connection.poll(_IDLE_SECONDS):
+            return  # nobody asked: the parent is stuck or gone
         html, day = connection.recv()
     except (EOFError, OSError):
         return  # the run needed no PDF after all
@@ -197,14 +202,14 @@ def _serve(connection: Connection) -> None:
         connection.close()
 
 
-class PdfRenderer:
+class PdfRenderer(RendererBase):
     """Writes the report as PDF."""
 
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
 
     def __init__(self, audience: str = "full") -> None:
-        self.audience = audience
+        super().__init__(audience)
         self._worker: LayoutWorker | None = None
 
     def start(self) -> None:
@@ -216,3 +221,9 @@ class PdfRenderer:
         """PDF bytes."""
         worker, self._worker = self._worker, None
         return render_pdf(result, audience=self.audience, worker=worker)
+
+    def close(self) -> None:
+        """Stop a worker that was started but not used (the run failed before rendering)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
