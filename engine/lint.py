@@ -54,7 +54,7 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
             if target is None:
                 found.append(
                     Diagnostic(
-                        indicator.position,
+                        mapping.position or indicator.position,
                         f"{indicator.id} maps to unknown framework '{mapping.framework}'",
                         code="mapping",
                     )
@@ -65,7 +65,7 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
                 hint = did_you_mean(mapping.id, ids)
                 found.append(
                     Diagnostic(
-                        indicator.position,
+                        mapping.position or indicator.position,
                         f"{indicator.id} maps to '{mapping.id}', which is not an indicator of "
                         f"'{mapping.framework}'{hint}",
                         code="mapping",

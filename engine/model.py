@@ -117,6 +117,7 @@ class CrossReference:
     framework: str
     id: str
     relation: str
+    position: Position | None = field(default=None, compare=False)  # of the mapping entry
 
 
 @dataclass(frozen=True, slots=True)

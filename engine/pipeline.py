@@ -169,7 +169,8 @@ def _unused_answers(result: AuditResult, frameworks: Sequence[str]) -> list[Diag
             found.append(
                 Diagnostic(
                     unused[0].position,
-                    f"{len(unused)} answer(s) for '{framework}', which this run does not assess, are not used",
+                    f"{len(unused)} answer(s) for '{framework}' are not used: this run does not "
+                    f"assess it (add -f {framework}, or -f all)",
                     Severity.WARNING,
                     "framework",
                 )

@@ -395,8 +395,13 @@ class _RuleSetBuilder:
             check=cond("check"),
             partial_check=cond("partial_check"),
             mappings=tuple(
-                CrossReference(m["framework"], m["id"], m["relation"])
-                for m in raw.get("mappings", [])
+                CrossReference(
+                    m["framework"],
+                    m["id"],
+                    m["relation"],
+                    doc.position_of((*at, "mappings", k)),
+                )
+                for k, m in enumerate(raw.get("mappings", []))
             ),
             replaces=tuple(raw.get("replaces", [])),
             examples=tuple(examples),
