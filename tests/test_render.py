@@ -192,6 +192,7 @@ def _finding(framework: str, ident: str, status: str = "fail", **extra: object) 
         "critical": False,
         "points_lost": 0.01,
         "recommendation": f"fix {framework} {ident}",
+        "finding": f"{framework} {ident} is wrong.",
         "action": None,
         "lands_in": [],
     }
@@ -260,3 +261,30 @@ def test_report_sections_come_in_the_order_of_design_section_7() -> None:
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert html.count('class="ind ') > 391  # every indicator has its entry in the detail
+
+
+def test_html_pdf_and_csv_agree_on_every_indicator() -> None:
+    import csv
+    import html as html_lib
+    import re
+
+    result = run_audit(KOMBIT, ["all"])
+    rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"]().render(result).decode("utf-8-sig"))))
+    page = render_html(result)
+    entries = {}
+    for framework in re.findall(r'<h1 id="detail-([a-z-]+)"', page):
+        section = page.split(f'<h1 id="detail-{framework}"')[1].split("<h1 ")[0]
+        for status, ident, line in re.findall(
+            r'<div class="ind ([a-z_]+)"><p class="t">(\S+) .*?</p>\n<p class="x">([^<]*)', section
+        ):
+            entries[(framework, ident)] = (status, html_lib.unescape(line))
+    assert len(entries) == len(rows) == 391
+    labels = {"pass": "Met", "partial": "Partly met", "fail": "Not met"}
+    labels |= {"not_applicable": "Not applicable", "not_assessed": "Not assessed"}
+    for row in rows:
+        status, line = entries[(row["framework"], row["indicator"])]
+        assert status == row["status"], row["indicator"]
+        score = "—" if row["score"] == "" else f"{float(row['score']) * 100:.0f}\xa0%"
+        assert line.startswith(f"{labels[status]} · {score} · w"), (row["indicator"], line)
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(result))).pages)
+    assert all(f"{row['indicator']} " in pdf_text for row in rows)

@@ -200,6 +200,7 @@ def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "lead": lead,
                 "recommendation": lead["recommendation"],
+                "finding": lead["finding"],
                 "status": "fail"
                 if any(findings[k]["status"] == "fail" for k in members)
                 else "partial",
