@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from engine.errors import RenderError
 from engine.pipeline import run_audit
-from engine.render import RENDERERS, fonts, pdf_report
+from engine.render import RENDERERS, fonts, pdf_layout
 from engine.render.base import action_plan
 from engine.render.html_report import render_html
 from engine.render.pdf_report import PdfRenderer, render_pdf
@@ -176,8 +176,8 @@ def test_a_failure_in_the_worker_reaches_the_caller_as_a_render_error(
     def broken(html: str, day: str) -> bytes:
         raise RenderError("Pango is missing")
 
-    monkeypatch.setattr(pdf_report, "_layout", broken)  # the forked worker inherits it
-    worker = pdf_report.LayoutWorker()
+    monkeypatch.setattr(pdf_layout, "layout", broken)  # the forked worker inherits it
+    worker = pdf_layout.LayoutWorker()
     with pytest.raises(RenderError, match="Pango is missing"):
         render_pdf(kombit_result, worker=worker)
 

@@ -1,0 +1,133 @@
+"""HTML to PDF with WeasyPrint, here or in a worker process started ahead of time.
+
+Only `data:` URLs may be fetched, so no file or network resource can be read or embedded, whatever
+the evidence holds. The assessment's date is the PDF's date (and `SOURCE_DATE_EPOCH` for the font
+subsets), so the same HTML gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import multiprocessing
+import os
+import sys
+import warnings
+from multiprocessing.connection import Connection
+from typing import Any
+
+from engine.errors import RenderError
+
+# Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools and warns that it will need
+# HarfBuzz one day; the output is the same, so the notice is not the user's problem.
+_HARFBUZZ_NOTICE = "HarfBuzz-Subset"
+_IDLE_SECONDS = 600  # a layout worker nobody asks for a document within this time exits
+
+
+def weasyprint_module() -> tuple[Any, Any]:
+    """WeasyPrint and its URL fetcher, imported (about 0.5 s) only when a PDF is wanted.
+
+    Raises:
+        RenderError: Pango or its companions are missing.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
+            import weasyprint
+            from weasyprint.urls import URLFetcher
+    except OSError as e:  # pragma: no cover - depends on the system's Pango
+        raise RenderError(
+            f"WeasyPrint cannot load its system libraries ({e}); "
+            "install libpango-1.0-0 and libpangoft2-1.0-0"
+        ) from e
+    return weasyprint, URLFetcher
+
+
+def _epoch(day: str) -> str:
+    return str(int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()))
+
+
+def layout(html: str, day: str) -> bytes:
+    """HTML → PDF bytes; `day` (the assessment's date) stamps the file, so the bytes repeat."""
+    weasyprint, URLFetcher = weasyprint_module()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    os.environ["SOURCE_DATE_EPOCH"] = _epoch(day)  # fontTools stamps font subsets with it
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        pdf: bytes = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+    return pdf
+
+
+class LayoutWorker:
+    """A process that imports WeasyPrint while this one assesses, then lays out one report.
+
+    Importing WeasyPrint takes about half a second of one core; started before the assessment, the
+    import runs on the second core and the PDF is ready that much sooner. The worker is forked
+    where the platform allows (a fresh interpreter elsewhere), lays out exactly one document and
+    exits; if the run ends before asking (invalid evidence, say), it ends with it.
+    """
+
+    def __init__(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context: Any = multiprocessing.get_context(
+            "fork" if sys.platform == "linux" and "fork" in methods else "spawn"
+        )
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, self._connection), daemon=True, name="spm-audit-pdf-layout"
+        )
+        self._process.start()
+        child.close()
+
+    def layout(self, html: str, day: str) -> bytes:
+        """The PDF bytes of this HTML, laid out in the worker.
+
+        Raises:
+            RenderError: the worker failed or stopped.
+        """
+        try:
+            self._connection.send((html, day))
+            status, payload = self._connection.recv()
+        except (EOFError, OSError) as e:
+            self.close()
+            raise RenderError(
+                f"the PDF layout process stopped unexpectedly (exit code {self._process.exitcode})"
+            ) from e
+        self.close()
+        if status == "pdf":
+            return bytes(payload)
+        if status == "render-error":
+            raise RenderError(str(payload))
+        raise RuntimeError(f"{payload} (in the PDF layout process)")
+
+    def close(self) -> None:
+        """Stop the worker (it exits by itself once the connection closes)."""
+        self._connection.close()
+        self._process.join(timeout=10)
+        if self._process.is_alive():  # pragma: no cover - only if WeasyPrint hangs
+            self._process.terminate()
+
+
+def _serve(connection: Connection, parent_end: Connection) -> None:
+    """The worker's life: import WeasyPrint, wait for one document, send back its PDF."""
+    parent_end.close()  # a forked copy of the parent's end would keep the pipe open for ever
+    with contextlib.suppress(RenderError):
+        weasyprint_module()  # reported when a document is asked for
+    try:
+        if not connection.poll(_IDLE_SECONDS):
+            return  # nobody asked: the parent is stuck or gone
+        html, day = connection.recv()
+    except (EOFError, OSError):
+        return  # the run needed no PDF after all
+    try:
+        connection.send(("pdf", layout(html, day)))
+    except RenderError as e:
+        connection.send(("render-error", str(e)))
+    except Exception as e:
+        connection.send(("crash", f"{type(e).__name__}: {e}"))
+    finally:
+        connection.close()
