@@ -34,7 +34,7 @@ ASSESSMENT_TYPE = {
     "due_diligence": "Investor due diligence",
 }
 KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
-FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a table row
+FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a line
 VERDICT_LABEL = {"passed": "Passed", "failed": "Not passed", "not_determined": "Not determined"}
 
 
@@ -161,9 +161,6 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
     }
 
 
-ACTION_STATUS = {"open": "open", "in_progress": "in progress", "done": "done"}
-
-
 def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One action per finding, with findings equivalent across the run's frameworks merged.
 
@@ -195,7 +192,7 @@ def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for members in groups.values():
         members.sort(key=lambda k: (_severity(findings[k]), order[k[0]], k[1]))
         lead = findings[members[0]]
-        given = next((findings[k]["action"] for k in members if findings[k]["action"]), None)
+        given = next((findings[k]["action"] for k in members if findings[k]["action"]), None) or {}
         actions.append(
             {
                 "lead": lead,
@@ -210,9 +207,9 @@ def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     {"framework": k[0], "id": k[1], "status_label": findings[k]["status_label"]}
                     for k in sorted(members, key=lambda k: (order[k[0]], k[1]))
                 ],
-                "owner": (given or {}).get("owner"),
-                "due": (given or {}).get("due"),
-                "progress": ACTION_STATUS.get((given or {}).get("status") or ""),
+                "owner": given.get("owner"),
+                "due": given.get("due"),
+                "progress": (given.get("status") or "").replace("_", " ") or None,
             }
         )
     actions.sort(

@@ -52,8 +52,8 @@ def _coverage() -> _Coverage | None:
         return None
     library.FcInitLoadConfigAndFonts.restype = ctypes.c_void_p
     library.FcPatternCreate.restype = ctypes.c_void_p
-    library.FcObjectSetBuild.restype = ctypes.c_void_p
-    library.FcObjectSetBuild.argtypes = (ctypes.c_char_p, ctypes.c_void_p)
+    library.FcObjectSetCreate.restype = ctypes.c_void_p
+    library.FcObjectSetAdd.argtypes = (ctypes.c_void_p, ctypes.c_char_p)
     library.FcFontList.restype = ctypes.POINTER(_FontSet)
     library.FcFontList.argtypes = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
     library.FcPatternGetCharSet.argtypes = (
@@ -67,7 +67,8 @@ def _coverage() -> _Coverage | None:
     library.FcCharSetHasChar.argtypes = (ctypes.c_void_p, ctypes.c_uint32)
     config = library.FcInitLoadConfigAndFonts()
     pattern = library.FcPatternCreate()
-    objects = library.FcObjectSetBuild(b"charset", None)
+    objects = library.FcObjectSetCreate()  # not FcObjectSetBuild: variadic calls are ABI-specific
+    library.FcObjectSetAdd(objects, b"charset")
     fonts = library.FcFontList(config, pattern, objects)
     union = library.FcCharSetCreate()
     count = fonts.contents.nfont if fonts else 0
@@ -80,13 +81,16 @@ def _coverage() -> _Coverage | None:
 
 
 def _load_fontconfig() -> ctypes.CDLL | None:
-    for name in (*_LIBRARY_NAMES, ctypes.util.find_library("fontconfig")):
-        if name:
-            try:
-                return ctypes.CDLL(name)
-            except OSError:
-                continue
-    return None
+    for name in _LIBRARY_NAMES:
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    found = ctypes.util.find_library("fontconfig")  # slower: may ask ldconfig
+    try:
+        return ctypes.CDLL(found) if found else None
+    except OSError:
+        return None
 
 
 def has_fonts() -> bool:
