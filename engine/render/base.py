@@ -94,7 +94,7 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
             {"organisation": None, "role": None, **a} for a in assessment.get("assessors", [])
         ],
         "frameworks": frameworks,
-        "action_plan": action_plan(frameworks),
+        "action_plan": _by_priority(action_plan(frameworks)),
         "documents": record["documents"],
         "warnings": record["warnings"],
         "provenance": record["provenance"],
@@ -125,6 +125,7 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
     gaps = [i for i in all_indicators if i["status"] == "not_assessed"]
     not_applicable = [i for i in all_indicators if i["status"] == "not_applicable"]
     overridden = [i for i in all_indicators if i["override"]]
+    key_findings = _key_findings(findings)
     top = [tree(n) for n in children.get(None, [])]
     pathway = _pathway(f)
     return {
@@ -143,8 +144,10 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
         "gates": [_gate(g) for g in f["gates"]],
         "grade": f["grade"],
         "findings": findings,
-        "key_findings": _key_findings(findings),
+        "key_findings": key_findings,
         "critical_findings": sum(1 for i in findings if i["critical"]),
+        "critical_not_shown": sum(1 for i in key_findings if i["critical"])
+        < sum(1 for i in findings if i["critical"]),
         "finding_cards": findings[:FINDING_CARDS],
         "further_findings": findings[FINDING_CARDS:],
         "costliest_gaps": sorted(
@@ -216,6 +219,17 @@ def action_plan(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key=lambda a: (_severity(a["lead"]), a["settles"][0]["framework"], a["settles"][0]["id"])
     )
     return actions
+
+
+def _by_priority(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Actions under headings: high, medium, low priority, then those with none set."""
+    groups = []
+    for label in ("High", "Medium", "Low", ""):
+        chosen = [a for a in actions if a["priority_label"] == label]
+        if chosen:
+            title = f"{label} priority" if label else "No priority set"
+            groups.append({"title": title, "actions": chosen})
+    return groups
 
 
 def _key_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
