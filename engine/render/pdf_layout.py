@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import warnings
 from multiprocessing.connection import Connection
@@ -115,6 +116,7 @@ class LayoutWorker:
 def _serve(connection: Connection, parent_end: Connection) -> None:
     """The worker's life: import WeasyPrint, wait for one document, send back its PDF."""
     parent_end.close()  # a forked copy of the parent's end would keep the pipe open for ever
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; the pipe ends us
     with contextlib.suppress(RenderError):
         weasyprint_module()  # reported when a document is asked for
     try:
@@ -123,11 +125,13 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
         html, day = connection.recv()
     except (EOFError, OSError):
         return  # the run needed no PDF after all
+    reply: tuple[str, bytes | str]
     try:
-        connection.send(("pdf", layout(html, day)))
+        reply = ("pdf", layout(html, day))
     except RenderError as e:
-        connection.send(("render-error", str(e)))
+        reply = ("render-error", str(e))
     except Exception as e:
-        connection.send(("crash", f"{type(e).__name__}: {e}"))
-    finally:
-        connection.close()
+        reply = ("crash", f"{type(e).__name__}: {e}")
+    with contextlib.suppress(OSError):  # the parent may have gone meanwhile
+        connection.send(reply)
+    connection.close()
