@@ -288,3 +288,18 @@ def test_html_pdf_and_csv_agree_on_every_indicator() -> None:
         assert line.startswith(f"{labels[status]} · {score} · w"), (row["indicator"], line)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(result))).pages)
     assert all(f"{row['indicator']} " in pdf_text for row in rows)
+
+
+def test_institution_audience_never_names_a_confidential_document(kombit_result) -> None:
+    full = render_html(kombit_result, audience="full")
+    institution = render_html(kombit_result, audience="institution")
+    assert "K-FILES" in full  # the loan-file sample, confidential in the evidence
+    assert "K-FILES" not in institution
+    assert "K-CREDIT" in institution
+
+
+def test_the_detail_cites_the_documents_a_finding_rests_on(kombit_result) -> None:
+    detail = render_html(kombit_result).split('id="detail-universal-standards"')[1]
+    entry = detail.split('<p class="t">4.A.1.1 ')[1].split("</div>")[0]
+    assert "Partly met" in entry
+    assert "Documents: K-CREDIT p. 21-23." in entry

@@ -77,7 +77,7 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
         **record["institution"],
     }
     approved = assessment.get("status") == "approved"
-    frameworks = [_framework(f, record) for f in record["frameworks"]]
+    frameworks = [_framework(f, record, audience) for f in record["frameworks"]]
     return {
         "record": record,
         "audience": audience,
@@ -102,14 +102,15 @@ def build_context(result: AuditResult, *, audience: str = "full") -> dict[str, A
     }
 
 
-def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
+def _framework(f: Mapping[str, Any], record: Mapping[str, Any], audience: str) -> dict[str, Any]:
     nodes = {n["id"]: n for n in f["nodes"]}
     children: dict[str | None, list[Mapping[str, Any]]] = {}
     for n in f["nodes"]:
         children.setdefault(n["parent"], []).append(n)
+    all_indicators = [_indicator(i, nodes, audience) for i in f["indicators"]]
     indicators_by_parent: dict[str, list[Mapping[str, Any]]] = {}
-    for ind in f["indicators"]:
-        indicators_by_parent.setdefault(ind["path"][-1], []).append(_indicator(ind, nodes))
+    for ind in all_indicators:
+        indicators_by_parent.setdefault(ind["path"][-1], []).append(ind)
 
     def tree(node: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -118,7 +119,6 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any
             "indicators": indicators_by_parent.get(node["id"], []),
         }
 
-    all_indicators = [_indicator(i, nodes) for i in f["indicators"]]
     findings = sorted(
         (i for i in all_indicators if i["status"] in ("fail", "partial")), key=_severity
     )
@@ -266,26 +266,43 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def _basis(i: Mapping[str, Any]) -> str:
-    """A one-line account of what a result rests on: the facts read and the assessor's answer."""
+def _documents_text(i: Mapping[str, Any], audience: str) -> str:
+    """'K-FIN p. 26-28; K-CREDIT p. 21-23': the documents a result cites that this audience sees."""
+    return "; ".join(
+        f"{d['id']}{' p. ' + d['pages'] if d['pages'] else ''}"
+        for d in i["evidence"]["documents"]
+        if audience == "full" or not d.get("confidential")
+    )
+
+
+def _rests_on(i: Mapping[str, Any], audience: str) -> str:
+    """What the detailed results print under an indicator.
+
+    For a met indicator, a one-line account of what it rests on (facts read, the assessor's
+    answer, documents); for the others the full explanation, then the documents cited.
+    """
+    documents = _documents_text(i, audience)
+    if i["status"] != "pass":
+        return f"{i['explanation']} Documents: {documents}." if documents else i["explanation"]
     parts = [f"{f['path']} = {_value_text(f['value'])}" for f in i["evidence"]["facts"]]
     answer = i["answer"]
     if answer is not None:
         given = f" (given for {answer['given_for']})" if answer["given_for"] else ""
         parts.append(f"assessor: {answer['answer']}{given}")
-    parts.extend(
-        f"{d['id']}{' p. ' + d['pages'] if d['pages'] else ''}" for d in i["evidence"]["documents"]
-    )
+    if documents:
+        parts.append(documents)
     return "; ".join(parts) or i["explanation"]
 
 
-def _indicator(i: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def _indicator(
+    i: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]], audience: str
+) -> dict[str, Any]:
     top = nodes.get(i["path"][0]) if i["path"] else None
     standard = nodes.get(i["path"][1]) if len(i["path"]) > 1 else top
     return {
         **i,
         "status_label": STATUS_LABEL[i["status"]],
-        "basis": _basis(i),
+        "rests_on": _rests_on(i, audience),
         "facts": [{**f, "value_text": _value_text(f["value"])} for f in i["evidence"]["facts"]],
         "computed_label": STATUS_LABEL[i["computed_status"]],
         "pathway_label": PATHWAY_LABEL[i["pathway"]],
