@@ -99,6 +99,11 @@ answers:
 """
 
 
+def repaired_evidence() -> str:
+    """BROKEN_EVIDENCE with its schema errors mended (country code, PAR share, unknown fact)."""
+    return BROKEN_EVIDENCE.replace("haiti", "HT").replace("1.7", "0.1").replace(", par_90: 0.1", "")
+
+
 def test_broken_evidence_lists_every_problem_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     evidence = tmp_path / "broken.yaml"
     evidence.write_text(BROKEN_EVIDENCE)
@@ -119,12 +124,7 @@ def test_broken_evidence_lists_every_problem_exits_2_and_writes_nothing(tmp_path
 
 def test_unknown_indicator_in_answers_is_an_error_with_suggestion(tmp_path: Path) -> None:
     evidence = tmp_path / "e.yaml"
-    evidence.write_text(
-        BROKEN_EVIDENCE.replace("haiti", "HT")
-        .replace("1.7", "0.1")
-        .replace(", par_90: 0.1", "")
-        .replace("maybe", '"yes"')
-    )
+    evidence.write_text(repaired_evidence().replace("maybe", '"yes"'))
     result = runner.invoke(app, ["assess", str(evidence), "-f", "universal-standards"])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert (
@@ -191,9 +191,7 @@ def test_validate_reports_warnings(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(KOMBIT)]).exit_code == ExitCode.OK
     evidence = tmp_path / "e.yaml"
     evidence.write_text(
-        BROKEN_EVIDENCE.replace("haiti", "HT")
-        .replace("1.7", "0.1")
-        .replace(", par_90: 0.1", "")
+        repaired_evidence()
         .replace('"4.A.1.9": {answer: "yes"}', '"4.A.1.1": {answer: "yes"}')
         .replace("{answer: maybe}", "{answer: na}")
     )

@@ -126,6 +126,7 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any], audience: str) -
     not_applicable = [i for i in all_indicators if i["status"] == "not_applicable"]
     overridden = [i for i in all_indicators if i["override"]]
     key_findings = _key_findings(findings)
+    critical = sum(1 for i in findings if i["critical"])
     top = [tree(n) for n in children.get(None, [])]
     pathway = _pathway(f)
     return {
@@ -145,9 +146,8 @@ def _framework(f: Mapping[str, Any], record: Mapping[str, Any], audience: str) -
         "grade": f["grade"],
         "findings": findings,
         "key_findings": key_findings,
-        "critical_findings": sum(1 for i in findings if i["critical"]),
-        "critical_not_shown": sum(1 for i in key_findings if i["critical"])
-        < sum(1 for i in findings if i["critical"]),
+        "critical_findings": critical,
+        "critical_not_shown": sum(1 for i in key_findings if i["critical"]) < critical,
         "finding_cards": findings[:FINDING_CARDS],
         "further_findings": findings[FINDING_CARDS:],
         "costliest_gaps": sorted(
