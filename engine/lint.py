@@ -45,6 +45,31 @@ def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
     return found
 
 
+def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
+    """Indicators that can be partly met but have no text saying so.
+
+    A partly met indicator printed with its failure text states more than the evidence shows.
+    """
+    return [
+        Diagnostic(
+            indicator.position,
+            f"{indicator.id} can be partly met ({_partial_reason(indicator)}) but has no "
+            "'partial_finding'",
+            code="text",
+        )
+        for indicator in rule_set.indicators()
+        if indicator.can_be_partial and not indicator.partial_finding
+    ]
+
+
+def _partial_reason(indicator: Indicator) -> str:
+    return (
+        "it has a partial_check"
+        if indicator.partial_check
+        else "an assessor can answer 'partially'"
+    )
+
+
 def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Diagnostic]:
     """Mappings that name an unknown framework or indicator."""
     found = []
@@ -92,6 +117,7 @@ def lint_rule_sets(
         loaded.append(rule_set)
         if rule_set.base is None:
             problems.extend(check_examples(rule_set))
+            problems.extend(check_texts(rule_set))
     others: dict[str, RuleSet] = {rs.id: rs for rs in loaded}
     for framework, folder in bundled_frameworks().items():
         if framework not in others:

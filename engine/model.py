@@ -144,9 +144,12 @@ class Indicator:
     critical: bool
     inferred: bool
     source: str
-    finding: str
+    finding: str  # when not met
     recommendation: str
     position: Position
+    partial_finding: str = ""  # when partly met
+    partial_recommendation: str = ""  # when partly met (default: recommendation)
+    topics: tuple[str, ...] = ()  # what it is about, its own or its nearest node's
     applies_when: Condition | None = None
     not_applicable_reason: str = ""
     check: Condition | None = None
@@ -154,6 +157,23 @@ class Indicator:
     mappings: tuple[CrossReference, ...] = ()
     replaces: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
+
+    @property
+    def can_be_partial(self) -> bool:
+        """Whether some evidence can make it partly met (an assessor's answer, or a partial check)."""
+        return self.method is not Method.CHECK or self.partial_check is not None
+
+    def finding_for(self, status: Status) -> str:
+        """The finding its status states: the partial text when partly met, else the failure text."""
+        if status is Status.PARTIAL and self.partial_finding:
+            return self.partial_finding
+        return self.finding if status in (Status.FAIL, Status.PARTIAL) else ""
+
+    def recommendation_for(self, status: Status) -> str:
+        """The recommendation for its status ('' when there is nothing to act on)."""
+        if status is Status.PARTIAL and self.partial_recommendation:
+            return self.partial_recommendation
+        return self.recommendation if status in (Status.FAIL, Status.PARTIAL) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +188,11 @@ class Node:
     description: str = ""
     inferred: bool = False
     source: str = ""
+    provisional: bool = False  # the title is a reconstruction: the official one was not found
+    performance_data: bool = (
+        False  # the project's own benchmarks: scored apart, never counted above
+    )
+    topics: tuple[str, ...] = ()
     children: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
 
@@ -412,6 +437,7 @@ class ScoredIndicator:
     points_lost: Fraction  # effective_weight x (1 - score)
     path: tuple[str, ...]  # ancestor node ids, top first
     priority: str  # high, medium or low for failed and partial indicators; "" otherwise
+    benchmark: bool = False  # in a performance-data part: scored apart, never counted above
 
 
 @dataclass(frozen=True, slots=True)

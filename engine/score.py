@@ -7,7 +7,7 @@ declares (`pooled` or `mean_of_children`). A node with nothing to count is not r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 
 from engine.model import (
@@ -17,6 +17,7 @@ from engine.model import (
     Gate,
     GateResult,
     GradeResult,
+    Indicator,
     IndicatorResult,
     Node,
     NodeScore,
@@ -31,6 +32,24 @@ from engine.model import (
 )
 
 OVERALL_LEVEL = "overall"
+
+
+def counted_children(node: Node) -> tuple[Node, ...]:
+    """A node's children that count in its score: all but performance-data parts."""
+    return tuple(c for c in node.children if not c.performance_data)
+
+
+def counted_indicators(node: Node) -> list[Indicator]:
+    """The indicators below a node that count in its score, in document order."""
+    found = list(node.indicators)
+    for child in counted_children(node):
+        found.extend(counted_indicators(child))
+    return found
+
+
+def benchmark_ids(nodes: Sequence[Node]) -> set[str]:
+    """Ids of the indicators in performance-data parts (scored apart, never counted above)."""
+    return {i.id for n in walk_nodes(nodes) if n.performance_data for i in n.all_indicators()}
 
 
 def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
@@ -107,11 +126,13 @@ class _Tree:
             self.paths[i.id] = (*path, node.id)
         child_scores = []
         for child in node.children:
-            child_scores.append((child, self.score(child, (*path, node.id), node.id)))
-            statuses.extend(self.statuses[child.id])
+            value = self.score(child, (*path, node.id), node.id)
+            if not child.performance_data:  # benchmarks are scored, but never count above
+                child_scores.append((child, value))
+                statuses.extend(self.statuses[child.id])
         self.statuses[node.id] = statuses
         own = [(i.weight, s) for i in node.indicators if (s := self.values[i.id]) is not None]
-        below_w, below_ws = self.pooled_sums(node.children)
+        below_w, below_ws = self.pooled_sums(counted_children(node))
         weights = below_w + sum((w for w, _ in own), Fraction(0))
         weighted = below_ws + sum((w * s for w, s in own), Fraction(0))
         self.sums[node.id] = (weights, weighted)
@@ -124,11 +145,12 @@ class _Tree:
 
     def distribute(self, nodes: Sequence[Node], share: Fraction) -> None:
         """Give each counted indicator its share of the overall score."""
+        nodes = [n for n in nodes if not n.performance_data]
         if self.rule_set.scoring.method is Aggregation.POOLED:
             pairs = [
                 (i, i.weight)
                 for n in nodes
-                for i in n.all_indicators()
+                for i in counted_indicators(n)
                 if self.ind_score(i.id) is not None
             ]
             total = sum((w for _, w in pairs), Fraction(0))
@@ -160,7 +182,8 @@ def score_rule_set(
     else:
         overall_score = _weighted_mean([(n.weight, s) for n, s in top_scores if s is not None])
     tree.distribute(rule_set.nodes, Fraction(1))
-    all_statuses = [r.status for r in results]
+    benchmarks = benchmark_ids(rule_set.nodes)
+    all_statuses = [r.status for r in results if r.indicator.id not in benchmarks]
     root = Node(
         rule_set.id,
         rule_set.title,
@@ -182,6 +205,7 @@ def score_rule_set(
         value = tree.ind_score(result.indicator.id)
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
+        benchmark = result.indicator.id in benchmarks
         scored.append(
             ScoredIndicator(
                 result,
@@ -189,7 +213,8 @@ def score_rule_set(
                 share,
                 lost,
                 tree.paths[result.indicator.id],
-                priority(result.status, result.indicator.critical, lost),
+                "" if benchmark else priority(result.status, result.indicator.critical, lost),
+                benchmark,
             )
         )
     gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
@@ -214,7 +239,7 @@ def priority(status: Status, critical: bool, points_lost: Fraction) -> str:
 def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
     rows = []
     for stage in Pathway:
-        members = [s for s in scored if s.result.indicator.pathway is stage]
+        members = [s for s in scored if s.result.indicator.pathway is stage and not s.benchmark]
         values = [s.score for s in members if s.score is not None]
         mean = sum(values, Fraction(0)) / len(values) if values else None
         rows.append(PathwayScore(stage, mean, _counts(s.result.status for s in members)))
@@ -222,12 +247,20 @@ def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
 
 
 def _in_scope(gate: Gate, rule_set: RuleSet) -> list[Node]:
+    """The nodes a gate looks at: its scope (or everything), without performance-data parts."""
     roots = (
         [n for n in walk_nodes(rule_set.nodes) if n.id in gate.scope]
         if gate.scope
         else list(rule_set.nodes)
     )
-    return list(walk_nodes(roots))
+    return list(_walk_counted(roots))
+
+
+def _walk_counted(nodes: Sequence[Node]) -> Iterator[Node]:
+    for node in nodes:
+        if not node.performance_data:
+            yield node
+            yield from _walk_counted(node.children)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
@@ -161,6 +162,14 @@ def _files_digest(files: Sequence[LoadedFile], base: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class _Inherited:
+    """What a node passes down: its topics, and whether it is a performance-data part."""
+
+    topics: tuple[str, ...] = ()
+    performance: bool = False
+
+
 class _RuleSetBuilder:
     def __init__(
         self,
@@ -286,10 +295,21 @@ class _RuleSetBuilder:
         raw: Mapping[str, Any],
         at: PathKey,
         depth: int,
+        inherited: _Inherited = _Inherited(),
     ) -> Node | None:
         if self._is_broken(doc, at, own_only=True):
             return None
         self._claim_id(doc, at, raw["id"])
+        performance = raw.get("performance_data", False)
+        if performance and depth == 0:
+            self._error(
+                doc,
+                (*at, "performance_data"),
+                "a performance-data part must sit inside a node whose score it stays out of",
+            )
+        here = _Inherited(
+            tuple(raw.get("topics", ())) or inherited.topics, inherited.performance or performance
+        )
         leaf_depth = len(self.levels) - 2
         level = self.levels[min(depth, len(self.levels) - 1)]
         has_children, has_indicators = "children" in raw, "indicators" in raw
@@ -312,12 +332,13 @@ class _RuleSetBuilder:
         children = tuple(
             child
             for i, c in enumerate(raw.get("children", []))
-            if (child := self._node(doc, compiler, c, (*at, "children", i), depth + 1)) is not None
+            if (child := self._node(doc, compiler, c, (*at, "children", i), depth + 1, here))
+            is not None
         )
         indicators = tuple(
             ind
             for i, r in enumerate(raw.get("indicators", []))
-            if (ind := self._indicator(doc, compiler, r, (*at, "indicators", i))) is not None
+            if (ind := self._indicator(doc, compiler, r, (*at, "indicators", i), here)) is not None
         )
         return Node(
             id=raw["id"],
@@ -328,16 +349,31 @@ class _RuleSetBuilder:
             description=raw.get("description", ""),
             inferred=raw.get("inferred", False),
             source=raw.get("source", ""),
+            provisional=raw.get("provisional", False),
+            performance_data=performance,
+            topics=here.topics,
             children=children,
             indicators=indicators,
         )
 
     def _indicator(
-        self, doc: YamlDocument, compiler: ConditionCompiler, raw: Mapping[str, Any], at: PathKey
+        self,
+        doc: YamlDocument,
+        compiler: ConditionCompiler,
+        raw: Mapping[str, Any],
+        at: PathKey,
+        inherited: _Inherited,
     ) -> Indicator | None:
         if self._is_broken(doc, at, own_only=False):
             return None
         self._claim_id(doc, at, raw["id"])
+        if inherited.performance and raw.get("critical", False):
+            self._error(
+                doc,
+                (*at, "critical"),
+                "an indicator of a performance-data part cannot be critical: its threshold is a "
+                "benchmark, not a practice of the standard",
+            )
         method = Method(raw["method"])
         if method is Method.ANSWER and ("check" in raw or "partial_check" in raw):
             self._error(
@@ -390,6 +426,9 @@ class _RuleSetBuilder:
             finding=raw["finding"],
             recommendation=raw["recommendation"],
             position=doc.position_of(at),
+            partial_finding=raw.get("partial_finding", ""),
+            partial_recommendation=raw.get("partial_recommendation", ""),
+            topics=tuple(raw.get("topics", ())) or inherited.topics,
             applies_when=cond("applies_when"),
             not_applicable_reason=raw.get("not_applicable_reason", ""),
             check=cond("check"),

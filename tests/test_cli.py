@@ -145,7 +145,7 @@ def test_broken_rule_set_lists_problems_and_exits_2(tmp_path: Path, mini_rules: 
     result = runner.invoke(app, ["rules", "lint", str(rules)])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert (
-        "part.yaml:87:13: error: \"outcome\" is not one of: intent_design, internal_systems, outputs, outcomes, impact (did you mean 'outcomes'?) [schema]"
+        "part.yaml:90:13: error: \"outcome\" is not one of: intent_design, internal_systems, outputs, outcomes, impact (did you mean 'outcomes'?) [schema]"
         in result.stderr.replace(str(rules) + "/", "")
     )
     evidence = tmp_path / "e.yaml"
