@@ -227,9 +227,9 @@ class ConditionCompiler:
         op = ops[0]
         allowed = {op}
         if op in ("some", "every"):
-            allowed.add("where")
+            allowed |= {"where", "default"}
         elif op in COMPARISONS or op in MEMBERSHIP:
-            allowed |= {"path", "value"}
+            allowed |= {"path", "value", "default"}
         extra = [k for k in raw if k not in allowed]
         if extra:
             self._error((*at, extra[0]), f"'{extra[0]}' does not go with '{op}'")
@@ -329,7 +329,9 @@ class ConditionCompiler:
         if inner is None:
             return None
         path = str(raw[op])
-        get = _getter(path)
+        get = self._defaulted(_getter(path), raw, at, FieldType("array", items=item_type), path)
+        if get is None:
+            return None
         where = inner.fn
         is_every = op == "every"
 
@@ -392,8 +394,14 @@ class ConditionCompiler:
         if ("path" in raw) == ("value" in raw):
             self._error(at, f"'{op}' needs exactly one of 'path' or 'value' on its left side")
             return None
+        if "default" in raw and "path" not in raw:
+            self._error(
+                (*at, "default"),
+                "'default' goes with 'path': it says what a missing path counts as",
+            )
+            return None
         left = (
-            self._path_expr(raw["path"], (*at, "path"), scope)
+            self._path_expr(raw["path"], (*at, "path"), scope, raw, at)
             if "path" in raw
             else self._expr(raw["value"], (*at, "value"), scope)
         )
@@ -499,14 +507,61 @@ class ConditionCompiler:
             self._error(at, f"{left.text} is a boolean, but {format_value(value)} is not")
 
     # -- expressions -------------------------------------------------------------------------
-    def _path_expr(self, raw: object, at: PathKey, scope: FieldType | None) -> _Expr | None:
+    def _path_expr(
+        self,
+        raw: object,
+        at: PathKey,
+        scope: FieldType | None,
+        owner: Mapping[str, object] | None = None,
+        owner_at: PathKey = (),
+    ) -> _Expr | None:
+        """A path's value; `owner` is the mapping holding it, which may give a `default`."""
         if not isinstance(raw, str):
             self._error(at, "expected a path")
             return None
         kind = self._type_of(raw, scope, at)
         if kind is None:
             return None
-        return _Expr(_getter(raw), kind, raw, (raw,))
+        get = self._defaulted(_getter(raw), owner or {}, owner_at, kind, raw)
+        if get is None:
+            return None
+        text = (
+            raw
+            if owner is None or "default" not in owner
+            else (f"{raw} (missing counts as {format_value(owner['default'])})")
+        )
+        return _Expr(get, kind, text, (raw,))
+
+    def _defaulted(
+        self, get: ExprFn, owner: Mapping[str, object], at: PathKey, kind: FieldType, path: str
+    ) -> ExprFn | None:
+        """`get`, or a getter that gives the owner's `default` where the value is missing."""
+        if "default" not in owner:
+            return get
+        default = owner["default"]
+        where = (*at, "default")
+        before = len(self.diagnostics)
+        if kind.kind == "array":
+            if not isinstance(default, list):
+                self._error(
+                    where, f"the default of a list must be a list, found {format_value(default)}"
+                )
+            elif kind.items is not None:
+                probe = _Expr(get, kind.items, f"an item of {path}", ())
+                for i, value in enumerate(default):
+                    self._literal_fits(probe, value, (*where, i))
+        elif isinstance(default, list):
+            self._error(where, f"a list cannot be the default of a {kind.kind}")
+        else:
+            self._literal_fits(_Expr(get, kind, path, ()), default, where)
+        if len(self.diagnostics) > before:
+            return None
+
+        def get_or_default(facts: Facts, item: object) -> Value:
+            value = get(facts, item)
+            return default if value is None else value
+
+        return get_or_default
 
     def _expr(self, raw: object, at: PathKey, scope: FieldType | None) -> _Expr | None:
         if isinstance(raw, bool):
@@ -518,7 +573,7 @@ class ConditionCompiler:
         if not isinstance(raw, Mapping) or not raw:
             self._error(at, "expected a literal or an expression")
             return None
-        keys = [k for k in raw if k != "where"]
+        keys = [k for k in raw if k not in ("where", "default")]
         if len(keys) != 1:
             self._error(
                 at, f"an expression takes exactly one operator, found {', '.join(keys) or 'none'}"
@@ -528,8 +583,13 @@ class ConditionCompiler:
         if "where" in raw and op not in ("count", "ratio"):
             self._error((*at, "where"), f"'where' does not go with '{op}'")
             return None
+        if "default" in raw and op not in ("path", "count", "ratio"):
+            self._error((*at, "default"), f"'default' does not go with '{op}'")
+            return None
         if op == "path":
-            return self._path_expr(raw["path"], (*at, "path"), scope)
+            return self._path_expr(raw["path"], (*at, "path"), scope, raw, at)
+        if op == "count_true":
+            return self._count_true(raw["count_true"], (*at, "count_true"), scope)
         if op == "param":
             return self._param(raw["param"], (*at, "param"))
         if op in ("count", "ratio"):
@@ -557,7 +617,9 @@ class ConditionCompiler:
         if item_type is None:
             return None
         path = str(raw[op])
-        get = _getter(path)
+        get = self._defaulted(_getter(path), raw, at, FieldType("array", items=item_type), path)
+        if get is None:
+            return None
         where = None
         if "where" in raw:
             inner = self._condition(raw["where"], (*at, "where"), item_type)
@@ -589,6 +651,29 @@ class ConditionCompiler:
             return matched
 
         return _Expr(count, NUMBER, text, (path,))
+
+    def _count_true(self, raw: object, at: PathKey, scope: FieldType | None) -> _Expr | None:
+        if not isinstance(raw, list) or not raw:
+            self._error(at, "'count_true' takes a non-empty list of conditions")
+            return None
+        parts = [self._condition(item, (*at, i), scope) for i, item in enumerate(raw)]
+        compiled = [p for p in parts if p is not None]
+        if len(compiled) != len(parts):
+            return None
+        fns = tuple(p.fn for p in compiled)
+
+        def count_true(facts: Facts, item: object) -> Value:
+            total = 0
+            for fn in fns:
+                value = fn(facts, item, None)
+                if value is None:
+                    return None
+                total += value
+            return total
+
+        text = f"number true of ({'; '.join(p.text for p in compiled)})"
+        paths = tuple(dict.fromkeys(x for p in compiled for x in p.paths))
+        return _Expr(count_true, NUMBER, text, paths)
 
     def _arithmetic(
         self, op: str, raw: object, at: PathKey, scope: FieldType | None

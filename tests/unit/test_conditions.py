@@ -199,3 +199,79 @@ def test_compile_errors_have_positions_and_suggestions(condition: str, message: 
     compiled, problems = compile_text(f"c: {condition}\n")
     assert compiled is None
     assert [f"{p.position.line}:{p.position.column}: {p.message}" for p in problems] == [message]
+
+
+# -- default: what a missing path counts as ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"portfolio": {"par30": 0.01}}, True),
+        ({"portfolio": {"par30": 0.5}}, False),
+        ({}, True),  # missing counts as 0, which is within the limit
+    ],
+)
+def test_default_decides_where_the_path_is_missing(facts: dict, expected: bool) -> None:
+    value, trace = run("c: {path: portfolio.par30, default: 0, lte: 0.05}\n", facts)
+    assert value is expected
+    if not facts:
+        assert trace[-1].text == "portfolio.par30 (missing counts as 0) = 0 ≤ 0.05"
+
+
+def test_default_of_a_list_for_count_and_quantifiers() -> None:
+    count = "c: {value: {count: profile.target_clients, default: []}, gte: 1}\n"
+    assert run(count, {})[0] is False
+    assert run(count, {"profile": {"target_clients": ["women"]}})[0] is True
+    every = "c: {every: products, default: [], where: {path: '@.type', eq: loan}}\n"
+    assert run(every, {})[0] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("c: {path: portfolio.par30, default: 'high', lte: 0.05}\n", "portfolio.par30 is a number"),
+        ("c: {value: {count: products, default: 3}, gte: 1}\n", "the default of a list must be a list"),
+        ("c: {value: 0.1, default: 0, lte: 0.05}\n", "'default' goes with 'path'"),
+        ("c: {value: {add: [1, 2], default: 0}, lte: 5}\n", "'default' does not go with 'add'"),
+        ("c: {path: clients.women_share, default: [0.5], gte: 0.5}\n", "a list cannot be the default"),
+    ],
+)
+def test_default_must_fit_its_path(text: str, message: str) -> None:
+    compiled, problems = compile_text(text)
+    assert compiled is None
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+# -- count_true: how many of several conditions hold ------------------------------------------
+
+
+COUNT_TRUE = (
+    "c: {value: {count_true: [{path: policies.credit.credit_bureau_check, eq: true},"
+    " {path: policies.credit.restructuring_policy, eq: true},"
+    " {path: complaints.mechanism, default: false, eq: true}]}, gte: 2}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("bureau", "restructuring", "mechanism", "expected"),
+    [
+        (True, True, None, True),  # two true; the third is missing and counts as false
+        (True, False, True, True),
+        (True, False, False, False),
+        (False, False, None, False),
+        (None, True, True, None),  # a condition without a default is unknown: so is the count
+    ],
+)
+def test_count_true(
+    bureau: bool | None, restructuring: bool | None, mechanism: bool | None, expected: bool | None
+) -> None:
+    credit = {
+        k: v
+        for k, v in (("credit_bureau_check", bureau), ("restructuring_policy", restructuring))
+        if v is not None
+    }
+    facts: dict[str, Any] = {"policies": {"credit": credit}}
+    if mechanism is not None:
+        facts["complaints"] = {"mechanism": mechanism}
+    assert run(COUNT_TRUE, facts)[0] is expected
