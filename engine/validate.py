@@ -352,6 +352,7 @@ class _RuleSetBuilder:
             provisional=raw.get("provisional", False),
             performance_data=performance,
             topics=here.topics,
+            translations=raw.get("translations", {}),
             children=children,
             indicators=indicators,
         )
@@ -429,6 +430,7 @@ class _RuleSetBuilder:
             partial_finding=raw.get("partial_finding", ""),
             partial_recommendation=raw.get("partial_recommendation", ""),
             topics=tuple(raw.get("topics", ())) or inherited.topics,
+            translations=raw.get("translations", {}),
             applies_when=cond("applies_when"),
             not_applicable_reason=raw.get("not_applicable_reason", ""),
             check=cond("check"),
