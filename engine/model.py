@@ -34,6 +34,35 @@ ASSESSED = frozenset({Status.PASS, Status.PARTIAL, Status.FAIL})
 STATUS_RANK = {Status.FAIL: 0, Status.PARTIAL: 1, Status.PASS: 2}
 
 
+class Priority(enum.StrEnum):
+    """How soon a finding should be acted on; the order is the enum's (high first)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for high, 1 for medium, 2 for low."""
+        return list(Priority).index(self)
+
+
+class Relation(enum.StrEnum):
+    """How an indicator relates to its counterpart in another framework."""
+
+    EQUIVALENT = "equivalent"  # the same question: an answer given for one reaches the other
+    SUBSET = "subset"  # this indicator asks part of what the other asks
+    SUPERSET = "superset"  # this indicator asks more than the other
+    RELATED = "related"
+
+    @property
+    def reverse(self) -> Relation:
+        """The relation seen from the other side."""
+        return {Relation.SUBSET: Relation.SUPERSET, Relation.SUPERSET: Relation.SUBSET}.get(
+            self, self
+        )
+
+
 class Method(enum.StrEnum):
     """How an indicator is decided."""
 
@@ -150,7 +179,9 @@ class Indicator:
     partial_finding: str = ""  # when partly met
     partial_recommendation: str = ""  # when partly met (default: recommendation)
     topics: tuple[str, ...] = ()  # what it is about, its own or its nearest node's
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     applies_when: Condition | None = None
     not_applicable_reason: str = ""
     check: Condition | None = None
@@ -194,7 +225,9 @@ class Node:
         False  # the project's own benchmarks: scored apart, never counted above
     )
     topics: tuple[str, ...] = ()
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     children: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
 
@@ -438,7 +471,7 @@ class ScoredIndicator:
     effective_weight: Fraction  # share of the overall score it carries
     points_lost: Fraction  # effective_weight x (1 - score)
     path: tuple[str, ...]  # ancestor node ids, top first
-    priority: str  # high, medium or low for failed and partial indicators; "" otherwise
+    priority: Priority | None  # for failed and partly met indicators (not benchmarks)
     benchmark: bool = False  # in a performance-data part: scored apart, never counted above
 
 

@@ -24,6 +24,7 @@ from engine.model import (
     NotAssessedPolicy,
     Pathway,
     PathwayScore,
+    Priority,
     RuleSet,
     ScoredIndicator,
     Status,
@@ -32,6 +33,19 @@ from engine.model import (
 )
 
 OVERALL_LEVEL = "overall"
+# How each scoring method computes, in words (the report's annex and the JSON record print it).
+FORMULA = {
+    Aggregation.MEAN_OF_CHILDREN: (
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
+        "a practice is the weighted mean of its counted indicators; every higher node is the weighted "
+        "mean of its rated children; a node with nothing to count is not rated (null)"
+    ),
+    Aggregation.POOLED: (
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
+        "every node is the weighted mean of all counted indicators below it (pooled); "
+        "a node with nothing to count is not rated (null)"
+    ),
+}
 
 
 def counted_children(node: Node) -> tuple[Node, ...]:
@@ -213,7 +227,7 @@ def score_rule_set(
                 share,
                 lost,
                 tree.paths[result.indicator.id],
-                "" if benchmark else priority(result.status, result.indicator.critical, lost),
+                None if benchmark else priority(result.status, result.indicator.critical, lost),
                 benchmark,
             )
         )
@@ -227,13 +241,13 @@ def score_rule_set(
 HIGH_POINTS_LOST = Fraction(1, 100)
 
 
-def priority(status: Status, critical: bool, points_lost: Fraction) -> str:
+def priority(status: Status, critical: bool, points_lost: Fraction) -> Priority | None:
     """Action-plan priority: high for a critical failure or a failure costing 1 point or more."""
     if status is Status.FAIL:
-        return "high" if critical or points_lost >= HIGH_POINTS_LOST else "medium"
+        return Priority.HIGH if critical or points_lost >= HIGH_POINTS_LOST else Priority.MEDIUM
     if status is Status.PARTIAL:
-        return "medium" if critical else "low"
-    return ""
+        return Priority.MEDIUM if critical else Priority.LOW
+    return None
 
 
 def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
