@@ -13,22 +13,19 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from engine import describe, questionnaire
-from engine.catalog import bundled_frameworks
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.lint import lint_rule_sets
 from engine.output import write_atomically
-from engine.pipeline import (
-    bundled_profiles,
-    demo_evidence,
-    exit_code_for,
-    load_named,
-    load_rule_sets,
-    run_audit,
-    validate_evidence,
-)
-from engine.profile import profiles_beside
+from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
+from engine.rulesets import (
+    bundled_frameworks,
+    bundled_profiles,
+    load_named,
+    load_rule_sets,
+    profiles_beside,
+)
 
 T = TypeVar("T")
 

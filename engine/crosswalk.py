@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.model import AssessorAnswer, CrossLink, EvidenceSet, FrameworkResult, RuleSet
-
-REVERSE = {
-    "equivalent": "equivalent",
-    "subset": "superset",
-    "superset": "subset",
-    "related": "related",
-}
+from engine.model import (
+    AssessorAnswer,
+    CrossLink,
+    EvidenceSet,
+    FrameworkResult,
+    Relation,
+    RuleSet,
+    Status,
+)
 
 Key = tuple[str, str]  # (framework id answers are given under, indicator id)
 
@@ -25,23 +26,23 @@ Key = tuple[str, str]  # (framework id answers are given under, indicator id)
 class Crosswalk:
     """Undirected links between indicators of different frameworks, with the relation seen from each side."""
 
-    links: Mapping[Key, tuple[tuple[Key, str], ...]]
+    links: Mapping[Key, tuple[tuple[Key, Relation], ...]]
 
-    def neighbours(self, key: Key) -> tuple[tuple[Key, str], ...]:
+    def neighbours(self, key: Key) -> tuple[tuple[Key, Relation], ...]:
         """Indicators linked to `key`, with the relation of `key` to each."""
         return self.links.get(key, ())
 
 
 def build_crosswalk(rule_sets: Sequence[RuleSet]) -> Crosswalk:
     """Every link declared by the indicators of `rule_sets`, in both directions."""
-    links: dict[Key, dict[Key, str]] = {}
+    links: dict[Key, dict[Key, Relation]] = {}
     for rule_set in rule_sets:
         for indicator in rule_set.indicators():
             here = (rule_set.answers_key, indicator.id)
             for mapping in indicator.mappings:
                 there = (mapping.framework, mapping.id)
                 links.setdefault(here, {}).setdefault(there, mapping.relation)
-                links.setdefault(there, {}).setdefault(here, REVERSE[mapping.relation])
+                links.setdefault(there, {}).setdefault(here, mapping.relation.reverse)
     return Crosswalk({k: tuple(sorted(v.items())) for k, v in links.items()})
 
 
@@ -58,7 +59,7 @@ def shared_answers(
             (rule_set.answers_key, indicator.id)
         ):
             answer = evidence.answers.get(framework, {}).get(other)
-            if relation == "equivalent" and answer is not None:
+            if relation is Relation.EQUIVALENT and answer is not None:
                 shared[indicator.id] = (answer, f"{framework} {other}")
                 break
     return shared
@@ -68,11 +69,11 @@ def landings(
     frameworks: Sequence[FrameworkResult], crosswalk: Crosswalk
 ) -> dict[Key, tuple[CrossLink, ...]]:
     """For each (rule set id, indicator id), where it lands in the other frameworks assessed."""
-    statuses: dict[Key, list[tuple[str, str]]] = {}
+    statuses: dict[Key, list[tuple[str, Status]]] = {}
     for framework in frameworks:
         for scored in framework.indicators:
             key = (framework.ruleset.answers_key, scored.result.indicator.id)
-            statuses.setdefault(key, []).append((framework.ruleset.id, str(scored.result.status)))
+            statuses.setdefault(key, []).append((framework.ruleset.id, scored.result.status))
     found: dict[Key, tuple[CrossLink, ...]] = {}
     for framework in frameworks:
         for scored in framework.indicators:

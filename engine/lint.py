@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from engine.catalog import bundled_frameworks
-from engine.errors import Diagnostic, InvalidInputError, did_you_mean
+from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
 from engine.evaluate import evaluate_indicator
+from engine.load import display_name, load_file
 from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
-from engine.profile import load_profile
-from engine.validate import load_rule_set
+from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
 
 
 def example_answer(indicator: Indicator, example: Example) -> AssessorAnswer | None:
@@ -99,6 +98,16 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
     return found
 
 
+def _not_a_rule_set(path: Path) -> Diagnostic:
+    """Why `path` is neither a rule set nor a profile (raises when it cannot even be read)."""
+    load_file(path)  # a missing or unreadable file: its own diagnostic
+    return Diagnostic(
+        Position(display_name(path), 1, 1),
+        "not a rule set folder, a ruleset.yaml or a profile file (.yaml)",
+        code="io",
+    )
+
+
 def lint_rule_sets(
     paths: Sequence[Path], profiles: Mapping[str, Path]
 ) -> tuple[list[RuleSet], list[Diagnostic]]:
@@ -107,10 +116,9 @@ def lint_rule_sets(
     problems: list[Diagnostic] = []
     for path in paths:
         try:
-            if path.is_dir() or path.name == "ruleset.yaml":
-                rule_set = load_rule_set(path, check_examples=True)
-            else:
-                rule_set = load_profile(path, bundled_frameworks(), profiles)
+            if kind_of(path) is Kind.NEITHER:
+                raise InvalidInputError([_not_a_rule_set(path)])
+            rule_set = load_path(path, profiles=profiles, check_examples=True)
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
             continue

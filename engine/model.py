@@ -7,13 +7,14 @@ evaluation and scoring (`IndicatorResult`, `NodeScore`, `GateResult`, `GradeResu
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NewType, Protocol
 
-from engine.errors import Diagnostic, Position
+from engine.errors import Diagnostic, Position, Severity
 
 RuleId = NewType("RuleId", str)
 FrameworkId = NewType("FrameworkId", str)
@@ -145,7 +146,7 @@ class CrossReference:
 
     framework: str
     id: str
-    relation: str
+    relation: Relation
     position: Position | None = field(default=None, compare=False)  # of the mapping entry
 
 
@@ -287,6 +288,18 @@ class GradeScale:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceCheck:
+    """A consistency rule on evidence: where `holds` is false, the evidence is refused or warned about."""
+
+    id: str
+    at: str  # the fact the diagnostic points at
+    holds: Condition
+    message: str
+    severity: Severity
+    position: Position  # where the rule is written
+
+
+@dataclass(frozen=True, slots=True)
 class Gate:
     """A verdict beside the score: every node of a level at or above a threshold."""
 
@@ -323,6 +336,7 @@ class RuleSet:
     sha256: str
     files: tuple[str, ...]
     position: Position
+    evidence_checks: tuple[EvidenceCheck, ...] = ()  # the rule set's own consistency rules
     base: str | None = None  # for a profile: the rule set it tailors (answers are given for it)
     base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
 
@@ -391,6 +405,16 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class AssessmentDates:
+    """The dates of an assessment, as dates."""
+
+    period_start: dt.date
+    period_end: dt.date
+    assessed_on: dt.date
+    approved_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceSet:
     """A validated evidence file."""
 
@@ -404,7 +428,20 @@ class EvidenceSet:
     overrides: Mapping[str, Mapping[str, Override]]
     action_plan: Mapping[str, Mapping[str, ActionItem]]
     fact_positions: Mapping[str, Position]
+    dates: AssessmentDates
     warnings: tuple[Diagnostic, ...] = ()
+    text: str = field(
+        default="", repr=False, compare=False
+    )  # the file as read, to locate characters
+
+    def locate(self, characters: Iterable[str]) -> Position | None:
+        """The position of the first of these characters in the file as read, if any."""
+        wanted = set(characters)
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            for column, character in enumerate(line, start=1):
+                if character in wanted:
+                    return Position(self.file, number, column)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,8 +567,8 @@ class CrossLink:
 
     framework: str
     id: str
-    relation: str  # of this indicator to the other: equivalent, subset, superset, related
-    status: str
+    relation: Relation  # of this indicator to the other
+    status: Status
 
 
 @dataclass(frozen=True, slots=True)

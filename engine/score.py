@@ -184,7 +184,7 @@ class _Tree:
 
 
 def score_rule_set(
-    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: str
+    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: dt.date
 ) -> FrameworkResult:
     """Score one rule set's indicator results."""
     by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
@@ -290,7 +290,7 @@ def _gate(
     rule_set: RuleSet,
     node_scores: Sequence[NodeScore],
     results: Sequence[IndicatorResult],
-    assessed_on: str,
+    assessed_on: dt.date,
 ) -> GateResult:
     scope = _in_scope(gate, rule_set)
     scores = {ns.node.id: ns for ns in node_scores}
@@ -322,7 +322,7 @@ def _gate(
         verdict = Verdict.PASSED
     valid_until = surveillance = None
     if verdict is Verdict.PASSED and gate.validity_years:
-        day = dt.date.fromisoformat(assessed_on)
+        day = assessed_on
         valid_until = add_years(day, gate.validity_years).isoformat()
         if gate.surveillance_after_years:
             surveillance = add_years(day, gate.surveillance_after_years).isoformat()

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.catalog import bundled_frameworks
 from engine.evaluate import evaluate_indicator
 from engine.lint import example_answer, lint_rule_sets
 from engine.model import Indicator, RuleSet, Status
-from engine.pipeline import bundled_profiles
-from engine.validate import load_rule_set
+from engine.rulesets import bundled_frameworks, bundled_profiles, load_rule_set
 
 RULE_SETS: dict[str, RuleSet] = {
     fid: load_rule_set(folder) for fid, folder in bundled_frameworks().items()

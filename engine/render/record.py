@@ -305,14 +305,15 @@ def indicator_record(
         if action is None
         else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
         "mappings": [
-            {"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings
+            {"framework": m.framework, "id": m.id, "relation": str(m.relation)}
+            for m in ind.mappings
         ],
         "lands_in": [
             {
                 "framework": link.framework,
                 "id": link.id,
-                "relation": link.relation,
-                "status": link.status,
+                "relation": str(link.relation),
+                "status": str(link.status),
             }
             for link in result.crosswalk.get((framework_id, ind.id), ())
         ],

@@ -479,8 +479,9 @@ def _indicator(
 
 
 def _landing(link: CrossLink) -> Landing:
-    status = Status(link.status)
-    return Landing(link.framework, link.id, link.relation, status, str(status).replace("_", " "))
+    return Landing(
+        link.framework, link.id, link.relation, link.status, str(link.status).replace("_", " ")
+    )
 
 
 def _documents_text(cited: Sequence[CitedDocument]) -> str:

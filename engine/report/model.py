@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from engine.model import Priority, Status, Verdict
+from engine.model import Priority, Relation, Status, Verdict
 from engine.report.audience import AudiencePolicy
 
 
@@ -40,7 +40,7 @@ class Landing:
 
     framework: str
     id: str
-    relation: str
+    relation: Relation
     status: Status
     status_text: str  # 'partial', 'not assessed'
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import dataclasses
 from fractions import Fraction
 from pathlib import Path
@@ -5,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from engine.model import Aggregation, IndicatorResult, NotAssessedPolicy, RuleSet, Status, Verdict
+from engine.rulesets import load_rule_set
 from engine.score import add_years, score_rule_set
-from engine.validate import load_rule_set
 
 P, H, F, NA, NS = (
     Status.PASS,
@@ -43,7 +44,7 @@ def scored(
     rule_set = dataclasses.replace(rule_set, scoring=scoring)
     by_id = {i.id: i for i in rule_set.indicators()}
     results = [IndicatorResult(by_id[i], s, s, "test") for i, s in zip(IDS, statuses, strict=True)]
-    return score_rule_set(rule_set, results, "2024-02-29")
+    return score_rule_set(rule_set, results, dt.date(2024, 2, 29))
 
 
 def node(result, node_id: str):
