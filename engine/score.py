@@ -7,7 +7,8 @@ declares (`pooled` or `mean_of_children`). A node with nothing to count is not r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from engine.model import (
@@ -33,19 +34,6 @@ from engine.model import (
 )
 
 OVERALL_LEVEL = "overall"
-# How each scoring method computes, in words (the report's annex and the JSON record print it).
-FORMULA = {
-    Aggregation.MEAN_OF_CHILDREN: (
-        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
-        "a practice is the weighted mean of its counted indicators; every higher node is the weighted "
-        "mean of its rated children; a node with nothing to count is not rated (null)"
-    ),
-    Aggregation.POOLED: (
-        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
-        "every node is the weighted mean of all counted indicators below it (pooled); "
-        "a node with nothing to count is not rated (null)"
-    ),
-}
 
 
 def counted_children(node: Node) -> tuple[Node, ...]:
@@ -107,25 +95,92 @@ def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction | Non
     return sum((w * s for w, s in pairs), Fraction(0)) / total
 
 
+Sums = tuple[Fraction, Fraction]  # (sum of weights, sum of weighted scores) of counted indicators
+Scored = Sequence[tuple[Node, Fraction | None]]  # child nodes with their scores
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringMethod:
+    """How a node with child nodes is scored, and how the overall score is shared out.
+
+    A node holding indicators is always the weighted mean of its counted indicators; the methods
+    differ above that.
+    """
+
+    name: Aggregation
+    formula: str  # in words, for the annex and the JSON record
+    combine: Callable[[Sums, Scored], Fraction | None]
+    distribute: Callable[[_Tree, Sequence[Node], Fraction], None]
+
+
+def _pooled(sums: Sums, children: Scored) -> Fraction | None:
+    weights, weighted = sums
+    return weighted / weights if weights else None
+
+
+def _mean_of_children(sums: Sums, children: Scored) -> Fraction | None:
+    return _weighted_mean([(c.weight, s) for c, s in children if s is not None])
+
+
+def _share_pooled(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
+    """Every counted indicator below `nodes` shares `share` by its weight."""
+    pairs = [
+        (i, i.weight) for n in nodes for i in counted_indicators(n) if tree.values[i.id] is not None
+    ]
+    total = sum((w for _, w in pairs), Fraction(0))
+    for indicator, weight in pairs:
+        tree.shares[indicator.id] = share * weight / total if total else Fraction(0)
+
+
+def _share_by_children(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
+    """Each rated node takes its weight's part of `share`, and passes it on to its children."""
+    rated = [n for n in nodes if tree.scores.get(n.id) is not None]
+    total = sum((n.weight for n in rated), Fraction(0))
+    for node in rated:
+        node_share = share * node.weight / total
+        if node.indicators:
+            counted = [i for i in node.indicators if tree.values[i.id] is not None]
+            weights = sum((i.weight for i in counted), Fraction(0))
+            for indicator in counted:
+                tree.shares[indicator.id] = node_share * indicator.weight / weights
+        _share_by_children(tree, counted_children(node), node_share)
+
+
+SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
+    Aggregation.POOLED: ScoringMethod(
+        Aggregation.POOLED,
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable "
+        "left out; every node is the weighted mean of all counted indicators below it (pooled); "
+        "a node with nothing to count is not rated (null)",
+        _pooled,
+        _share_pooled,
+    ),
+    Aggregation.MEAN_OF_CHILDREN: ScoringMethod(
+        Aggregation.MEAN_OF_CHILDREN,
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable "
+        "left out; a practice is the weighted mean of its counted indicators; every higher node is "
+        "the weighted mean of its rated children; a node with nothing to count is not rated (null)",
+        _mean_of_children,
+        _share_by_children,
+    ),
+}
+
+
 class _Tree:
-    """Scores of every node under one aggregation method, and each indicator's share."""
+    """Scores of every node under the rule set's scoring method, and each indicator's share."""
 
     def __init__(self, rule_set: RuleSet, results: Mapping[str, IndicatorResult]) -> None:
-        self.rule_set = rule_set
+        self.method = SCORING_METHODS[rule_set.scoring.method]
         self.results = results
         self.scores: dict[str, Fraction | None] = {}
         self.statuses: dict[str, list[Status]] = {}
         self.shares: dict[str, Fraction] = {}
         self.paths: dict[str, tuple[str, ...]] = {}
         self.parents: dict[str, str | None] = {}
-        # (sum of weights, sum of weighted scores) of the counted indicators below each node
-        self.sums: dict[str, tuple[Fraction, Fraction]] = {}
+        self.sums: dict[str, Sums] = {}  # of the counted indicators below each node
         self.values = {r: indicator_score(res.status, rule_set) for r, res in results.items()}
 
-    def ind_score(self, indicator_id: str) -> Fraction | None:
-        return self.values[indicator_id]
-
-    def pooled_sums(self, nodes: Sequence[Node]) -> tuple[Fraction, Fraction]:
+    def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
         weights, weighted = Fraction(0), Fraction(0)
         for node in nodes:
             w, ws = self.sums[node.id]
@@ -138,49 +193,26 @@ class _Tree:
         statuses = [self.results[i.id].status for i in node.indicators]
         for i in node.indicators:
             self.paths[i.id] = (*path, node.id)
-        child_scores = []
+        children: list[tuple[Node, Fraction | None]] = []
         for child in node.children:
             value = self.score(child, (*path, node.id), node.id)
             if not child.performance_data:  # benchmarks are scored, but never count above
-                child_scores.append((child, value))
+                children.append((child, value))
                 statuses.extend(self.statuses[child.id])
         self.statuses[node.id] = statuses
         own = [(i.weight, s) for i in node.indicators if (s := self.values[i.id]) is not None]
         below_w, below_ws = self.pooled_sums(counted_children(node))
-        weights = below_w + sum((w for w, _ in own), Fraction(0))
-        weighted = below_ws + sum((w * s for w, s in own), Fraction(0))
-        self.sums[node.id] = (weights, weighted)
-        if self.rule_set.scoring.method is Aggregation.POOLED or node.indicators:
-            value = weighted / weights if weights else None
-        else:
-            value = _weighted_mean([(c.weight, s) for c, s in child_scores if s is not None])
+        sums = (
+            below_w + sum((w for w, _ in own), Fraction(0)),
+            below_ws + sum((w * s for w, s in own), Fraction(0)),
+        )
+        self.sums[node.id] = sums
+        value = _pooled(sums, children) if node.indicators else self.method.combine(sums, children)
         self.scores[node.id] = value
         return value
 
-    def distribute(self, nodes: Sequence[Node], share: Fraction) -> None:
-        """Give each counted indicator its share of the overall score."""
-        nodes = [n for n in nodes if not n.performance_data]
-        if self.rule_set.scoring.method is Aggregation.POOLED:
-            pairs = [
-                (i, i.weight)
-                for n in nodes
-                for i in counted_indicators(n)
-                if self.ind_score(i.id) is not None
-            ]
-            total = sum((w for _, w in pairs), Fraction(0))
-            for indicator, weight in pairs:
-                self.shares[indicator.id] = share * weight / total if total else Fraction(0)
-            return
-        rated = [n for n in nodes if self.scores.get(n.id) is not None]
-        total = sum((n.weight for n in rated), Fraction(0))
-        for node in rated:
-            node_share = share * node.weight / total
-            if node.indicators:
-                counted = [i for i in node.indicators if self.ind_score(i.id) is not None]
-                weights = sum((i.weight for i in counted), Fraction(0))
-                for indicator in counted:
-                    self.shares[indicator.id] = node_share * indicator.weight / weights
-            self.distribute(node.children, node_share)
+
+FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
 def score_rule_set(
@@ -190,12 +222,8 @@ def score_rule_set(
     by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
-    if rule_set.scoring.method is Aggregation.POOLED:
-        weights, weighted = tree.pooled_sums(rule_set.nodes)
-        overall_score = weighted / weights if weights else None
-    else:
-        overall_score = _weighted_mean([(n.weight, s) for n, s in top_scores if s is not None])
-    tree.distribute(rule_set.nodes, Fraction(1))
+    overall_score = tree.method.combine(tree.pooled_sums(rule_set.nodes), top_scores)
+    tree.method.distribute(tree, rule_set.nodes, Fraction(1))
     benchmarks = benchmark_ids(rule_set.nodes)
     all_statuses = [r.status for r in results if r.indicator.id not in benchmarks]
     root = Node(
@@ -216,7 +244,7 @@ def score_rule_set(
         )
     scored = []
     for result in results:
-        value = tree.ind_score(result.indicator.id)
+        value = tree.values[result.indicator.id]
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
         benchmark = result.indicator.id in benchmarks
