@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from engine.model import (
     AssessorAnswer,
+    Conflict,
     CrossLink,
     EvidenceSet,
     FrameworkResult,
+    Override,
     Relation,
     RuleSet,
     Status,
 )
+
+T = TypeVar("T")
 
 Key = tuple[str, str]  # (framework id answers are given under, indicator id)
 
@@ -46,23 +51,58 @@ def build_crosswalk(rule_sets: Sequence[RuleSet]) -> Crosswalk:
     return Crosswalk({k: tuple(sorted(v.items())) for k, v in links.items()})
 
 
-def shared_answers(
-    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
-) -> dict[str, tuple[AssessorAnswer, str]]:
-    """Answers reaching `rule_set` through equivalent links, for indicators not answered directly."""
-    own = evidence.answers.get(rule_set.answers_key, {})
-    shared: dict[str, tuple[AssessorAnswer, str]] = {}
+def _shared(
+    rule_set: RuleSet, given: Mapping[str, Mapping[str, T]], crosswalk: Crosswalk
+) -> dict[str, tuple[T, str]]:
+    """What was given for an equivalent indicator, for the indicators given nothing directly."""
+    own = given.get(rule_set.answers_key, {})
+    shared: dict[str, tuple[T, str]] = {}
     for indicator in rule_set.indicators():
         if indicator.id in own:
             continue
         for (framework, other), relation in crosswalk.neighbours(
             (rule_set.answers_key, indicator.id)
         ):
-            answer = evidence.answers.get(framework, {}).get(other)
-            if relation is Relation.EQUIVALENT and answer is not None:
-                shared[indicator.id] = (answer, f"{framework} {other}")
+            item = given.get(framework, {}).get(other)
+            if relation is Relation.EQUIVALENT and item is not None:
+                shared[indicator.id] = (item, f"{framework} {other}")
                 break
     return shared
+
+
+def shared_answers(
+    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
+) -> dict[str, tuple[AssessorAnswer, str]]:
+    """Answers reaching `rule_set` through equivalent links, for indicators not answered directly."""
+    return _shared(rule_set, evidence.answers, crosswalk)
+
+
+def shared_overrides(
+    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
+) -> dict[str, tuple[Override, str]]:
+    """Overrides reaching `rule_set` through equivalent links: one verdict per fact."""
+    return _shared(rule_set, evidence.overrides, crosswalk)
+
+
+def conflicts(frameworks: Sequence[FrameworkResult], crosswalk: Crosswalk) -> tuple[Conflict, ...]:
+    """Equivalent indicators of the run that reached different statuses, each pair once."""
+    statuses: dict[Key, tuple[str, Status]] = {}
+    for framework in frameworks:
+        for scored in framework.indicators:
+            here: Key = (framework.ruleset.answers_key, scored.result.indicator.id)
+            statuses.setdefault(here, (framework.ruleset.id, scored.result.status))
+    found: dict[frozenset[Key], Conflict] = {}
+    for key, (assessed_as, status) in statuses.items():
+        for other, relation in crosswalk.neighbours(key):
+            if relation is not Relation.EQUIVALENT or other not in statuses:
+                continue
+            other_as, other_status = statuses[other]
+            pair = frozenset((key, other))
+            if other_status is not status and pair not in found:
+                found[pair] = Conflict(
+                    assessed_as, key[1], status, other_as, other[1], other_status
+                )
+    return tuple(found.values())
 
 
 def landings(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from engine.errors import Position
 from engine.model import (
@@ -40,6 +41,7 @@ def evaluate_rule_set(
     rule_set: RuleSet,
     evidence: EvidenceSet,
     shared_answers: Mapping[str, tuple[AssessorAnswer, str]] | None = None,
+    shared_overrides: Mapping[str, tuple[Override, str]] | None = None,
 ) -> tuple[IndicatorResult, ...]:
     """Evaluate every indicator of `rule_set` against `evidence`.
 
@@ -47,7 +49,8 @@ def evaluate_rule_set(
         rule_set: the compiled rule set.
         evidence: the validated evidence.
         shared_answers: answers reaching this rule set through equivalent mappings, by indicator
-            id, with the "framework:id" they were given for.
+            id, with the "framework id" they were given for.
+        shared_overrides: overrides reaching it the same way: one verdict per fact.
     """
     answers = evidence.answers.get(rule_set.answers_key, {})
     overrides = evidence.overrides.get(rule_set.answers_key, {})
@@ -55,19 +58,24 @@ def evaluate_rule_set(
     answers = {replaced.get(k, k): v for k, v in answers.items()}
     overrides = {replaced.get(k, k): v for k, v in overrides.items()}
     shared = shared_answers or {}
+    shared_over = shared_overrides or {}
     results = []
     for indicator in rule_set.indicators():
         answer, source = answers.get(indicator.id), ""
         if answer is None and indicator.id in shared:
             answer, source = shared[indicator.id]
+        override, override_source = overrides.get(indicator.id), ""
+        if override is None and indicator.id in shared_over:
+            override, override_source = shared_over[indicator.id]
         results.append(
             evaluate_indicator(
                 indicator,
                 evidence.facts,
                 answer,
-                overrides.get(indicator.id),
+                override,
                 evidence.fact_positions,
                 answer_source=source,
+                override_source=override_source,
             )
         )
     return tuple(results)
@@ -81,21 +89,42 @@ def evaluate_indicator(
     fact_positions: Mapping[str, Position] | None = None,
     *,
     answer_source: str = "",
+    override_source: str = "",
 ) -> IndicatorResult:
     """The status of one indicator, with its explanation and the evidence it rests on."""
     positions = fact_positions or {}
     trace: list[TraceEntry] = []
-    status, explanation = _decide(indicator, facts, answer, trace, answer_source)
+    decision = _decide(indicator, facts, answer, trace, answer_source)
+    status, explanation = decision.status, decision.explanation
     cited = _fact_refs(trace, status, facts, positions)
     final = override.status if override is not None else status
     if override is not None:
+        via = f" (given for {override_source})" if override_source else ""
         explanation = (
-            f"Overridden to {override.status} by {override.by} on {override.on}: {override.reason} "
-            f"(computed: {status}; {explanation})"
+            f"Overridden to {override.status} by {override.by} on {override.on}{via}: "
+            f"{override.reason} (computed: {status}; {explanation})"
         )
     return IndicatorResult(
-        indicator, final, status, explanation, cited, answer, answer_source, override
+        indicator,
+        final,
+        status,
+        explanation,
+        cited,
+        answer,
+        answer_source,
+        override,
+        override_source,
+        decision.data_status,
+        decision.answer_status,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    status: Status
+    explanation: str
+    data_status: Status | None = None  # for method both: each side's own status
+    answer_status: Status | None = None
 
 
 def _decide(
@@ -104,7 +133,7 @@ def _decide(
     answer: AssessorAnswer | None,
     trace: list[TraceEntry],
     answer_source: str,
-) -> tuple[Status, str]:
+) -> _Decision:
     if indicator.applies_when is not None:
         applies_trace: list[TraceEntry] = []
         if indicator.applies_when.evaluate(facts, applies_trace) is False:
@@ -116,7 +145,7 @@ def _decide(
             reason = (
                 f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
             )
-            return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}"
+            return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}")
     data_status: Status | None = None
     data_text = ""
     if indicator.method is not Method.ANSWER:
@@ -127,11 +156,12 @@ def _decide(
         answer_status, answer_text = _answer(answer, answer_source)
     match indicator.method:
         case Method.CHECK:
-            return (data_status or Status.NOT_ASSESSED), data_text
+            return _Decision(data_status or Status.NOT_ASSESSED, data_text)
         case Method.ANSWER:
-            return (answer_status or Status.NOT_ASSESSED), answer_text
+            return _Decision(answer_status or Status.NOT_ASSESSED, answer_text)
         case Method.BOTH:
-            return _combine(data_status, data_text, answer_status, answer_text)
+            status, text = _combine(data_status, data_text, answer_status, answer_text)
+            return _Decision(status, text, data_status, answer_status)
         case _:  # pragma: no cover
             raise AssertionError(indicator.method)
 

@@ -110,7 +110,7 @@ class Verdict(enum.StrEnum):
 
     PASSED = "passed"
     FAILED = "failed"
-    NOT_DETERMINED = "not_determined"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # too little of its scope assessed to decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,8 +463,20 @@ class IndicatorResult:
     explanation: str
     facts: tuple[FactRef, ...] = ()
     answer: AssessorAnswer | None = None
-    answer_source: str = ""  # "framework:id" when the answer came through a mapping
+    answer_source: str = ""  # "framework id" when the answer came through a mapping
     override: Override | None = None
+    override_source: str = ""  # "framework id" when the override came through a mapping
+    data_status: Status | None = None  # what the data alone gave, for method both
+    answer_status: Status | None = None  # what the assessor alone gave, for method both
+
+    @property
+    def contradicts(self) -> bool:
+        """Whether the data and the assessor's answer give different statuses."""
+        return (
+            self.data_status in ASSESSED
+            and self.answer_status in ASSESSED
+            and self.data_status is not self.answer_status
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,8 +541,9 @@ class GateResult:
     verdict: Verdict
     nodes_not_met: tuple[tuple[str, str, Fraction | None], ...]  # id, title, score
     critical_failures: tuple[str, ...]
-    undetermined: tuple[str, ...]  # nodes with too little coverage
+    undetermined: tuple[str, ...]  # nodes with too little coverage to be judged
     nodes_counted: int
+    coverage: Fraction | None = None  # of the gate's whole scope
     valid_until: str | None = None
     surveillance_due: str | None = None
 
@@ -572,6 +585,18 @@ class CrossLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two indicators that ask the same question (an equivalent mapping) but reached different statuses."""
+
+    framework: str
+    id: str
+    status: Status
+    other_framework: str
+    other_id: str
+    other_status: Status
+
+
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     """Everything the renderers show: results per framework and provenance."""
 
@@ -581,3 +606,4 @@ class AuditResult:
     warnings: tuple[Diagnostic, ...] = field(default=())
     # (rule set id, indicator id) -> where the indicator lands in the other frameworks assessed
     crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()  # equivalent indicators that disagree

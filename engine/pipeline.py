@@ -5,13 +5,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 
-from engine.crosswalk import build_crosswalk, landings, shared_answers
+from engine.crosswalk import (
+    build_crosswalk,
+    conflicts,
+    landings,
+    shared_answers,
+    shared_overrides,
+)
 from engine.errors import (
     Diagnostic,
     ExitCode,
@@ -54,7 +61,10 @@ def assess(
     frameworks: list[FrameworkResult] = []
     for rule_set in rule_sets:
         results = evaluate_rule_set(
-            rule_set, evidence, shared_answers(rule_set, evidence, crosswalk)
+            rule_set,
+            evidence,
+            shared_answers(rule_set, evidence, crosswalk),
+            shared_overrides(rule_set, evidence, crosswalk),
         )
         frameworks.append(score_rule_set(rule_set, results, evidence.dates.assessed_on))
     return AuditResult(
@@ -63,6 +73,7 @@ def assess(
         tuple(frameworks),
         evidence.warnings,
         landings(frameworks, crosswalk),
+        conflicts(frameworks, crosswalk),
     )
 
 
@@ -88,9 +99,7 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
         raise InvalidInputError([*problems, *evidence.warnings])
     result = assess(evidence, rule_sets, context)
     warnings = tuple(sorted({*result.warnings, *problems, *_unused_answers(result, others)}))
-    return AuditResult(
-        result.engine_version, result.evidence, result.frameworks, warnings, result.crosswalk
-    )
+    return dataclasses.replace(result, warnings=warnings)
 
 
 def _unused_answers(result: AuditResult, frameworks: Sequence[str]) -> list[Diagnostic]:

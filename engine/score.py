@@ -255,7 +255,7 @@ def score_rule_set(
                 share,
                 lost,
                 tree.paths[result.indicator.id],
-                None if benchmark else priority(result.status, result.indicator.critical, lost),
+                None if benchmark else priority(result.status, result.indicator.critical),
                 benchmark,
             )
         )
@@ -266,16 +266,24 @@ def score_rule_set(
     )
 
 
-HIGH_POINTS_LOST = Fraction(1, 100)
+def priority(status: Status, critical: bool) -> Priority | None:
+    """How soon to act on a finding, by the harm to clients (PRIORITY_RULE says it in words)."""
+    match status:
+        case Status.FAIL | Status.PARTIAL if critical:
+            return Priority.HIGH
+        case Status.FAIL:
+            return Priority.MEDIUM
+        case Status.PARTIAL:
+            return Priority.LOW
+        case _:
+            return None
 
 
-def priority(status: Status, critical: bool, points_lost: Fraction) -> Priority | None:
-    """Action-plan priority: high for a critical failure or a failure costing 1 point or more."""
-    if status is Status.FAIL:
-        return Priority.HIGH if critical or points_lost >= HIGH_POINTS_LOST else Priority.MEDIUM
-    if status is Status.PARTIAL:
-        return Priority.MEDIUM if critical else Priority.LOW
-    return None
+PRIORITY_RULE = (
+    "high: a critical indicator (one whose failure harms clients) not met or only partly met; "
+    "medium: any other indicator not met; low: any other indicator partly met. Within a priority, "
+    "findings are ordered by the points of the overall score they cost"
+)
 
 
 def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
@@ -320,8 +328,19 @@ def _gate(
     results: Sequence[IndicatorResult],
     assessed_on: dt.date,
 ) -> GateResult:
+    """A gate's verdict: decided only on enough evidence.
+
+    Below the gate's coverage requirement (over its whole scope) the verdict is
+    `insufficient_evidence`, whatever was found so far (the result still lists it). Otherwise a
+    node is judged only when its own coverage meets the requirement: a judged node below the
+    threshold, or a critical indicator not met, fails the gate; nodes too thin to judge leave it
+    `insufficient_evidence`; else it passes.
+    """
     scope = _in_scope(gate, rule_set)
     scores = {ns.node.id: ns for ns in node_scores}
+    indicator_ids = {i.id for n in scope for i in n.indicators}
+    in_scope = [r for r in results if r.indicator.id in indicator_ids]
+    coverage = _coverage(_counts(r.status for r in in_scope))
     not_met, undetermined, counted = [], [], 0
     for node in scope:
         if node.level != gate.each:
@@ -330,30 +349,31 @@ def _gate(
         if ns.score is None:
             continue  # nothing applies (e.g. a product not offered): the node drops out
         counted += 1
-        if ns.score < gate.threshold:
-            not_met.append((node.id, node.title, ns.score))
-        elif ns.coverage is not None and ns.coverage < gate.min_coverage:
+        if ns.coverage is not None and ns.coverage < gate.min_coverage:
             undetermined.append(node.id)
+            if ns.score < gate.threshold:
+                not_met.append((node.id, node.title, ns.score))  # so far: listed, not decisive
+        elif ns.score < gate.threshold:
+            not_met.append((node.id, node.title, ns.score))
     critical: list[str] = []
     if gate.no_critical_failures:
-        indicator_ids = {i.id for n in scope for i in n.indicators}
         critical = [
-            r.indicator.id
-            for r in results
-            if r.indicator.critical and r.status is Status.FAIL and r.indicator.id in indicator_ids
+            r.indicator.id for r in in_scope if r.indicator.critical and r.status is Status.FAIL
         ]
-    if not_met or critical:
+    judged_not_met = [n for n in not_met if n[0] not in undetermined]
+    if counted == 0 or coverage is None or coverage < gate.min_coverage:
+        verdict = Verdict.INSUFFICIENT_EVIDENCE
+    elif judged_not_met or critical:
         verdict = Verdict.FAILED
-    elif undetermined or counted == 0:
-        verdict = Verdict.NOT_DETERMINED
+    elif undetermined:
+        verdict = Verdict.INSUFFICIENT_EVIDENCE
     else:
         verdict = Verdict.PASSED
     valid_until = surveillance = None
     if verdict is Verdict.PASSED and gate.validity_years:
-        day = assessed_on
-        valid_until = add_years(day, gate.validity_years).isoformat()
+        valid_until = add_years(assessed_on, gate.validity_years).isoformat()
         if gate.surveillance_after_years:
-            surveillance = add_years(day, gate.surveillance_after_years).isoformat()
+            surveillance = add_years(assessed_on, gate.surveillance_after_years).isoformat()
     return GateResult(
         gate,
         verdict,
@@ -361,8 +381,9 @@ def _gate(
         tuple(critical),
         tuple(undetermined),
         counted,
-        valid_until,
-        surveillance,
+        coverage=coverage,
+        valid_until=valid_until,
+        surveillance_due=surveillance,
     )
 
 

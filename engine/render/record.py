@@ -152,6 +152,17 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "conflicts": [
+            {
+                "framework": c.framework,
+                "id": c.id,
+                "status": str(c.status),
+                "other_framework": c.other_framework,
+                "other_id": c.other_id,
+                "other_status": str(c.other_status),
+            }
+            for c in result.conflicts
+        ],
         "warnings": [str(w) for w in result.warnings],
     }
 
@@ -300,7 +311,10 @@ def indicator_record(
             "reason": r.override.reason,
             "by": r.override.by,
             "on": r.override.on,
+            "given_for": r.override_source or None,
         },
+        "data_status": None if r.data_status is None else str(r.data_status),
+        "answer_status": None if r.answer_status is None else str(r.answer_status),
         "action": None
         if action is None
         else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
@@ -334,6 +348,7 @@ def gate_record(g: GateResult) -> dict[str, Any]:
         "not_met": [{"id": i, "title": t, "score": number(s)} for i, t, s in g.nodes_not_met],
         "critical_failures": list(g.critical_failures),
         "undetermined": list(g.undetermined),
+        "coverage": number(g.coverage),
         "valid_until": g.valid_until,
         "surveillance_due": g.surveillance_due,
     }

@@ -28,9 +28,9 @@ ASSESSMENT_TYPE = {
     "due_diligence": "Investor due diligence",
 }
 VERDICT_LABEL = {
-    Verdict.PASSED: "Passed",
-    Verdict.FAILED: "Not passed",
-    Verdict.NOT_DETERMINED: "Not determined",
+    Verdict.PASSED: "Met",
+    Verdict.FAILED: "Not met",
+    Verdict.INSUFFICIENT_EVIDENCE: "Insufficient evidence",
 }
 
 
