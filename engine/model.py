@@ -121,6 +121,19 @@ class CrossReference:
 
 
 @dataclass(frozen=True, slots=True)
+class Respondents:
+    """Where several respondents' answers sit: the indicators are evaluated once per respondent.
+
+    `each` is the facts path the checks read (one respondent's answers, an object); `list` is the
+    facts path of a list of such objects. With the list, each item in turn stands in for `each`
+    and the indicator scores the mean of the respondents' scores.
+    """
+
+    each: str
+    list: str
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     """A documented example: evidence fragment and the status it must reach."""
 
@@ -150,7 +163,9 @@ class Indicator:
     partial_finding: str = ""  # when partly met
     partial_recommendation: str = ""  # when partly met (default: recommendation)
     topics: tuple[str, ...] = ()  # what it is about, its own or its nearest node's
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     applies_when: Condition | None = None
     not_applicable_reason: str = ""
     check: Condition | None = None
@@ -158,6 +173,7 @@ class Indicator:
     mappings: tuple[CrossReference, ...] = ()
     replaces: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
+    respondents: Respondents | None = None  # answered by several respondents, averaged
 
     @property
     def can_be_partial(self) -> bool:
@@ -194,7 +210,9 @@ class Node:
         False  # the project's own benchmarks: scored apart, never counted above
     )
     topics: tuple[str, ...] = ()
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     children: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
 
@@ -395,6 +413,9 @@ class IndicatorResult:
     answer: AssessorAnswer | None = None
     answer_source: str = ""  # "framework:id" when the answer came through a mapping
     override: Override | None = None
+    # One status per respondent when the indicator was evaluated for several (see Respondents);
+    # its score is then the mean of theirs, not the default of `status`.
+    respondent_statuses: tuple[Status, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

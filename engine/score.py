@@ -69,6 +69,17 @@ def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
             raise AssertionError(status)
 
 
+def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
+    """An indicator result's score: the mean of its respondents' scores when it has several."""
+    own = indicator_score(result.status, rule_set)
+    if result.override is not None or not result.respondent_statuses or own is None:
+        return own
+    values = [
+        v for s in result.respondent_statuses if (v := indicator_score(s, rule_set)) is not None
+    ]
+    return sum(values, Fraction(0)) / len(values) if values else own
+
+
 def _counts(statuses: Iterable[Status]) -> Counts:
     tally = dict.fromkeys(Status, 0)
     for status in statuses:
@@ -106,7 +117,7 @@ class _Tree:
         self.parents: dict[str, str | None] = {}
         # (sum of weights, sum of weighted scores) of the counted indicators below each node
         self.sums: dict[str, tuple[Fraction, Fraction]] = {}
-        self.values = {r: indicator_score(res.status, rule_set) for r, res in results.items()}
+        self.values = {r: result_score(res, rule_set) for r, res in results.items()}
 
     def ind_score(self, indicator_id: str) -> Fraction | None:
         return self.values[indicator_id]
