@@ -37,8 +37,10 @@ SUBMISSIONS = [
 TEXTS = {"countries": "Kenya", "currency": "EUR", "loan_portfolio": "12500000"}
 
 
-def fill(form: dict[str, Any], institution: str, version: str, lean: float, seed: int) -> dict[str, Any]:
-    rng = random.Random(seed)
+def fill(
+    form: dict[str, Any], institution: str, version: str, lean: float, seed: int
+) -> dict[str, Any]:
+    rng = random.Random(seed)  # noqa: S311 - reproducible examples, not secrets
     lists = form["choices"]
     values: dict[str, Any] = {}
     fixed = {
@@ -69,13 +71,15 @@ def fill(form: dict[str, Any], institution: str, version: str, lean: float, seed
             if fixed[name] is not None:
                 values[name] = fixed[name]
             continue
-        choices = [c for c in lists.get(field.get("choices", ""), [])]
+        choices = list(lists.get(field.get("choices", ""), []))
         if kind == "select_one":
             if name.startswith("view_quantitative"):
                 values[name] = "yes"
             elif choices == ["yes", "partially", "no"]:
                 roll = rng.random()
-                values[name] = "yes" if roll < lean else "partially" if roll < (1 + lean) / 2 else "no"
+                values[name] = (
+                    "yes" if roll < lean else "partially" if roll < (1 + lean) / 2 else "no"
+                )
             elif choices == ["yes", "no"]:
                 values[name] = "yes" if rng.random() < lean else "no"
             elif choices:
@@ -100,7 +104,8 @@ def fill(form: dict[str, Any], institution: str, version: str, lean: float, seed
 
 def write(form: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     columns = [
-        (f"{f['group']}-{f['name']}" if f["group"] else f["name"], f["name"]) for f in form["fields"]
+        (f"{f['group']}-{f['name']}" if f["group"] else f["name"], f["name"])
+        for f in form["fields"]
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", newline="", encoding="utf-8") as handle:
@@ -110,8 +115,16 @@ def write(form: dict[str, Any], rows: list[dict[str, Any]]) -> None:
             cells = []
             for _, name in columns:
                 value = row.get(name)
-                cells.append(" ".join(value) if isinstance(value, list) else "" if value is None else str(value))
-            writer.writerow([f"2026-03-{number % 28 + 1:02d}T10:00:00.000Z", *cells, f"uuid:example-{number}"])
+                cells.append(
+                    " ".join(value)
+                    if isinstance(value, list)
+                    else ""
+                    if value is None
+                    else str(value)
+                )
+            writer.writerow(
+                [f"2026-03-{number % 28 + 1:02d}T10:00:00.000Z", *cells, f"uuid:example-{number}"]
+            )
 
 
 def main() -> int:

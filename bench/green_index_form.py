@@ -714,7 +714,9 @@ def examples(form: Form, kind: tuple[str, ...]) -> dict[str, Any]:
 def light_only(form: Form, kind: tuple[str, ...]) -> bool:
     """Whether the question's first field is asked in the lighter version too."""
     name = next(n for part in kind[1:] for n in part.split() if "_" in n)
-    return "full_gi" not in relevance_of(form.field(f(name)))
+    row = form.field(f(name))
+    parts = [*row.group_relevance, row.relevant]
+    return not any("'full_gi'" in p and "'light'" not in p for p in parts)
 
 
 def indicator(form: Form, qid: str, pathway: str) -> dict[str, Any]:

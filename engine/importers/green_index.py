@@ -416,8 +416,11 @@ def check_row(
                 )
             if number is not None:
                 parsed[field.name] = number
+    unusable = {name for name in where if name not in parsed}
     for name, cell in where.items():
         field = form.fields[name]
+        if unusable & set(_REFERENCE.findall(field.relevant_text)):
+            continue  # it rests on a value already reported
         if name in parsed and field.relevant is not None and not is_true(field.relevant(parsed)):
             problems.append(
                 Diagnostic(
@@ -427,6 +430,9 @@ def check_row(
                 )
             )
     return {name: parsed[name] for name in form.fields if name in parsed}
+
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _short(text: str) -> str:
