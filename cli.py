@@ -14,6 +14,7 @@ import typer
 
 from engine import describe, questionnaire
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine.importers.green_index import import_export
 from engine.lint import lint_rule_sets
 from engine.output import write_atomically
 from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
@@ -42,6 +43,10 @@ rules_app = typer.Typer(
     no_args_is_help=True, help="List, show and lint rule sets (for standard bodies)."
 )
 app.add_typer(rules_app, name="rules")
+import_app = typer.Typer(
+    no_args_is_help=True, help="Turn another tool's data export into an evidence file."
+)
+app.add_typer(import_app, name="import")
 
 _state = {"debug": False}
 
@@ -286,6 +291,44 @@ def rules_resolve(
 ) -> None:
     """Print a profile resolved against its rule set (extends applied)."""
     _run(lambda: typer.echo(describe.resolved_text(load_named(profile)), nl=False))
+
+
+@import_app.command("green-index")
+def import_green_index(
+    export: Annotated[
+        Path, typer.Argument(help="The form's data export (CSV or xlsx), one row per submission.")
+    ],
+    out: Annotated[Path, typer.Option("--output", "-o", help="The evidence file to write.")],
+    institution: Annotated[
+        str | None,
+        typer.Option(help="Import this institution's rows (the export's 'institution' column)."),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(help="An evidence file to add the answers to (it is read, not changed)."),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166-1 alpha-2 country code, for a new evidence file.")
+    ] = None,
+    assessed_on: Annotated[
+        str | None,
+        typer.Option(help="Assessment date YYYY-MM-DD (default: the latest submission's date)."),
+    ] = None,
+) -> None:
+    """Turn a Green Index 3.0 data export into evidence (facts.green_index); writes nothing on error."""
+
+    def action() -> None:
+        imported = import_export(
+            export, institution=institution, into=into, country=country, assessed_on=assessed_on
+        )
+        write_atomically(
+            out, imported.yaml_text.encode(), inputs=[export, *([into] if into else [])]
+        )
+        typer.echo(
+            f"wrote {out}: {imported.institution}, {imported.respondents} respondent(s)", err=True
+        )
+
+    _run(action)
 
 
 def main() -> None:

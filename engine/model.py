@@ -151,6 +151,19 @@ class CrossReference:
 
 
 @dataclass(frozen=True, slots=True)
+class Respondents:
+    """Where several respondents' answers sit: the indicators are evaluated once per respondent.
+
+    `each` is the facts path the checks read (one respondent's answers, an object); `list` is the
+    facts path of a list of such objects. With the list, each item in turn stands in for `each`
+    and the indicator scores the mean of the respondents' scores.
+    """
+
+    each: str
+    list: str
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     """A documented example: evidence fragment and the status it must reach."""
 
@@ -190,6 +203,7 @@ class Indicator:
     mappings: tuple[CrossReference, ...] = ()
     replaces: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
+    respondents: Respondents | None = None  # answered by several respondents, averaged
 
     @property
     def can_be_partial(self) -> bool:
@@ -477,6 +491,10 @@ class IndicatorResult:
             and self.answer_status in ASSESSED
             and self.data_status is not self.answer_status
         )
+
+    # One status per respondent when the indicator was evaluated for several (see Respondents);
+    # its score is then the mean of theirs, not the default of `status`.
+    respondent_statuses: tuple[Status, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,17 @@ def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
             raise AssertionError(status)
 
 
+def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
+    """An indicator result's score: the mean of its respondents' scores when it has several."""
+    own = indicator_score(result.status, rule_set)
+    if result.override is not None or not result.respondent_statuses or own is None:
+        return own
+    values = [
+        v for s in result.respondent_statuses if (v := indicator_score(s, rule_set)) is not None
+    ]
+    return sum(values, Fraction(0)) / len(values) if values else own
+
+
 def _counts(statuses: Iterable[Status]) -> Counts:
     tally = dict.fromkeys(Status, 0)
     for status in statuses:
@@ -178,7 +189,7 @@ class _Tree:
         self.paths: dict[str, tuple[str, ...]] = {}
         self.parents: dict[str, str | None] = {}
         self.sums: dict[str, Sums] = {}  # of the counted indicators below each node
-        self.values = {r: indicator_score(res.status, rule_set) for r, res in results.items()}
+        self.values = {r: result_score(res, rule_set) for r, res in results.items()}
 
     def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
         weights, weighted = Fraction(0), Fraction(0)

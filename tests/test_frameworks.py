@@ -30,8 +30,14 @@ def framework(data: dict[str, Any], framework_id: str) -> dict[str, Any]:
 
 def test_all_frameworks_in_one_run() -> None:
     data = record("kombit-microfinance", "all")
-    assert [f["id"] for f in data["frameworks"]] == ["smart-campaign", "spi", "universal-standards"]
+    assert [f["id"] for f in data["frameworks"]] == [
+        "green-index",
+        "smart-campaign",
+        "spi",
+        "universal-standards",
+    ]
     assert [r["id"] for r in data["provenance"]["rule_sets"]] == [
+        "green-index",
         "smart-campaign",
         "spi",
         "universal-standards",

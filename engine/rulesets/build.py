@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from engine import schemacache, schemacheck
-from engine.conditions import CompiledCondition, ConditionCompiler
+from engine.conditions import CompiledCondition, ConditionCompiler, FieldType
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity
 from engine.evidence import compile_evidence_checks, evidence_fact_types
 from engine.load import LoadedFile, load_file
@@ -34,6 +34,7 @@ from engine.model import (
     Parameter,
     Pathway,
     Relation,
+    Respondents,
     RuleId,
     RuleSet,
     ScoringModel,
@@ -139,6 +140,7 @@ class _Inherited:
 
     topics: tuple[str, ...] = ()
     performance: bool = False
+    respondents: Respondents | None = None
 
 
 class _RuleSetBuilder:
@@ -283,7 +285,9 @@ class _RuleSetBuilder:
                 "a performance-data part must sit inside a node whose score it stays out of",
             )
         here = _Inherited(
-            tuple(raw.get("topics", ())) or inherited.topics, inherited.performance or performance
+            tuple(raw.get("topics", ())) or inherited.topics,
+            inherited.performance or performance,
+            self._respondents(doc, raw, at) or inherited.respondents,
         )
         leaf_depth = len(self.levels) - 2
         level = self.levels[min(depth, len(self.levels) - 1)]
@@ -421,7 +425,36 @@ class _RuleSetBuilder:
             ),
             replaces=tuple(raw.get("replaces", [])),
             examples=tuple(examples),
+            respondents=inherited.respondents,
         )
+
+    def _respondents(
+        self, doc: YamlDocument, raw: Mapping[str, Any], at: PathKey
+    ) -> Respondents | None:
+        """A node's `respondents`: `each` must be an object of the facts, `list` a list of them."""
+        spec = raw.get("respondents")
+        if spec is None:
+            return None
+        each = self._fact_type(doc, (*at, "respondents", "each"), spec["each"])
+        many = self._fact_type(doc, (*at, "respondents", "list"), spec["list"])
+        if each is not None and each.kind != "object":
+            self._error(doc, (*at, "respondents", "each"), f"'{spec['each']}' is not an object")
+        if many is not None and (many.kind != "array" or many.items != each):
+            self._error(
+                doc,
+                (*at, "respondents", "list"),
+                f"'{spec['list']}' is not a list of items shaped like '{spec['each']}'",
+            )
+        return Respondents(spec["each"], spec["list"])
+
+    def _fact_type(self, doc: YamlDocument, at: PathKey, dotted: str) -> FieldType | None:
+        current = self.facts
+        for name in dotted.split("."):
+            if current.kind != "object" or name not in current.fields:
+                self._error(doc, at, f"unknown evidence path '{dotted}'", code="condition")
+                return None
+            current = current.fields[name]
+        return current
 
     def _gates(self, nodes: Sequence[Node]) -> tuple[Gate, ...]:
         return build_gates(
