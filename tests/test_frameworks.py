@@ -42,7 +42,8 @@ def test_certification_verdicts_differ_as_intended() -> None:
     certified = framework(record("kombit-microfinance", "all"), "smart-campaign")["gates"][0]
     assert certified["id"] == "smart-certification"
     assert certified["verdict"] == "passed"
-    assert (certified["valid_until"], certified["surveillance_due"]) == ("2030-01-30", "2028-01-30")
+    # A retired scheme (Smart Campaign closed in 2020): no validity or surveillance dates.
+    assert (certified["valid_until"], certified["surveillance_due"]) == (None, None)
     refused = framework(record("altiplano-credito-rapido", "all"), "smart-campaign")["gates"][0]
     assert refused["verdict"] == "failed"
     assert refused["valid_until"] is None
