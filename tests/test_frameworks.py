@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -79,3 +80,39 @@ def test_findings_say_where_they_land_in_every_framework() -> None:
     back = [b for b in us[link["id"]]["lands_in"] if b["id"] == indicator["id"]]
     assert back
     assert back[0]["framework"] == "smart-campaign"
+
+
+def test_answers_under_the_dropped_smart_standard_reach_the_moved_indicators(
+    tmp_path: Path,
+) -> None:
+    evidence = tmp_path / "old-ids.yaml"
+    evidence.write_text(
+        "schema_version: 1\n"
+        "institution: {name: Old Ids MFI, country: HT, fictional: true}\n"
+        "assessment:\n"
+        "  type: self_assessment\n"
+        "  period: {start: '2025-01-01', end: '2025-12-31'}\n"
+        "  assessed_on: '2026-01-15'\n"
+        "  assessors: [{name: Ana Tester, role: lead assessor}]\n"
+        "facts: {}\n"
+        "answers:\n"
+        "  smart-campaign:\n"
+        "    '6.3.1': {answer: 'no', comment: Contracts say nothing of data rights.}\n"
+        "    '6.3.2': {answer: partially, comment: Checked in two branches only.}\n"
+        "overrides:\n"
+        "  smart-campaign:\n"
+        "    '6.3.3': {status: fail, reason: Agents keep paper lists, by: Ana Tester, 'on': '2026-01-15'}\n"
+    )
+    result = runner.invoke(
+        app, ["assess", str(evidence), "-f", "smart-campaign", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    indicators = {
+        i["id"]: i for i in framework(json.loads(result.stdout), "smart-campaign")["indicators"]
+    }
+    assert not {"6.3", "6.3.1", "6.3.2", "6.3.3"} & set(indicators)
+    assert (indicators["6.2.4"]["status"], indicators["6.1.5"]["status"]) == ("fail", "partial")
+    assert indicators["6.1.5"]["finding"].startswith(
+        "Client records are checked for accuracy in part"
+    )
+    assert indicators["6.1.6"]["status"] == "fail"
