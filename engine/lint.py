@@ -6,13 +6,14 @@ that reach their stated status, and maps only to indicators that exist.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
 from engine.evaluate import evaluate_indicator
 from engine.load import display_name, load_file
-from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
+from engine.model import Answer, AssessorAnswer, Condition, Example, Indicator, Relation, RuleSet
 from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
 
 
@@ -108,6 +109,56 @@ def _not_a_rule_set(path: Path) -> Diagnostic:
     )
 
 
+_PARAMETER_NAME = re.compile(r" \([a-z][a-z0-9_]*\)")
+
+
+def _decides(indicator: Indicator) -> dict[str, str]:
+    """What decides an indicator's status, with parameter names left out (values stay)."""
+
+    def text(condition: Condition | None) -> str:
+        return "" if condition is None else _PARAMETER_NAME.sub("", condition.text)
+
+    return {
+        "method": str(indicator.method),
+        "check": text(indicator.check),
+        "partial_check": text(indicator.partial_check),
+        "applies_when": text(indicator.applies_when),
+    }
+
+
+def check_equivalents(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Diagnostic]:
+    """Equivalent mappings whose two indicators are decided differently.
+
+    Indicators joined by an `equivalent` mapping share answers and overrides: they must ask the
+    same question the same way, or the run gives two verdicts for one fact.
+    """
+    found = []
+    for indicator in rule_set.indicators():
+        for mapping in indicator.mappings:
+            target = others.get(mapping.framework)
+            if mapping.relation is not Relation.EQUIVALENT or target is None:
+                continue
+            other = next((i for i in target.indicators() if i.id == mapping.id), None)
+            if other is None:
+                continue
+            here, there = _decides(indicator), _decides(other)
+            differ = [k for k in here if here[k] != there[k]]
+            if differ:
+                details = "; ".join(
+                    f"{k}: {here[k] or 'none'} vs {there[k] or 'none'}" for k in differ
+                )
+                found.append(
+                    Diagnostic(
+                        mapping.position or indicator.position,
+                        f"{indicator.id} is mapped as equivalent to {mapping.framework} "
+                        f"{mapping.id}, but they are decided differently ({details}); make them "
+                        "the same, or map them as related, subset or superset",
+                        code="mapping",
+                    )
+                )
+    return found
+
+
 def lint_rule_sets(
     paths: Sequence[Path], profiles: Mapping[str, Path]
 ) -> tuple[list[RuleSet], list[Diagnostic]]:
@@ -136,4 +187,5 @@ def lint_rule_sets(
     for rule_set in loaded:
         if rule_set.base is None:
             problems.extend(check_mappings(rule_set, others))
+            problems.extend(check_equivalents(rule_set, others))
     return loaded, sorted(problems)
