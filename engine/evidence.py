@@ -28,6 +28,7 @@ from engine.model import (
     DocumentRef,
     EvidenceCheck,
     EvidenceSet,
+    Indicator,
     Override,
     RuleSet,
     Status,
@@ -80,8 +81,13 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
             answer=Answer(raw["answer"]),
             comment=raw.get("comment", ""),
             citations=tuple(
-                Citation(c["document"], c.get("pages", ""), c.get("note", ""))
-                for c in raw.get("evidence", [])
+                Citation(
+                    c["document"],
+                    c.get("pages", ""),
+                    c.get("note", ""),
+                    doc.position_of((*at, "evidence", j, "document")),
+                )
+                for j, c in enumerate(raw.get("evidence", []))
             ),
             answered_by=raw.get("answered_by", ""),
             answered_on=raw.get("answered_on", ""),
@@ -103,6 +109,7 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
                 d.get("pages"),
                 d.get("confidential", False),
                 doc.position_of(("documents", i)),
+                tuple(d.get("topics", ())),
             )
             for i, d in enumerate(data.get("documents", []))
         },
@@ -325,6 +332,32 @@ def _check_evidence_semantics(
     return found
 
 
+def _citations_off_topic(evidence: EvidenceSet, rule_set: RuleSet, fw: str) -> list[Diagnostic]:
+    """A warning for each cited document whose declared topics do not meet its indicator's."""
+    indicators: dict[str, Indicator] = {i.id: i for i in rule_set.indicators()}
+    found = []
+    for rid, answer in evidence.answers.get(fw, {}).items():
+        indicator = indicators.get(rid)
+        if indicator is None or not indicator.topics:
+            continue
+        for citation in answer.citations:
+            document = evidence.documents.get(citation.document)
+            if document is None or not document.topics:
+                continue
+            if not set(document.topics) & set(indicator.topics):
+                found.append(
+                    Diagnostic(
+                        citation.position or answer.position,
+                        f"{document.id} (about {', '.join(document.topics)}) is cited for {rid}, "
+                        f"which is about {', '.join(indicator.topics)}: cite a document that "
+                        "covers it, or add the topic to the document if it does",
+                        Severity.WARNING,
+                        "topic",
+                    )
+                )
+    return found
+
+
 def check_evidence_for(
     evidence: EvidenceSet, rule_sets: Sequence[RuleSet], known_frameworks: Iterable[str]
 ) -> list[Diagnostic]:
@@ -363,6 +396,8 @@ def check_evidence_for(
                     )
                 )
                 continue
+            if section == "answers":
+                found.extend(_citations_off_topic(evidence, selected[fw], fw))
             ids = selected[fw].base_indicator_ids or {ind.id for ind in selected[fw].indicators()}
             replaced = {old: ind.id for ind in selected[fw].indicators() for old in ind.replaces}
             for rid, entry in per.items():

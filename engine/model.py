@@ -375,6 +375,7 @@ class DocumentRef:
     pages: int | None
     confidential: bool
     position: Position
+    topics: tuple[str, ...] = ()  # what it covers, when the evidence says
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +385,7 @@ class Citation:
     document: str
     pages: str
     note: str
+    position: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)

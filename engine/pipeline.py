@@ -131,12 +131,10 @@ def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:
     """Check an evidence file against the schema and every bundled rule set; return its warnings."""
     evidence = load_evidence(evidence_path)
     rule_sets = load_rule_sets([ALL])
-    problems = [
-        p for p in check_evidence_for(evidence, rule_sets, ()) if p.severity is Severity.ERROR
-    ]
-    if problems:
+    problems = check_evidence_for(evidence, rule_sets, ())
+    if any(p.severity is Severity.ERROR for p in problems):
         raise InvalidInputError([*problems, *evidence.warnings])
-    return evidence.warnings
+    return tuple(sorted({*evidence.warnings, *problems}))
 
 
 def demo_evidence() -> Path:
