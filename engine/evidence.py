@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
+from babel import Locale
+
 from engine import schemacheck
 from engine.conditions import ConditionCompiler, FieldType, fact_types
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
@@ -40,6 +42,9 @@ from engine.yamlsource import PathKey, YamlDocument
 logger = logging.getLogger(__name__)
 
 MAX_ANSWERS = 5000
+COUNTRIES = frozenset(
+    code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()
+)
 CHECKS_FILE = "evidence-checks.yaml"
 
 
@@ -133,12 +138,18 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
         },
         action_plan={
             fw: {
-                rid: ActionItem(a.get("owner", ""), a.get("due", ""), a.get("status", "open"))
+                rid: ActionItem(
+                    a.get("owner", ""),
+                    a.get("due", ""),
+                    a.get("status", "open"),
+                    a.get("effort", ""),
+                )
                 for rid, a in per.items()
             }
             for fw, per in data.get("action_plan", {}).items()
         },
         fact_positions=_fact_positions(doc),
+        fact_sources=dict(data.get("fact_sources", {})),
         dates=AssessmentDates(
             dt.date.fromisoformat(data["assessment"]["period"]["start"]),
             dt.date.fromisoformat(data["assessment"]["period"]["end"]),
@@ -305,6 +316,20 @@ def _check_evidence_semantics(
                     ("documents", i, "path"),
                     f"document path '{document['path']}' must stay inside the evidence file's folder",
                 )
+    for section, doc_id in data.get("fact_sources", {}).items():
+        if doc_id not in documents:
+            hint = did_you_mean(doc_id, list(documents))
+            problem(
+                ("fact_sources", section),
+                f"source document '{doc_id}' is not listed in 'documents'{hint}",
+                code="reference",
+            )
+    country = data["institution"]["country"]
+    if country not in COUNTRIES:
+        problem(
+            ("institution", "country"),
+            f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, COUNTRIES)}",
+        )
     total_answers = 0
     for fw, per in data.get("answers", {}).items():
         for rid, answer in per.items():

@@ -351,6 +351,7 @@ class RuleSet:
     files: tuple[str, ...]
     position: Position
     evidence_checks: tuple[EvidenceCheck, ...] = ()  # the rule set's own consistency rules
+    short_title: str = ""  # for tables and charts
     base: str | None = None  # for a profile: the rule set it tailors (answers are given for it)
     base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
 
@@ -418,6 +419,7 @@ class ActionItem:
     owner: str
     due: str
     status: str
+    effort: str = ""  # low, medium or high, when the evidence says
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,6 +447,7 @@ class EvidenceSet:
     action_plan: Mapping[str, Mapping[str, ActionItem]]
     fact_positions: Mapping[str, Position]
     dates: AssessmentDates
+    fact_sources: Mapping[str, str] = field(default_factory=dict)  # facts section -> document id
     warnings: tuple[Diagnostic, ...] = ()
     text: str = field(
         default="", repr=False, compare=False

@@ -257,6 +257,7 @@ def _framework(f: FrameworkResult, result: AuditResult, policy: AudiencePolicy) 
     return FrameworkView(
         id=rs.id,
         title=rs.title,
+        short_title=rs.short_title or rs.id,
         version=rs.version,
         based_on=rs.based_on,
         publisher=rs.publisher,

@@ -162,6 +162,7 @@ class FrameworkView:
 
     id: str
     title: str
+    short_title: str  # 'Universal Standards', 'Smart Campaign'
     version: str
     based_on: str
     publisher: str
@@ -256,6 +257,59 @@ class Person:
     role: str
     organisation: str
     line: str  # 'Marie Joseph, lead assessor (Lakou Social Audit)'
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """One figure of the institution's profile, with where it comes from."""
+
+    label: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class FigureGroup:
+    """Key figures under one heading (outreach, portfolio, …)."""
+
+    title: str
+    figures: tuple[KeyFigure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """A social goal against its target."""
+
+    id: str
+    goal: str
+    indicator: str
+    baseline: str
+    target: str
+    actual: str
+    deadline: str
+    status: str  # met, missed, no_data
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The rating rationale: the assessor's, or a draft generated from the results."""
+
+    summary: str
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    outlook: str
+    outlook_reason: str
+    is_draft: bool
+    note: str  # why a draft is a draft
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """Something a reader must see whatever the score: harm to clients, or evidence that disagrees."""
+
+    kind: str  # critical, contradiction, conflict
+    text: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,6 +240,7 @@ class _RuleSetBuilder:
             grade_scale=grade_scale,
             gates=gates,
             evidence_checks=evidence_checks,
+            short_title=self.data.get("short_title", self.data["id"]),
             nodes=tuple(nodes),
             sha256=_files_digest([self.header, *self.parts], base),
             files=tuple(p.path.relative_to(base).as_posix() for p in [self.header, *self.parts]),
