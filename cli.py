@@ -16,7 +16,7 @@ from engine import describe, questionnaire
 from engine.catalog import bundled_frameworks
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.lint import lint_rule_sets
-from engine.output import write_atomically
+from engine.output import json_bytes, write_atomically
 from engine.pipeline import (
     bundled_profiles,
     demo_evidence,
@@ -29,6 +29,7 @@ from engine.pipeline import (
 from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
+from engine.rulesuite import run_rule_tests
 
 T = TypeVar("T")
 
@@ -279,6 +280,36 @@ def rules_lint(
             )
         typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s) and profile(s)", err=True)
         return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
+
+    raise typer.Exit(_run(action))
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Rule set folders, test files or bundled framework ids (default: every bundled one)."
+        ),
+    ] = None,
+    coverage_json: Annotated[
+        Path | None,
+        typer.Option("--coverage-json", help="Write the coverage (indicators, branches) as JSON."),
+    ] = None,
+) -> None:
+    """Run rule tests (tests/*.yaml beside a rule set) and every indicator's examples."""
+
+    def action() -> int:
+        run = run_rule_tests(paths or [])
+        _print_diagnostics(run.problems)
+        for line in run.summary:
+            typer.echo(line)
+        if coverage_json is not None and not run.problems:
+            write_atomically(coverage_json, json_bytes(run.coverage))
+        typer.echo(
+            f"{run.cases} case(s), {run.failed} failed, {len(run.problems)} problem(s)", err=True
+        )
+        return int(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
 
     raise typer.Exit(_run(action))
 

@@ -1,5 +1,7 @@
 """`rules lint`: validate rule sets, run every indicator's examples, check cross-references.
 
+Examples run through the same runner as `rules test` (engine.ruletests).
+
 For standard bodies: a rule set that lints clean loads, compiles, documents itself with examples
 that reach their stated status, and maps only to indicators that exist.
 """
@@ -11,38 +13,10 @@ from pathlib import Path
 
 from engine.catalog import bundled_frameworks
 from engine.errors import Diagnostic, InvalidInputError, did_you_mean
-from engine.evaluate import evaluate_indicator
-from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
+from engine.model import Indicator, RuleSet
 from engine.profile import load_profile
+from engine.ruletests import check_examples
 from engine.validate import load_rule_set
-
-
-def example_answer(indicator: Indicator, example: Example) -> AssessorAnswer | None:
-    """The assessor answer an example stands for."""
-    if example.answer is None:
-        return None
-    comment = "example justification" if example.answer is Answer.NA else ""
-    return AssessorAnswer(example.answer, comment, (), "", "", example.position)
-
-
-def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
-    """Every example whose status differs from the one it states."""
-    found = []
-    for indicator in rule_set.indicators():
-        for example in indicator.examples:
-            result = evaluate_indicator(
-                indicator, example.facts, example_answer(indicator, example)
-            )
-            if result.status is not example.expected:
-                found.append(
-                    Diagnostic(
-                        example.position,
-                        f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': "
-                        f"{result.explanation}",
-                        code="example",
-                    )
-                )
-    return found
 
 
 def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
