@@ -234,17 +234,18 @@ class _CaseReader:
     def case(self, raw: Mapping[str, Any], at: PathKey) -> RuleCase | None:
         framework = self.rule_set.answers_key
         doc = _case_document(self.doc, at, raw, framework)
+        evidence: EvidenceSet | None = None
         try:
             evidence = build_evidence(doc, "")
         except InvalidInputError as e:
             self.diagnostics.extend(e.diagnostics)
-            return None
-        problems = check_evidence_for(evidence, [self.rule_set], ())
-        if problems:
+        if evidence is not None:
+            problems = check_evidence_for(evidence, [self.rule_set], ())
             self.diagnostics.extend(problems)
-            return None
+            if problems:
+                evidence = None
         expectations = self._expectations(raw["expect"], (*at, "expect"))
-        if expectations is None:
+        if expectations is None or evidence is None:
             return None
         return RuleCase(raw["name"], self.doc.position_of(at), evidence, tuple(expectations))
 
