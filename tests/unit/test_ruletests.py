@@ -140,8 +140,8 @@ cases:
     assert lines == [
         "bad.yaml:4:25: error: unknown key 'par31' (did you mean 'par30'?) [schema]",
         "bad.yaml:6:27: error: '1.A.3' is not an indicator of 'mini' (did you mean '1.A.2'?) [test]",
-        "bad.yaml:8:23: error: '1Z' is not a node of 'mini' (did you mean '1'?) [test]",
-        "bad.yaml:8:43: error: 'protec' is not a gate of 'mini' (did you mean 'protect'?) [test]",
+        "bad.yaml:8:22: error: '1Z' is not a node of 'mini' (did you mean '1'?) [test]",
+        "bad.yaml:8:42: error: 'protec' is not a gate of 'mini' (did you mean 'protect'?) [test]",
         "0 case(s), 0 failed, 4 problem(s)",
     ]
     assert result.exit_code == ExitCode.INVALID_INPUT
