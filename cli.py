@@ -29,6 +29,8 @@ from engine.pipeline import (
 from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
+from engine.rulediff_report import diff_markdown, diff_record
+from engine.ruleimpact import compare_rule_sets
 from engine.rulesuite import run_rule_tests
 
 T = TypeVar("T")
@@ -312,6 +314,39 @@ def rules_test(
         return int(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
 
     raise typer.Exit(_run(action))
+
+
+class DiffFormat(StrEnum):
+    """Formats of `rules diff`."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[str, typer.Argument(help="Old rule set: folder, profile file or bundled id.")],
+    new: Annotated[str, typer.Argument(help="New rule set: folder, profile file or bundled id.")],
+    impact: Annotated[
+        Path | None,
+        typer.Option("--impact", help="Assess every evidence file in this folder with both."),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="Report format.")
+    ] = DiffFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Show what changed between two versions of a rule set, and its impact on evidence files."""
+
+    def action() -> None:
+        diff, impacts = compare_rule_sets(old, new, impact)
+        record = diff_record(diff, impacts)
+        data = json_bytes(record) if fmt is DiffFormat.JSON else diff_markdown(record).encode()
+        _emit(data, out, [])
+
+    _run(action)
 
 
 @rules_app.command("resolve")

@@ -49,6 +49,7 @@ from engine.model import (
     ScoringModel,
     Status,
 )
+from engine.versions import build_changelog
 from engine.yamlsource import PathKey, YamlDocument
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,13 @@ class _RuleSetBuilder:
                     nodes.append(node)
         gates = self._gates(nodes)
         grade_scale = self._grade_scale({g.id for g in gates})
+        changelog = build_changelog(
+            doc,
+            self.data.get("changelog", []),
+            self.data["version"],
+            (i.id for n in nodes for i in n.all_indicators()),
+            self.diagnostics,
+        )
         scoring = self.data["scoring"]
         base = self.header.path.parent
         return RuleSet(
@@ -267,6 +275,7 @@ class _RuleSetBuilder:
             sha256=_files_digest([self.header, *self.parts], base),
             files=tuple(p.path.relative_to(base).as_posix() for p in [self.header, *self.parts]),
             position=doc.position_of(()),
+            changelog=changelog,
         )
 
     def _claim_id(self, doc: YamlDocument, at: PathKey, node_id: str) -> None:
