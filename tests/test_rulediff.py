@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ruleedit import edit_indicator, remove_indicator, rename_indicator
 from typer.testing import CliRunner
 
 from cli import app
 from engine.errors import ExitCode
 from engine.resources import EXAMPLES_DIR, RULES_DIR
-from ruleedit import edit_indicator, remove_indicator, rename_indicator
 
 runner = CliRunner()
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
@@ -49,7 +49,8 @@ def test_reweighted_removed_renamed_show_exactly_and_with_their_impact(tmp_path:
             "changes": [{"field": "weight", "old": "1", "new": "3"}],
         }
     ]
-    assert record["rule_set"] == [] and record["nodes"] == {
+    assert record["rule_set"] == []
+    assert record["nodes"] == {
         "added": [],
         "removed": [],
         "changed": [],
