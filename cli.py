@@ -16,6 +16,7 @@ from engine import describe, questionnaire
 from engine.catalog import bundled_frameworks
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.lint import lint_rule_sets
+from engine.migrate import migrate_evidence, migration_lines
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import (
     bundled_profiles,
@@ -120,6 +121,10 @@ def assess(
             "--profile", "-p", help="Profile id, e.g. alinus or client-protection (repeatable)."
         ),
     ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", help="A rule set folder or profile file of your own (repeatable)."),
+    ] = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -155,7 +160,8 @@ def assess(
     def action() -> int:
         with contextlib.closing(RENDERERS[_format_for(fmt, out)](audience.value)) as renderer:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
-            result = run_audit(evidence, [*(framework or []), *(profile or [])])
+            chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+            result = run_audit(evidence, chosen)
             _print_diagnostics(list(result.warnings))
             _emit(renderer.render(result), out, [evidence])
         return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
@@ -219,6 +225,34 @@ def demo(
             result = run_audit(source, framework or ["all"])
             write_atomically(out, renderer.render(result), inputs=[source])
         typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
+
+    _run(action)
+
+
+@app.command()
+def migrate(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
+    to: Annotated[str, typer.Option("--to", help="The rule-set version to migrate to.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the new file.")],
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework", "-f", help="Rule set (id or folder); default: the one recorded."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", help="The version the file was written for, if it does not say."),
+    ] = None,
+) -> None:
+    """Carry answers, overrides and action-plan entries to a newer rule-set version's ids."""
+
+    def action() -> None:
+        migration = migrate_evidence(evidence, to, framework, since)
+        write_atomically(out, migration.text.encode("utf-8"), inputs=[evidence])
+        _print_diagnostics(migration.notes)
+        for line in migration_lines(migration, out):
+            typer.echo(line, err=True)
 
     _run(action)
 

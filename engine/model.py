@@ -400,6 +400,8 @@ class EvidenceSet:
     action_plan: Mapping[str, Mapping[str, ActionItem]]
     fact_positions: Mapping[str, Position]
     warnings: tuple[Diagnostic, ...] = ()
+    # framework id -> (the rule-set version the file was written for, where it says so)
+    rule_set_versions: Mapping[str, tuple[str, Position]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from engine.profile import find_profiles, load_profile
 from engine.resources import EXAMPLES_DIR
 from engine.score import score_rule_set
 from engine.validate import check_evidence_for, load_evidence, load_rule_set
+from engine.versions import version_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,16 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     if any(p.severity is Severity.ERROR for p in problems):
         raise InvalidInputError([*problems, *evidence.warnings])
     result = assess(evidence, rule_sets, context)
-    warnings = tuple(sorted({*result.warnings, *problems, *_unused_answers(result, others)}))
+    warnings = tuple(
+        sorted(
+            {
+                *result.warnings,
+                *problems,
+                *_unused_answers(result, others),
+                *version_warnings(evidence, rule_sets),
+            }
+        )
+    )
     return AuditResult(
         result.engine_version, result.evidence, result.frameworks, warnings, result.crosswalk
     )

@@ -661,6 +661,10 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
             if key[:1] == ("facts",) and len(key) > 1
         },
         warnings=warnings,
+        rule_set_versions={
+            fw: (version, doc.position_of(("assessment", "rule_set_versions", fw)))
+            for fw, version in data["assessment"].get("rule_set_versions", {}).items()
+        },
     )
 
 

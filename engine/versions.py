@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from engine.errors import Diagnostic, did_you_mean
-from engine.model import IdChange, VersionEntry
+from engine.errors import Diagnostic, Severity, did_you_mean
+from engine.model import EvidenceSet, IdChange, RuleSet, VersionEntry
 from engine.yamlsource import PathKey, YamlDocument
 
 KINDS = ("renamed", "split", "merged", "retired")
@@ -128,3 +128,40 @@ def id_moves(
         if low < version_key(entry.version) <= high
         for change in entry.changes
     ]
+
+
+def assessed_version(rule_set: RuleSet) -> str:
+    """The version answers are written for: a profile's base rule set's, else its own."""
+    return rule_set.base_version or rule_set.version
+
+
+def version_warnings(evidence: EvidenceSet, rule_sets: Sequence[RuleSet]) -> list[Diagnostic]:
+    """A warning for each assessed rule set whose version differs from the one the evidence names."""
+    found = []
+    for rule_set in rule_sets:
+        recorded = evidence.rule_set_versions.get(rule_set.answers_key)
+        if recorded is None:
+            continue
+        written_for, position = recorded
+        current = assessed_version(rule_set)
+        if written_for == current:
+            continue
+        if version_key(written_for) < version_key(current):
+            moves = id_moves(rule_set.changelog, written_for, current)
+            changed = f"{len(moves)} id change(s) since then; " if moves else ""
+            advice = (
+                f"{changed}run 'spm-audit migrate {evidence.file} --to {current} "
+                f"-f {rule_set.answers_key} -o NEW_FILE'"
+            )
+        else:
+            advice = "it is newer than the rule set assessed"
+        found.append(
+            Diagnostic(
+                position,
+                f"the evidence was written for {rule_set.answers_key} {written_for}, but "
+                f"{current} is assessed: {advice}",
+                Severity.WARNING,
+                "version",
+            )
+        )
+    return found
