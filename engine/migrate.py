@@ -133,7 +133,9 @@ class _Migrator:
         keep, *rest = present
         entries[target] = keep
         for item in rest:
-            self.dropped[(section, item.origin)] = f"merged into '{target}' {where} (same entry)"
+            self.dropped[(section, item.origin)] = (
+                f"'{item.origin}' merged into '{target}' {where} (the same entry)"
+            )
         self.moved.append(
             f"{section}: {', '.join(p.origin for p in present)} → {target} ({verb} {where})"
         )
@@ -142,7 +144,9 @@ class _Migrator:
         data = copy.deepcopy(cast(dict[str, Any], self.doc.data))
         for section, entries in self.sections.items():
             if section in data and self.framework in data[section]:
-                data[section][self.framework] = {k: e.value for k, e in entries.items()}
+                order = list(data[section][self.framework])  # keep entries where they were
+                ranked = sorted(entries.items(), key=lambda kv: order.index(kv[1].origin))
+                data[section][self.framework] = {k: e.value for k, e in ranked}
         versions = data["assessment"].setdefault("rule_set_versions", {})
         versions[self.framework] = to_version
         return data
@@ -201,8 +205,15 @@ def _edited_text(text: str, doc: YamlDocument, migrator: _Migrator, to_version: 
                 end = _block_end(lines, line, col)
                 if end is None:
                     return None
-                note = migrator.dropped.get((section, origin), "not carried")
-                edits.append((line, end, [f"{' ' * (col - 1)}# migrate: '{origin}' {note}"]))
+                note = migrator.dropped.get((section, origin), f"'{origin}' not carried")
+                edits.append((line, end, [f"{' ' * (col - 1)}# migrate: {note}"]))
+        if not entries and final == {} and (section, fw) in doc.positions:
+            # every entry was cut: the framework's mapping stays, empty
+            pos = doc.positions[(section, fw)]
+            line = lines[pos.line - 1]
+            if not line.rstrip().endswith(":"):
+                return None
+            edits.append((pos.line - 1, pos.line, [line.rstrip() + " {}"]))
     version_edit = _version_edit(lines, doc, fw, to_version)
     if version_edit is None:
         return None
@@ -375,7 +386,7 @@ def migrate_evidence(
                     for d in problems
                 ]
             )
-    return Migration(new_text, migrator.notes, migrator.moved, kept, key, start, to_version)
+    return Migration(new_text, sorted(migrator.notes), migrator.moved, kept, key, start, to_version)
 
 
 def _parses_to(text: str, data: object, file: str) -> bool:

@@ -146,7 +146,10 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     context = load_rule_sets(others) if others else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInputError([*problems, *evidence.warnings])
+        # the version warning says why ids may be unknown (and how to migrate)
+        raise InvalidInputError(
+            [*problems, *evidence.warnings, *version_warnings(evidence, rule_sets)]
+        )
     result = assess(evidence, rule_sets, context)
     warnings = tuple(
         sorted(
