@@ -207,13 +207,14 @@ def _edited_text(text: str, doc: YamlDocument, migrator: _Migrator, to_version: 
                     return None
                 note = migrator.dropped.get((section, origin), f"'{origin}' not carried")
                 edits.append((line, end, [f"{' ' * (col - 1)}# migrate: {note}"]))
-        if not entries and final == {} and (section, fw) in doc.positions:
+        had = cast(Mapping[str, Any], doc.data).get(section, {}).get(fw)
+        if had and not entries:
             # every entry was cut: the framework's mapping stays, empty
             pos = doc.positions[(section, fw)]
-            line = lines[pos.line - 1]
-            if not line.rstrip().endswith(":"):
+            text_line = lines[pos.line - 1]
+            if not text_line.rstrip().endswith(":"):
                 return None
-            edits.append((pos.line - 1, pos.line, [line.rstrip() + " {}"]))
+            edits.append((pos.line - 1, pos.line, [text_line.rstrip() + " {}"]))
     version_edit = _version_edit(lines, doc, fw, to_version)
     if version_edit is None:
         return None
