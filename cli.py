@@ -31,6 +31,7 @@ from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
 from engine.rulediff_report import diff_markdown, diff_record
+from engine.ruledocs import write_rule_docs
 from engine.ruleimpact import compare_rule_sets
 from engine.rulesuite import run_rule_tests
 
@@ -379,6 +380,30 @@ def rules_diff(
         record = diff_record(diff, impacts)
         data = json_bytes(record) if fmt is DiffFormat.JSON else diff_markdown(record).encode()
         _emit(data, out, [])
+
+    _run(action)
+
+
+class DocsFormat(StrEnum):
+    """Formats of `rules docs`."""
+
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+@rules_app.command("docs")
+def rules_docs(
+    rule_sets: Annotated[
+        list[str], typer.Argument(help="Rule set folders, profile files or bundled ids.")
+    ],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the pages to.")],
+    fmt: Annotated[DocsFormat, typer.Option("--format", help="Page format.")] = DocsFormat.HTML,
+) -> None:
+    """Write a browsable reference of rule sets (one page per top-level node)."""
+
+    def action() -> None:
+        written = write_rule_docs(rule_sets, out, fmt.value)
+        typer.echo(f"wrote {len(written)} page(s) to {out}", err=True)
 
     _run(action)
 
