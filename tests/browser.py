@@ -108,8 +108,7 @@ def check_links(root: Path, doms: dict[Path, str]) -> list[str]:
     broken: list[str] = []
     for page, anchors in parsed.items():
         shown = page.relative_to(root.resolve())
-        for resource in anchors.resources:
-            broken.append(f"{shown}: loads a resource: {resource}")
+        broken.extend(f"{shown}: loads a resource: {resource}" for resource in anchors.resources)
         for href in anchors.links:
             parts = urlsplit(href)
             if parts.scheme and parts.scheme != "file":
