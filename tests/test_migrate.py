@@ -195,3 +195,53 @@ def test_changelog_is_checked_with_positions(tmp_path: Path) -> None:
         "ruleset.yaml:20:9: error: 'renamed' takes one id 'from' and one id 'to' [changelog]",
         "ruleset.yaml:22:9: error: changelog 1.1.0 takes 'A.1.3' away, but it is still an indicator of this rule set (a later change must bring it back) [changelog]",
     ]
+
+
+def _merged_copy(tmp_path: Path) -> Path:
+    from ruleedit import remove_indicator
+
+    folder = tmp_path / "rma"
+    shutil.copytree(RMA, folder)
+    remove_indicator(folder, "B.1.2")
+    header = folder / "ruleset.yaml"
+    header.write_text(
+        header.read_text()
+        .replace("version: 1.1.0\nchangelog:", "version: 1.2.0\nchangelog:")
+        .replace(
+            "publisher:",
+            "  - version: 1.2.0\n    changes:\n      - {change: merged, from: [B.1.1, B.1.2], to: B.1.1}\npublisher:",
+        )
+    )
+    return folder
+
+
+def test_merged_entries_move_when_they_agree(tmp_path: Path) -> None:
+    folder = _merged_copy(tmp_path)
+    evidence = tmp_path / "e.yaml"
+    base = OLD.replace("rma-code: 1.0.0", "rma-code: 1.1.0").split("answers:")[0]
+    evidence.write_text(
+        base + 'answers:\n  rma-code:\n    B.1.1: {answer: "yes"}\n    B.1.2: {answer: "yes"}\n'
+    )
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(
+        app, ["migrate", str(evidence), "--to", "1.2.0", "-f", str(folder), "-o", str(out)]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "answers: B.1.1, B.1.2 → B.1.1 (merged in 1.2.0)" in result.stderr
+    assert out.read_text().endswith(
+        '    B.1.1: {answer: "yes"}\n'
+        "    # migrate: 'B.1.2' merged into 'B.1.1' in 1.2.0 (the same entry)\n"
+    )
+    evidence.write_text(
+        evidence.read_text().replace('B.1.2: {answer: "yes"}', 'B.1.2: {answer: "no"}')
+    )
+    result = runner.invoke(
+        app, ["migrate", str(evidence), "--to", "1.2.0", "-f", str(folder), "-o", str(out)]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    assert (
+        result.stderr.count(
+            "were merged into 'B.1.1' in 1.2.0 with different entries: the assessor must decide"
+        )
+        == 2
+    )
