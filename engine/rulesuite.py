@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.catalog import bundled_frameworks
-from engine.errors import Diagnostic, InvalidInputError, Position, UsageError, did_you_mean
+from engine.errors import Diagnostic, InvalidInputError, UsageError, did_you_mean
+from engine.load import load_file
 from engine.model import RuleSet
 from engine.pipeline import bundled_profiles
 from engine.profile import find_profiles, load_profile
@@ -99,7 +100,7 @@ def _profile(folder: Path, rule_set: RuleSet, profile_id: str, test_file: Path) 
         raise InvalidInputError(
             [
                 Diagnostic(
-                    Position(str(test_file), 1, 1),
+                    load_file(test_file).document.position_of(("profile",)),
                     f"no profile '{profile_id}' in {folder / 'profiles'}"
                     f"{did_you_mean(profile_id, list(local))}",
                     code="test",

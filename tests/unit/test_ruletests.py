@@ -198,3 +198,21 @@ def test_bundled_rule_sets_pass_their_tests() -> None:
         "smart-campaign",
         "spi",
     }
+
+
+def test_a_profile_test_file_names_a_profile_beside_the_rule_set(tmp_path: Path) -> None:
+    from engine.resources import RULES_DIR
+
+    folder = tmp_path / "us"
+    shutil.copytree(RULES_DIR / "universal_standards", folder)
+    test_file = folder / "tests" / "client-protection-profile.yaml"
+    test_file.write_text(
+        test_file.read_text().replace("profile: client-protection", "profile: client-protecton")
+    )
+    result = runner.invoke(app, ["rules", "test", str(test_file)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert (
+        "client-protection-profile.yaml:5:1: error: no profile 'client-protecton' in"
+        in result.stderr
+    )
+    assert "(did you mean 'client-protection'?) [test]" in result.stderr
