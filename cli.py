@@ -30,9 +30,8 @@ from engine.pipeline import (
 from engine.profile import profiles_beside
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
-from engine.rulediff_report import diff_markdown, diff_record
+from engine.rulediff_report import diff_report
 from engine.ruledocs import write_rule_docs
-from engine.ruleimpact import compare_rule_sets
 from engine.rulesuite import run_rule_tests
 
 T = TypeVar("T")
@@ -376,10 +375,7 @@ def rules_diff(
     """Show what changed between two versions of a rule set, and its impact on evidence files."""
 
     def action() -> None:
-        diff, impacts = compare_rule_sets(old, new, impact)
-        record = diff_record(diff, impacts)
-        data = json_bytes(record) if fmt is DiffFormat.JSON else diff_markdown(record).encode()
-        _emit(data, out, [])
+        _emit(diff_report(old, new, impact, fmt.value), out, [])
 
     _run(action)
 

@@ -372,8 +372,12 @@ def migrate_evidence(
     new_text = edited if kept and edited is not None else _rewritten(text, data)
     migrated = build_evidence(parse_yaml(new_text, doc.file), "", evidence_path)
     if to_version == assessed_version(rule_set):
+        # only this rule set's ids are checked: other frameworks' entries are not ours to judge
+        others = {*migrated.answers, *migrated.overrides, *migrated.action_plan}
         problems = [
-            d for d in check_evidence_for(migrated, [rule_set], ()) if d.severity is Severity.ERROR
+            d
+            for d in check_evidence_for(migrated, [rule_set], others)
+            if d.severity is Severity.ERROR
         ]
         if problems:
             raise InvalidInputError(

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from engine.model import Condition, Gate, GradeScale, Indicator, Node, RuleSet, walk_nodes
+from engine.model import Gate, GradeScale, Indicator, Node, RuleSet, walk_nodes
+from engine.wording import condition_text
 
 TEXT_FIELDS = (
     "title",
@@ -29,11 +30,6 @@ TEXT_FIELDS = (
 CONDITION_FIELDS = ("applies_when", "check", "partial_check")
 SIMILAR_TEXT = 0.8  # title and guidance this alike: the same indicator under a new id
 SIMILAR_AT_SAME_PLACE = 0.5  # at the same place in the tree, a looser likeness suffices
-
-
-def condition_text(condition: Condition | None) -> str:
-    """A condition in words, as the diff and the rule docs show it ('' when there is none)."""
-    return "" if condition is None else condition.text
 
 
 @dataclass(frozen=True, slots=True)

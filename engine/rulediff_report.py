@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from engine.model import FrameworkResult, RuleSet
+from engine.output import json_bytes
 from engine.rulediff import FieldChange, IndicatorChange, ItemRef, RuleSetDiff
-from engine.ruleimpact import Impact
+from engine.ruleimpact import Impact, compare_rule_sets
 
 KINDS = (
     ("renamed", "Indicators renamed"),
@@ -242,3 +244,12 @@ def _impact_lines(impacts: Sequence[Mapping[str, Any]]) -> list[str]:
             )
         lines.append("")
     return lines
+
+
+def diff_report(
+    old: str, new: str, impact_folder: Path | None = None, fmt: str = "markdown"
+) -> bytes:
+    """`rules diff`: load both rule sets, compare them, assess the impact, render Markdown or JSON."""
+    diff, impacts = compare_rule_sets(old, new, impact_folder)
+    record = diff_record(diff, impacts)
+    return json_bytes(record) if fmt == "json" else diff_markdown(record).encode("utf-8")

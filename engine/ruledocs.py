@@ -26,7 +26,7 @@ from engine.model import Indicator, Node, RuleSet, walk_nodes
 from engine.output import write_atomically
 from engine.pipeline import load_rule_sets
 from engine.resources import TEMPLATES_DIR
-from engine.rulediff import condition_text
+from engine.wording import condition_text
 
 FORMATS = {"html": ".html", "markdown": ".md"}
 PATHWAY = {

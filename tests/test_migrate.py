@@ -245,3 +245,27 @@ def test_merged_entries_move_when_they_agree(tmp_path: Path) -> None:
         )
         == 2
     )
+
+
+def test_migrate_a_bundled_example_only_records_the_version(tmp_path: Path) -> None:
+    source = EXAMPLES_DIR / "kombit-microfinance.yaml"
+    out = tmp_path / "kombit.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "migrate",
+            str(source),
+            "--to",
+            "1.0.0",
+            "--from",
+            "1.0.0",
+            "-f",
+            "universal-standards",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    old, new = source.read_text().splitlines(), out.read_text().splitlines()
+    assert new[11] == '  rule_set_versions: {"universal-standards": "1.0.0"}'
+    assert new[:11] + new[12:] == old
