@@ -28,7 +28,6 @@ from engine.model import (
     EvidenceSet,
     Example,
     FrameworkResult,
-    Indicator,
     IndicatorResult,
     RuleSet,
     Status,
@@ -515,8 +514,3 @@ def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
     """Every example whose status differs from the one it states (what `rules lint` reports)."""
     folder = Path(rule_set.position.file).parent
     return run_suite(Suite(rule_set, folder, tuple(example_cases(rule_set)), ()))
-
-
-def indicator_of(rule_set: RuleSet, indicator_id: str) -> Indicator:
-    """An indicator by id."""
-    return next(i for i in rule_set.indicators() if i.id == indicator_id)

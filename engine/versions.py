@@ -16,8 +16,6 @@ from engine.errors import Diagnostic, Severity, did_you_mean
 from engine.model import EvidenceSet, IdChange, RuleSet, VersionEntry
 from engine.yamlsource import PathKey, YamlDocument
 
-KINDS = ("renamed", "split", "merged", "retired")
-
 
 def version_key(version: str) -> tuple[int, ...]:
     """A semantic version as a tuple of numbers, for ordering."""
