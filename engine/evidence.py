@@ -158,6 +158,10 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
         ),
         warnings=warnings,
         text=doc.text,
+        rule_set_versions={
+            fw: (version, doc.position_of(("assessment", "rule_set_versions", fw)))
+            for fw, version in data["assessment"].get("rule_set_versions", {}).items()
+        },
     )
 
 

@@ -1,5 +1,7 @@
 """`rules lint`: validate rule sets, run every indicator's examples, check cross-references.
 
+Examples run through the same runner as `rules test` (engine.ruletests).
+
 For standard bodies: a rule set that lints clean loads, compiles, documents itself with examples
 that reach their stated status, and maps only to indicators that exist.
 """
@@ -11,38 +13,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
-from engine.evaluate import evaluate_indicator
 from engine.load import display_name, load_file
-from engine.model import Answer, AssessorAnswer, Condition, Example, Indicator, Relation, RuleSet
+from engine.model import Condition, Indicator, Relation, RuleSet
 from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
-
-
-def example_answer(indicator: Indicator, example: Example) -> AssessorAnswer | None:
-    """The assessor answer an example stands for."""
-    if example.answer is None:
-        return None
-    comment = "example justification" if example.answer is Answer.NA else ""
-    return AssessorAnswer(example.answer, comment, (), "", "", example.position)
-
-
-def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
-    """Every example whose status differs from the one it states."""
-    found = []
-    for indicator in rule_set.indicators():
-        for example in indicator.examples:
-            result = evaluate_indicator(
-                indicator, example.facts, example_answer(indicator, example)
-            )
-            if result.status is not example.expected:
-                found.append(
-                    Diagnostic(
-                        example.position,
-                        f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': "
-                        f"{result.explanation}",
-                        code="example",
-                    )
-                )
-    return found
+from engine.ruletests import check_examples
 
 
 def check_texts(rule_set: RuleSet) -> list[Diagnostic]:

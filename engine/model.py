@@ -330,6 +330,28 @@ class Gate:
 
 
 @dataclass(frozen=True, slots=True)
+class IdChange:
+    """One id change in a version of a rule set: renamed, split, merged or retired."""
+
+    kind: str  # renamed, split, merged, retired
+    sources: tuple[str, ...]  # the ids before (`from`)
+    targets: tuple[str, ...]  # the ids after (`to`); empty when retired
+    note: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class VersionEntry:
+    """A version of a rule set in its changelog, with the id changes it brought."""
+
+    version: str
+    date: str
+    summary: str
+    changes: tuple[IdChange, ...]
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """A validated, compiled rule set."""
 
@@ -354,6 +376,8 @@ class RuleSet:
     short_title: str = ""  # for tables and charts
     base: str | None = None  # for a profile: the rule set it tailors (answers are given for it)
     base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
+    changelog: tuple[VersionEntry, ...] = ()  # oldest first
+    base_version: str = ""  # for a profile: the version of the rule set it tailors
 
     @property
     def answers_key(self) -> str:
@@ -449,6 +473,8 @@ class EvidenceSet:
     dates: AssessmentDates
     fact_sources: Mapping[str, str] = field(default_factory=dict)  # facts section -> document id
     warnings: tuple[Diagnostic, ...] = ()
+    # framework id -> (the rule-set version the file was written for, where it says so)
+    rule_set_versions: Mapping[str, tuple[str, Position]] = field(default_factory=dict)
     text: str = field(
         default="", repr=False, compare=False
     )  # the file as read, to locate characters

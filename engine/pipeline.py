@@ -33,6 +33,7 @@ from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Ver
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, load_rule_sets
 from engine.score import score_rule_set
+from engine.versions import version_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,21 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     context = load_rule_sets(others) if others else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInputError([*problems, *evidence.warnings])
+        # the version warning says why ids may be unknown (and how to migrate)
+        raise InvalidInputError(
+            [*problems, *evidence.warnings, *version_warnings(evidence, rule_sets)]
+        )
     result = assess(evidence, rule_sets, context)
-    warnings = tuple(sorted({*result.warnings, *problems, *_unused_answers(result, others)}))
+    warnings = tuple(
+        sorted(
+            {
+                *result.warnings,
+                *problems,
+                *_unused_answers(result, others),
+                *version_warnings(evidence, rule_sets),
+            }
+        )
+    )
     return dataclasses.replace(result, warnings=warnings)
 
 

@@ -9,33 +9,32 @@ from __future__ import annotations
 import pytest
 
 from engine.evaluate import evaluate_indicator
-from engine.lint import example_answer, lint_rule_sets
-from engine.model import Answer, AssessorAnswer, Indicator, RuleSet, Status
+from engine.lint import lint_rule_sets
+from engine.model import Answer, AssessorAnswer, RuleSet, Status
 from engine.rulesets import bundled_frameworks, bundled_profiles, load_rule_set
+from engine.ruletests import RuleCase, example_cases, run_case
 
 RULE_SETS: dict[str, RuleSet] = {
     fid: load_rule_set(folder) for fid, folder in bundled_frameworks().items()
 }
 
 
-def _cases() -> list[tuple[str, Indicator, object]]:
+def _cases() -> list[tuple[str, RuleSet, RuleCase]]:
     return [
-        (f"{fid}::{ind.id}::{example.expected}", ind, example)
+        (f"{fid}::{case.indicator_ids[0]}::{case.expectations[0].expected}", rs, case)
         for fid, rs in RULE_SETS.items()
-        for ind in rs.indicators()
-        for example in ind.examples
+        for case in example_cases(rs)
     ]
 
 
 CASES = _cases()
 
 
-@pytest.mark.parametrize(
-    ("indicator", "example"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_example_reaches_its_status(indicator: Indicator, example) -> None:
-    result = evaluate_indicator(indicator, example.facts, example_answer(indicator, example))
-    assert result.status is example.expected, result.explanation
+@pytest.mark.parametrize(("rule_set", "case"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_example_reaches_its_status(rule_set: RuleSet, case: RuleCase) -> None:
+    """The same runner as `rules test` and `rules lint`."""
+    outcome = run_case(rule_set, case)
+    assert [str(f) for f in outcome.failures] == []
 
 
 def test_bundled_rule_sets_and_profiles_lint_clean() -> None:

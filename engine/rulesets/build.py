@@ -41,6 +41,7 @@ from engine.model import (
     Status,
 )
 from engine.rulesets.gates import build_gates, build_grade_scale, fraction
+from engine.versions import build_changelog
 from engine.yamlsource import PathKey, YamlDocument
 
 logger = logging.getLogger(__name__)
@@ -219,6 +220,13 @@ class _RuleSetBuilder:
         )
         gates = self._gates(nodes)
         grade_scale = self._grade_scale({g.id for g in gates})
+        changelog = build_changelog(
+            doc,
+            self.data.get("changelog", []),
+            self.data["version"],
+            (i.id for n in nodes for i in n.all_indicators()),
+            self.diagnostics,
+        )
         scoring = self.data["scoring"]
         base = self.header.path.parent
         return RuleSet(
@@ -245,6 +253,7 @@ class _RuleSetBuilder:
             sha256=_files_digest([self.header, *self.parts], base),
             files=tuple(p.path.relative_to(base).as_posix() for p in [self.header, *self.parts]),
             position=doc.position_of(()),
+            changelog=changelog,
         )
 
     def _claim_id(self, doc: YamlDocument, at: PathKey, node_id: str) -> None:

@@ -286,6 +286,7 @@ class _Tailor:
             position=top.doc.position_of(()),
             base=self.base.id,
             base_indicator_ids=frozenset(self.indicators),
+            base_version=self.base.version,
         )
 
     def _regroup(
