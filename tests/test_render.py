@@ -302,4 +302,4 @@ def test_the_detail_cites_the_documents_a_finding_rests_on(kombit_result) -> Non
     detail = render_html(kombit_result).split('id="detail-universal-standards"')[1]
     entry = detail.split('<p class="t">4.A.1.1 ')[1].split("</div>")[0]
     assert "Partly met" in entry
-    assert "Documents: K-CREDIT p. 21-23." in entry
+    assert "Documents: K-CREDIT p. 21-23; K-FILES." in entry
