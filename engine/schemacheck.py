@@ -6,7 +6,6 @@ suggestion for misspelt keys. Used by validate (stage 2) only.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,11 +15,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
 
-SCHEMA_NAMES = ("ruleset", "ruleset-part", "evidence", "profile", "result")
+SCHEMA_NAMES = ("ruleset", "ruleset-part", "evidence", "evidence-checks", "profile", "result")
 
 
 @functools.cache
@@ -98,16 +97,16 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
     for key in instance:
         if key in known:
             continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        if not close and _OPERATOR_SYNONYMS.get(str(key).lower()) in known:
-            close = [_OPERATOR_SYNONYMS[str(key).lower()]]
-        if close:
-            hint = f" (did you mean '{close[0]}'?)"
+        close = closest(str(key), known)
+        if close is None and _OPERATOR_SYNONYMS.get(str(key).lower()) in known:
+            close = _OPERATOR_SYNONYMS[str(key).lower()]
+        if close is not None:
+            hint = f" (did you mean '{close}'?)"
         elif len(known) <= 12 or is_condition:
             hint = f" (expected one of: {', '.join(known)})"
         else:
             hint = ""
-        yield str(key), f"unknown {noun} '{key}'{hint}", close[0] if close else None
+        yield str(key), f"unknown {noun} '{key}'{hint}", close
 
 
 # Spellings rule authors reach for, from other rule languages.
@@ -192,10 +191,7 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
         return None, f"required key '{_missing_key(error)}' is missing"
     if kind == "enum":
         options = ", ".join(str(v) for v in expected_value)
-        close = difflib.get_close_matches(
-            str(value), [str(v) for v in expected_value], n=1, cutoff=0.6
-        )
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(str(value), [str(v) for v in expected_value])
         return None, f"{_short(value)} is not one of: {options}{hint}"
     if kind == "const":
         return None, f"expected {_short(expected_value)}, found {_short(value)}"
