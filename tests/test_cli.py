@@ -61,8 +61,8 @@ def test_examples_differ_as_intended() -> None:
         return fw["grade"]["grade"], fw["overall"]["coverage"], fw["gates"][0]["verdict"]
 
     strong, weak, partial = summary(KOMBIT), summary(ALTIPLANO), summary(TANOA)
-    assert (strong[0], strong[2]) == ("sAA", "passed")
-    assert (weak[0], weak[2]) == ("sD", "failed")
+    assert (strong[0], strong[2]) == ("A+", "passed")
+    assert (weak[0], weak[2]) == ("D", "failed")
     assert partial[0] is None
     assert partial[1] is not None
     assert partial[1] < 0.7

@@ -88,7 +88,8 @@ def hostile_result(tmp_path: Path, port: int) -> tuple[AuditResult, dict[str, st
     text = KOMBIT.read_text(encoding="utf-8")
     joined = " ".join(hostile.values()).replace("'", "''")
     comment = (
-        "comment: Covers some products or branches only; internal audit plan and reports reviewed."
+        "comment: Internal audit checked the social data of the credit products in 2025, but not yet"
+        " those of savings, insurance or the financial education sessions."
     )
     name = "name: Kombit Microfinance S.A."
     assert comment in text
