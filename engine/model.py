@@ -88,8 +88,9 @@ class TraceEntry:
     """One step of a condition's evaluation, for explanations."""
 
     result: bool | None
-    text: str
+    text: str  # machine wording: "portfolio.par30 = 0.071, expected ≤ 0.05 (par30_limit)"
     paths: tuple[str, ...] = ()
+    plain: str = ""  # plain words: "PAR30 is 7.1 %, above the 5 % limit."
 
 
 class Condition(Protocol):
@@ -150,7 +151,9 @@ class Indicator:
     partial_finding: str = ""  # when partly met
     partial_recommendation: str = ""  # when partly met (default: recommendation)
     topics: tuple[str, ...] = ()  # what it is about, its own or its nearest node's
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     applies_when: Condition | None = None
     not_applicable_reason: str = ""
     check: Condition | None = None
@@ -194,7 +197,9 @@ class Node:
         False  # the project's own benchmarks: scored apart, never counted above
     )
     topics: tuple[str, ...] = ()
-    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> key -> text
     children: tuple[Node, ...] = ()
     indicators: tuple[Indicator, ...] = ()
 
