@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from engine.conditions.operators import SYNONYMS  # spellings rule authors reach for
 from engine.errors import Diagnostic
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
@@ -98,9 +99,13 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
     for key in instance:
         if key in known:
             continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        if not close and _OPERATOR_SYNONYMS.get(str(key).lower()) in known:
-            close = [_OPERATOR_SYNONYMS[str(key).lower()]]
+        # A synonym from the operator table is exact ('and' means 'all', not the closer 'any').
+        synonym = SYNONYMS.get(str(key).lower())
+        close = (
+            [synonym]
+            if synonym in known
+            else difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        )
         if close:
             hint = f" (did you mean '{close[0]}'?)"
         elif len(known) <= 12 or is_condition:
@@ -108,36 +113,6 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
         else:
             hint = ""
         yield str(key), f"unknown {noun} '{key}'{hint}", close[0] if close else None
-
-
-# Spellings rule authors reach for, from other rule languages.
-_OPERATOR_SYNONYMS = {
-    "==": "eq",
-    "equals": "eq",
-    "equal": "eq",
-    "is": "eq",
-    "!=": "ne",
-    "neq": "ne",
-    "not_equal": "ne",
-    "<": "lt",
-    "less_than": "lt",
-    "<=": "lte",
-    "le": "lte",
-    "less_or_equal": "lte",
-    "max": "lte",
-    ">": "gt",
-    "greater_than": "gt",
-    ">=": "gte",
-    "ge": "gte",
-    "greater_or_equal": "gte",
-    "min": "gte",
-    "regex": "matches",
-    "match": "matches",
-    "includes": "contains",
-    "has": "contains",
-    "and": "all",
-    "or": "any",
-}
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
