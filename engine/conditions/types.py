@@ -4,7 +4,8 @@ Each field has a kind (what conditions may do with it) and what plain wording ne
 ("PAR30", "women's share of management positions"), the unit its values read in (from the shared
 definitions it refers to: `share` and `rate` read as percentages, `amount` with thousands
 separators, `count` as whole numbers; or from `x-unit`), and for enums the words of each value
-(`x-words`, else the value with spaces for underscores).
+(`x-words`, else the value with spaces for underscores); a yes/no field of a list item may say how
+each answer reads after the item's name (`x-words: {true: ..., false: ...}`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def fact_types(evidence_schema: Mapping[str, Any]) -> FieldType:
             return FieldType("any", title=title)
         one_word = bool(title) and " " not in title
         role = "adjective" if in_item and kind == "boolean" and one_word else ""
-        return FieldType(kind, title=title, unit=unit, role=role)
+        words = {str(k): str(v) for k, v in schema.get("x-words", {}).items()}
+        return FieldType(kind, title=title, unit=unit, words=words, role=role)
 
     return build(defs["facts"])
 
