@@ -106,6 +106,11 @@ class Condition(Protocol):
         """The evidence paths it reads ('@.x' for fields of list items)."""
         ...
 
+    @property
+    def plain(self) -> str:
+        """What it asks, in plain words ("PAR30 is at most 5 %")."""
+        ...
+
     def evaluate(self, facts: Mapping[str, object], trace: list[TraceEntry] | None) -> bool | None:
         """True, False, or None when the evidence needed is missing."""
         ...
@@ -400,6 +405,7 @@ class IndicatorResult:
     answer: AssessorAnswer | None = None
     answer_source: str = ""  # "framework:id" when the answer came through a mapping
     override: Override | None = None
+    summary: str = ""  # the explanation in plain words, for people
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from engine.conditions.compiled import Expr, Leaf
 from engine.conditions.logic import conditions_of
 from engine.conditions.types import FieldType
 from engine.conditions.values import Facts, Value, constant, format_value, getter, is_number
-from engine.conditions.words import number_words, path_noun, value_words
+from engine.conditions.words import join_words, number_words, path_noun, value_words
 from engine.yamlsource import PathKey
 
 if TYPE_CHECKING:
@@ -101,49 +101,59 @@ def build_arithmetic(
 
     leaves = tuple(leaf for p in operands for leaf in p.leaves)
     kind = FieldType("number", unit=unit)
-    return Expr(calculate, kind, text, paths, noun=noun, compound=True, leaves=leaves)
+    terms = tuple(_inner(p, unit, bracket=False) for p in operands) if op.name == "add" else ()
+    if all(p.fixed for p in operands):  # a computation of literals and parameters: its value
+        value = calculate({}, None)
+        return Expr(calculate, kind, text, paths, noun, compound=True, fixed=True, value=value)
+    return Expr(calculate, kind, text, paths, noun, compound=True, leaves=leaves, terms=terms)
 
 
 def _arithmetic_words(op: ExprOp, operands: Sequence[Expr]) -> tuple[str, str]:
     """The unit of the result and its noun phrase ('80 % of the women's share of staff')."""
     measured = [p for p in operands if not p.fixed]
-    first_unit = (measured or list(operands))[0].type.unit
+    unit = (measured or list(operands))[0].type.unit
     name = op.name
-    if name == "mul" and len(measured) == 1 and len(operands) == 2:
-        factor = next(p for p in operands if p.fixed)
-        words = _factor(factor.value, measured[0])
-        return first_unit, words
+    fixed = [p for p in operands if p.fixed]
+    if name in ("mul", "div") and len(operands) == 2 and len(measured) == 1 and fixed:
+        whole, factor = measured[0], fixed[0]
+        if is_number(factor.value) and factor.value != 0:
+            number = float(factor.value)  # type: ignore[arg-type]
+            if name == "div" and whole is operands[0]:
+                return unit, _scaled(whole, 1 / number, divisor=number)
+            if name == "mul":
+                return unit, _scaled(whole, number)
     if name == "div":
         a, b = operands
         same = a.type.unit == b.type.unit and a.type.unit in ("count", "amount", "percent")
-        if same and not b.fixed:
+        if same:
             return "percent", op.plain["share"].format(a=_inner(a, ""), b=_inner(b, ""))
-        unit = a.type.unit if b.fixed else ""
-        return unit, op.plain["text"].format(a=_inner(a, unit), b=_inner(b, ""))
-    unit = "" if name == "mul" else first_unit
-    nouns = [_inner(p, first_unit) for p in operands]
+        return "", op.plain["text"].format(a=_inner(a, "", bracket=True), b=_inner(b, ""))
+    if name == "mul":
+        unit = ""
+    nouns = [_inner(p, unit, bracket="join" in op.plain) for p in operands]
     if "join" in op.plain:
         return unit, op.plain["join"].join(nouns)
-    return unit, op.plain["text"].format(parts=_and(nouns))
+    return unit, op.plain["text"].format(parts=join_words(nouns))
 
 
-def _factor(value: object, measured: Expr) -> str:
-    other = _inner(measured, measured.type.unit)
-    if is_number(value) and 0 < float(value) < 1:  # type: ignore[arg-type]
-        return f"{number_words(float(value), 'percent')} of {other}"  # type: ignore[arg-type]
-    return f"{value_words(value, FieldType('number'))} times {other}"
+def _scaled(whole: Expr, factor: float, divisor: float | None = None) -> str:
+    """'80 % of X', '1.2 times X', 'X divided by 3', 'the average of A and B'."""
+    if whole.terms and abs(factor * len(whole.terms) - 1) < 1e-9:
+        return f"the average of {join_words(whole.terms)}"
+    other = _inner(whole, whole.type.unit)
+    if divisor is not None:
+        return f"{_inner(whole, '', bracket=True)} divided by {number_words(divisor, '')}"
+    if 0 < factor < 1:
+        return f"{number_words(factor, 'percent')} of {other}"
+    return f"{number_words(factor, '')} times {other}"
 
 
-def _inner(expr: Expr, unit: str) -> str:
+def _inner(expr: Expr, unit: str, *, bracket: bool = False) -> str:
     """An operand inside another expression: fixed values in the unit around them."""
     if expr.fixed:
         return value_words(expr.value, FieldType("number", unit=unit))
     words = expr.noun or expr.text
-    return f"({words})" if expr.compound else words
-
-
-def _and(nouns: Sequence[str]) -> str:
-    return ", ".join(nouns[:-1]) + f" and {nouns[-1]}" if len(nouns) > 1 else "".join(nouns)
+    return f"({words})" if bracket and expr.compound else words
 
 
 def build_count(
@@ -194,7 +204,7 @@ def build_count(
         return matched
 
     kind = FieldType("number", unit="percent" if is_ratio else "count")
-    leaves = (Leaf(path, raw_get, path_noun(path, list_type)),)
+    leaves = (Leaf(path, raw_get, path_noun(path, list_type), list_type),)
     return Expr(count, kind, text, (path,), noun=noun, leaves=leaves)
 
 

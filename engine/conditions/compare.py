@@ -17,9 +17,10 @@ from engine.conditions.types import FieldType
 from engine.conditions.values import Facts, format_value, same_kind
 from engine.conditions.words import (
     DATE_RELATIONS,
-    capitalized,
+    absent_words,
     join_words,
-    missing_sentence,
+    truth_condition,
+    truth_words,
     value_pair,
     value_words,
 )
@@ -69,14 +70,14 @@ class _Words:
         self.kind = right.type if left.fixed and right is not None else left.type
         self.in_item = any(p.startswith("@") for p in left.paths)
         self.role = left.type.role if self.in_item else ""
-        self.title = left.type.title or left.text
+        self.subject_noun = left.noun or left.text
 
-    def subject(self, a: object, facts: Facts, item: object, shown: str) -> str:
+    def subject(self, facts: Facts, item: object, shown: str) -> str:
         """'PAR30 is 7.1 %', or 'PAR30 is not given and counts as 0 %' for a default."""
         if self.left.fixed:
             return f"{shown} is"
         if self.left.defaulted and self.left.missing(facts, item):
-            return f"{self.left.noun} is not given and counts as {shown};"
+            return f"{self.left.noun} is not given, so it counts as {shown}"
         return f"{self.left.noun} is {shown}"
 
     def other(self, shown: str) -> str:
@@ -84,26 +85,33 @@ class _Words:
         right = self.right
         if right is None or right.fixed:
             return shown
-        return f"{right.noun} ({shown})"
+        return f"{right.noun or right.text} ({shown})"
 
-    def boolean(self, a: bool, facts: Facts, item: object) -> tuple[str, str]:
+    def truth(self, a: bool, facts: Facts, item: object) -> tuple[str, str]:
         """(words, role) of a yes/no fact: 'compulsory' on an item, else 'Title: yes'."""
-        if self.role == "adjective":
-            return (self.title if a else f"not {self.title}"), "adjective"
-        answer = "yes" if a else "no"
-        if self.left.defaulted and self.left.missing(facts, item):
-            answer = f"not given, so counted as {answer}"
-        title = self.title if self.in_item else capitalized(self.title)
-        return f"{title}: {answer}", "clause"
+        if self.left.type.kind != "boolean":
+            return f"{self.subject(facts, item, 'yes' if a else 'no')}", "clause"
+        words, role = truth_words(self.left.type, a, in_item=self.in_item)
+        if role == "clause" and self.left.defaulted and self.left.missing(facts, item):
+            title, _, answer = words.rpartition(": ")
+            words = f"{title}: not given, so counted as {answer}"
+        return words, role
+
+    def asks_truth(self, value: bool) -> str:
+        """What a condition on a yes/no fact asks."""
+        if self.left.type.kind != "boolean":
+            return f"{self.subject_noun} is {'yes' if value else 'no'}"
+        return truth_condition(self.left.type, value, in_item=self.in_item)
 
     def missing(self, a: object, b: object, facts: Facts, item: object) -> str:
-        nouns = [*self.left.missing(facts, item)]
+        """What the evidence lacks for this test."""
+        lacking = self.left.missing(facts, item)
         if self.right is not None:
-            nouns += self.right.missing(facts, item)
-        if nouns:
-            return missing_sentence(nouns)
+            lacking += self.right.missing(facts, item)
+        if lacking:
+            return absent_words(lacking)
         if a is not None and b is not None:
-            return f"{self.left.noun} has a value of the wrong kind"
+            return f"{self.subject_noun} has a value of the wrong kind"
         unknown = self.left if a is None or self.right is None else self.right
         return f"{unknown.noun or unknown.text} cannot be worked out from the evidence"
 
@@ -160,15 +168,28 @@ def _compare(op: CondOp, left: Expr, right: Expr) -> CompiledCondition:
         return result
 
     text = trace_words["text"].format(left=ltext, op=symbol, right=rtext)
-    static = op.plain["text"].format(subject=words.left.noun or ltext, value=_static(right, words))
-    return CompiledCondition(text, compare, paths, static)
+    asks, negated = _asks(op, words, right)
+    return CompiledCondition(text, compare, paths, asks, negated=negated)
 
 
 Say = Callable[[object, object, bool, Facts, object], tuple[str, str]]
 
 
-def _static(right: Expr, words: _Words) -> str:
-    return value_words(right.value, words.kind) if right.fixed else right.noun or right.text
+def _asks(op: CondOp, words: _Words, right: Expr) -> tuple[str, str]:
+    """What a comparison asks, and what its negation asks."""
+    if right.literal and isinstance(right.value, bool) and op.name in ("eq", "ne"):
+        wanted = right.value == (op.name == "eq")
+        return words.asks_truth(wanted), words.asks_truth(not wanted)
+    if right.literal and words.role == "kind" and op.name in ("eq", "ne"):
+        kind = value_words(right.value, words.left.type)
+        said, unsaid = f"it is {kind}", f"it is not {kind}"
+        return (said, unsaid) if op.name == "eq" else (unsaid, said)
+    value = value_words(right.value, words.kind) if right.fixed else right.noun or right.text
+    plain = op.plain
+    return (
+        plain["text"].format(subject=words.subject_noun, value=value),
+        plain["not"].format(subject=words.subject_noun, value=value),
+    )
 
 
 def _ordered_words(op: CondOp, words: _Words) -> Say:
@@ -187,7 +208,7 @@ def _ordered_words(op: CondOp, words: _Words) -> Say:
             limit = f"the {bv} {bound}" if words.kind.unit == "percent" else f"the {bound} of {bv}"
         else:
             limit = words.other(bv)
-        return f"{words.subject(a, facts, item, av)}, {relation} {limit}", "clause"
+        return f"{words.subject(facts, item, av)}, {relation} {limit}", "clause"
 
     return say
 
@@ -198,11 +219,11 @@ def _equality_words(op: CondOp, words: _Words) -> Say:
 
     def say(a: object, b: object, result: bool, facts: Facts, item: object) -> tuple[str, str]:
         if isinstance(a, bool):
-            return words.boolean(a, facts, item)
+            return words.truth(a, facts, item)
         if words.role == "kind":
             return value_words(a, words.left.type), "kind"
         av, bv = value_pair(a, b, words.kind)
-        subject = words.subject(a, facts, item, av)
+        subject = words.subject(facts, item, av)
         if result is is_eq:  # equal
             return subject, "clause"
         return f"{subject}, not {words.other(bv)}", "clause"
@@ -245,7 +266,7 @@ def build_membership(
             if words.role == "kind":
                 trace.append(words.entry(result, text, value_words(a, left.type), "kind"))
                 return result
-            subject = words.subject(a, facts, item, value_words(a, words.kind))
+            subject = words.subject(facts, item, value_words(a, words.kind))
             if a not in values:
                 plain = f"{subject}, not {listed}"
             else:
@@ -253,8 +274,16 @@ def build_membership(
             trace.append(words.entry(result, text, plain))
         return result
 
-    static = op.plain["text"].format(subject=left.noun or ltext, values=names)
-    return CompiledCondition(f"{ltext} {word} [{shown_values}]", member, left.paths, static)
+    if words.role == "kind":
+        kinds = join_words([value_words(v, left.type) for v in values], "or")
+        asks, negated = f"it is {kinds}", f"it is not {kinds}"
+        if negate:
+            asks, negated = negated, asks
+    else:
+        asks = op.plain["text"].format(subject=words.subject_noun, values=names)
+        negated = op.plain["not"].format(subject=words.subject_noun, values=names)
+    text = f"{ltext} {word} [{shown_values}]"
+    return CompiledCondition(text, member, left.paths, asks, negated=negated)
 
 
 def build_contains(
@@ -294,8 +323,10 @@ def build_contains(
         return result
 
     text = trace_words["text"].format(left=ltext, value=shown_value)
-    static = plain_words["text"].format(subject=left.noun or ltext, value=value_in_words)
-    return CompiledCondition(text, contains, left.paths, static)
+    subject = words.subject_noun
+    asks = plain_words["text"].format(subject=subject, value=value_in_words)
+    negated = plain_words["not"].format(subject=subject, value=value_in_words)
+    return CompiledCondition(text, contains, left.paths, asks, negated=negated)
 
 
 def build_matches(
@@ -339,13 +370,14 @@ def build_matches(
         if trace is not None:
             key = "yes" if result else "no"
             text = trace_words[key].format(left=ltext, value=format_value(a), pattern=pattern)
-            subject = words.subject(a, facts, item, value_words(a, left.type))
+            subject = words.subject(facts, item, value_words(a, left.type))
             trace.append(words.entry(result, text, plain_words[key].format(subject=subject)))
         return result
 
     text = trace_words["text"].format(left=ltext, pattern=pattern)
-    static = plain_words["text"].format(subject=left.noun or ltext, pattern=pattern)
-    return CompiledCondition(text, matches, left.paths, static)
+    asks = plain_words["text"].format(subject=words.subject_noun, pattern=pattern)
+    negated = plain_words["not"].format(subject=words.subject_noun, pattern=pattern)
+    return CompiledCondition(text, matches, left.paths, asks, negated=negated)
 
 
 # -- type checks ---------------------------------------------------------------------------------

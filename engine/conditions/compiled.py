@@ -21,6 +21,7 @@ class CompiledCondition:
     paths: tuple[str, ...]
     plain: str = ""  # what it asks, in words ("PAR30 is at most 5 %")
     compound: bool = False  # joins several conditions (bracketed inside another junction)
+    negated: str = ""  # what its negation asks, where that reads better than "not (...)"
 
     def evaluate(self, facts: Facts, trace: list[TraceEntry] | None) -> bool | None:
         """True, False, or None (evidence missing)."""
@@ -34,6 +35,7 @@ class Leaf:
     path: str
     get: ExprFn  # the value as the evidence gives it (no default)
     noun: str  # "PAR30", "the women's share of staff", "its APR"
+    type: FieldType
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +53,15 @@ class Expr:
     compound: bool = False  # computed from other expressions
     defaulted: bool = False  # a path with a `default`
     leaves: tuple[Leaf, ...] = ()
+    terms: tuple[str, ...] = ()  # for a sum: the nouns of its operands ("the average of ...")
 
-    def missing(self, facts: Facts, item: object) -> list[str]:
-        """The nouns of the paths it reads that the evidence does not give."""
-        return [leaf.noun for leaf in self.leaves if leaf.get(facts, item) is None]
+    def missing(self, facts: Facts, item: object) -> list[tuple[str, FieldType, bool]]:
+        """(noun, type, in a list item) of each path it reads that the evidence does not give."""
+        return [
+            (leaf.noun, leaf.type, leaf.path.startswith("@"))
+            for leaf in self.leaves
+            if leaf.get(facts, item) is None
+        ]
 
 
 def literal(value: object, kind: FieldType) -> Expr:

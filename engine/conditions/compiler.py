@@ -176,7 +176,7 @@ class ConditionCompiler:
             (raw,),
             noun=words,
             defaulted=has_default,
-            leaves=(Leaf(raw, raw_get, words),),
+            leaves=(Leaf(raw, raw_get, words, kind),),
         )
 
     def defaulted(

@@ -11,9 +11,9 @@ from engine.conditions.types import FieldType
 from engine.conditions.values import Facts, format_value, getter
 from engine.conditions.words import (
     ItemEntry,
+    absent_words,
     describe_item,
     item_label,
-    missing_sentence,
     path_noun,
     sentence,
     value_words,
@@ -125,7 +125,8 @@ def build_not(
         return None if value is None else not value
 
     text = op.trace["text"].format(inner=inner.text)
-    return CompiledCondition(text, negated, inner.paths, op.plain["text"].format(inner=inner.plain))
+    asks = inner.negated or op.plain["text"].format(inner=inner.plain)
+    return CompiledCondition(text, negated, inner.paths, asks, negated=inner.plain)
 
 
 def build_exists(
@@ -140,7 +141,7 @@ def build_exists(
     subject = path_noun(path, kind)
     in_item = path.startswith("@")
     given, missing = op.trace["given"], op.trace["missing"]
-    say_given, say_missing = op.plain["given"], op.plain["missing"]
+    say_given = op.plain["given"]
 
     def exists(facts: Facts, item: object, trace: Trace) -> bool:
         value = get(facts, item)
@@ -150,12 +151,13 @@ def build_exists(
                 text = given.format(path=path, value=format_value(value))
                 plain = say_given.format(subject=subject, value=value_words(value, kind))
             else:
-                text, plain = missing.format(path=path), say_missing.format(subject=subject)
+                text, plain = missing.format(path=path), absent_words([(subject, kind, in_item)])
             trace.append(entry(present, text, (path,), plain, item=in_item, role="clause"))
         return present
 
     text = op.trace["text"].format(path=path)
-    return CompiledCondition(text, exists, (path,), op.plain["text"].format(subject=subject))
+    asks, negated = (op.plain[k].format(subject=subject) for k in ("text", "not"))
+    return CompiledCondition(text, exists, (path,), asks, negated=negated)
 
 
 def build_quantifier(
@@ -212,6 +214,7 @@ class _ListWords:
         self, op: CondOp, path: str, list_type: FieldType, inner: CompiledCondition
     ) -> None:
         self.op, self.path, self.inner = op, path, inner
+        self.list_type = list_type
         self.item_type = list_type.items or FieldType("any")
         self.title = list_type.title or path
         self.noun = path_noun(path, list_type)
@@ -223,7 +226,7 @@ class _ListWords:
 
     def missing(self) -> TraceEntry:
         text = self.op.trace["missing"].format(path=self.path)
-        return self._entry(None, text, missing_sentence([self.noun]))
+        return self._entry(None, text, absent_words([(self.noun, self.list_type, self.in_item)]))
 
     def deciding(
         self, index: int, element: object, inner_trace: list[TraceEntry], value: bool
@@ -262,7 +265,7 @@ class _ListWords:
         text = op.trace["all" if self.is_every else "none"].format(
             n=count, path=self.path, inner=inner.text
         )
-        key = "empty" if count == 0 else "one" if count == 1 else "all" if self.is_every else "none"
+        key = ("empty", "one", "two")[count] if count < 3 else "all" if self.is_every else "none"
         plain = op.plain[key].format(n=count, title=self.title, list=self.noun, inner=inner.plain)
         return self._entry(self.is_every, text, plain)
 

@@ -151,13 +151,20 @@ def _comparison(
     )
 
 
-def _ordered(text: str, bound: str) -> dict[str, str]:
+def _ordered(text: str, negated: str, bound: str, **relations: str) -> dict[str, str]:
+    """Plain words of lt, lte, gt, gte: what it asks, its negation, and how values relate.
+
+    The relation words say where the value is against the bound, below, equal or above: 'PAR30 is
+    7.1 %, above the 5 % limit'.
+    """
     return {
         "text": "{subject} " + text + " {value}",
+        "not": "{subject} " + negated + " {value}",
         "below": "below",
         "equal": "at",
         "above": "above",
         "bound": bound,
+        **relations,
     }
 
 
@@ -212,6 +219,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         },
         plain={
             "text": "{subject} is given",
+            "not": "{subject} is not given",
             "given": "the evidence gives {subject} ({value})",
             "missing": "the evidence does not give {subject}",
         },
@@ -236,6 +244,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
             "text": "at least one of {list} meets: {inner}",
             "item": "{label} meets the condition: {inner}",
             "one": "the only one of {list} does not meet the condition: {inner}",
+            "two": "neither of {list} meets the condition: {inner}",
             "none": "none of the {n} {title} meets the condition: {inner}",
         },
     ),
@@ -260,6 +269,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
             "item": "{label} does not meet the condition: {inner}",
             "value": "{list} include {value}, which does not meet the condition: {inner}",
             "one": "the only one of {list} meets the condition: {inner}",
+            "two": "both {title} meet the condition: {inner}",
             "all": "all {n} {title} meet the condition: {inner}",
         },
     ),
@@ -267,7 +277,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         "eq",
         "=",
         "equals",
-        {"text": "{subject} is {value}"},
+        {"text": "{subject} is {value}", "not": "{subject} is not {value}"},
         synonyms=("==", "equals", "equal", "is"),
         trace={"same": "{left} = {value}"},
     ),
@@ -275,31 +285,35 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         "ne",
         "≠",
         "differs from",
-        {"text": "{subject} is not {value}"},
+        {"text": "{subject} is not {value}", "not": "{subject} is {value}"},
         synonyms=("!=", "neq", "not_equal"),
     ),
     _comparison(
-        "lt", "<", "is less than", _ordered("is below", "limit"), synonyms=("<", "less_than")
+        "lt",
+        "<",
+        "is less than",
+        _ordered("is below", "is at least", "threshold", equal="not below"),
+        synonyms=("<", "less_than"),
     ),
     _comparison(
         "lte",
         "≤",
         "is at most",
-        _ordered("is at most", "limit") | {"below": "within"},
+        _ordered("is at most", "is above", "limit", below="within"),
         synonyms=("<=", "le", "less_or_equal", "max"),
     ),
     _comparison(
         "gt",
         ">",
         "is greater than",
-        _ordered("is above", "minimum"),
+        _ordered("is above", "is at most", "threshold", equal="not above"),
         synonyms=(">", "greater_than"),
     ),
     _comparison(
         "gte",
         "≥",
         "is at least",
-        _ordered("is at least", "minimum"),
+        _ordered("is at least", "is below", "minimum"),
         synonyms=(">=", "ge", "greater_or_equal", "min"),
     ),
     _condition(
@@ -312,7 +326,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         accepts="a value and literals of its type",
         keys=_SIDE,
         trace={"word": "in"},
-        plain={"text": "{subject} is one of {values}"},
+        plain={"text": "{subject} is one of {values}", "not": "{subject} is none of {values}"},
     ),
     _condition(
         "not_in",
@@ -324,7 +338,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         accepts="a value and literals of its type",
         keys=_SIDE,
         trace={"word": "not in"},
-        plain={"text": "{subject} is none of {values}"},
+        plain={"text": "{subject} is none of {values}", "not": "{subject} is one of {values}"},
     ),
     _condition(
         "contains",
@@ -343,6 +357,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         },
         plain={
             "text": "{subject} include {value}",
+            "not": "{subject} do not include {value}",
             "yes": "{subject} include {value}",
             "no": "{subject} ({list}) do not include {value}",
         },
@@ -364,6 +379,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         },
         plain={
             "text": "{subject} has the form {pattern}",
+            "not": "{subject} does not have the form {pattern}",
             "yes": "{subject}",
             "no": "{subject}, which does not have the required form",
         },

@@ -9,6 +9,7 @@ state what the evidence shows, never what was expected, so they stay true under 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,8 @@ def number_words(value: float, unit: str, digits: int = 1) -> str:
         return f"{_decimal(value * 100, digits)} %"
     if unit in ("amount", "count"):
         return _decimal(value, 2 + digits - 1, grouped=True)
+    if unit == "year":
+        return str(int(value)) if float(value).is_integer() else str(value)
     if unit in _DURATIONS:
         text = _decimal(value, digits + 1)
         return f"{text} {_DURATIONS[unit] if text == '1' else unit}"
@@ -113,8 +116,11 @@ def join_words(items: Sequence[str], word: str = "and") -> str:
 
 
 def capitalized(text: str) -> str:
-    """The text with a capital first letter."""
-    return text[:1].upper() + text[1:]
+    """The text with a capital first letter (after an opening bracket, if any)."""
+    if not text.startswith("("):
+        return text[:1].upper() + text[1:]
+    start = len(text) - len(text.lstrip("("))
+    return text[:start] + text[start : start + 1].upper() + text[start + 1 :]
 
 
 def lower_first(text: str) -> str:
@@ -138,9 +144,154 @@ def with_article(phrase: str) -> str:
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
 
 
+# -- yes/no facts --------------------------------------------------------------------------------
+def truth_words(kind: FieldType, value: bool, *, in_item: bool) -> tuple[str, str]:
+    """A yes/no fact as (words, role).
+
+    About a list item: 'compulsory' (an adjective) or its `x-words` ('was designed from client
+    research'); else 'Written social strategy: no'.
+    """
+    title = kind.title
+    if in_item and kind.role == "adjective":
+        return (title if value else f"not {title}"), "adjective"
+    said = kind.words.get("true" if value else "false")
+    if in_item and said:
+        return said, "predicate"
+    answer = "yes" if value else "no"
+    return f"{title if in_item else capitalized(title)}: {answer}", "clause"
+
+
+def truth_condition(kind: FieldType, value: bool, *, in_item: bool) -> str:
+    """What a condition on a yes/no fact asks: 'it is compulsory', 'written social strategy: yes'."""
+    words, role = truth_words(kind, value, in_item=in_item)
+    if role == "adjective":
+        return f"it is {words}"
+    if role == "predicate":
+        return f"it {words}"
+    return lower_first(words)
+
+
+# -- what is missing -----------------------------------------------------------------------------
+def absent_words(facts: Sequence[tuple[str, FieldType, bool]]) -> str:
+    """What the evidence lacks, from (noun, type, in an item) of each missing fact.
+
+    'The evidence does not give PAR30 and the legal interest-rate cap.', 'Exit surveys: not in the
+    evidence.', 'the evidence does not say whether it was designed from client research'.
+    """
+    nouns: list[str] = []
+    said: list[str] = []
+    seen: set[tuple[str, bool]] = set()
+    for words, kind, in_item in facts:
+        if (words, in_item) in seen:
+            continue
+        seen.add((words, in_item))
+        if kind.kind != "boolean":
+            nouns.append(words)
+        elif in_item and (kind.role == "adjective" or kind.words.get("true")):
+            said.append(
+                f"the evidence does not say whether {truth_condition(kind, True, in_item=True)}"
+            )
+        elif in_item:
+            nouns.append(words)
+        else:
+            said.append(sentence(f"{capitalized(kind.title)}: not in the evidence"))
+    if nouns:
+        said.insert(0, sentence(f"the evidence does not give {join_words(nouns)}"))
+    return " ".join(said)
+
+
 def missing_sentence(nouns: Sequence[str]) -> str:
     """The sentence for missing facts: 'The evidence does not give PAR30.'."""
     return sentence(f"the evidence does not give {join_words(list(dict.fromkeys(nouns)))}")
+
+
+# -- sentences of a result -----------------------------------------------------------------------
+# Sentences of one family merge into one: the pattern, and the merged sentence.
+_FAMILIES = (
+    (re.compile(r"The evidence does not give (?P<x>[^:;]+)\."), "the evidence does not give {xs}"),
+    (re.compile(r"(?P<x>[^:;]+): not in the evidence\."), "not in the evidence: {xs}"),
+    (re.compile(r"(?P<k>[^:;]+) include (?P<x>[^:;,]+)\."), "{k} include {xs}"),
+)
+
+
+@dataclass
+class _Family:
+    """Sentences of one family and fixed part, to be said as one."""
+
+    template: str
+    fixed: str
+    first: str  # the first sentence as written: said as it is when it stays alone
+    parts: list[str]
+
+    def said(self) -> str:
+        if len(self.parts) == 1:
+            return self.first
+        parts = (
+            [lower_first(p) for p in self.parts] if self.template.startswith("not") else self.parts
+        )
+        return sentence(self.template.format(k=self.fixed, xs=join_words(parts)))
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Sentences in order, once each; sentences about the same value or list merge.
+
+    '... is 12 %, below the 40 % minimum and below 80 % of the women's share of staff (32.8 %).',
+    'The evidence does not give PAR30 and PAR90.', 'Not in the evidence: exit surveys and focus
+    groups.', 'The client data breakdowns include gender, age and location.'
+    """
+    return " ".join(_joined(sentences))
+
+
+def _joined(sentences: Sequence[str]) -> list[str]:
+    if len(sentences) == 1:
+        return list(sentences)
+    said: list[str | _Family] = []
+    families: dict[tuple[str, str], _Family] = {}
+    for text in dict.fromkeys(sentences):
+        if _merge(said, text, " and"):
+            continue
+        found = _family_of(text)
+        if found is None:
+            said.append(text)
+        elif (found.template, found.fixed) in families:
+            families[(found.template, found.fixed)].parts.extend(found.parts)
+        else:
+            families[(found.template, found.fixed)] = found
+            said.append(found)
+    return [s if isinstance(s, str) else s.said() for s in said]
+
+
+def _family_of(text: str) -> _Family | None:
+    for pattern, template in _FAMILIES:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return _Family(template, match.groupdict().get("k") or "", text, [match["x"]])
+    return None
+
+
+def but_sentences(failed: Sequence[str], partly: Sequence[str]) -> str:
+    """The words of a partial result: what fails, but what the partial check finds.
+
+    'PAR30 is 7 %, above the 5 % limit, but within the 10 % limit.'
+    """
+    merged: list[str | _Family] = list(_joined(failed))
+    rest = [t for t in dict.fromkeys(partly) if t not in merged and not _merge(merged, t, ", but")]
+    said = [s for s in merged if isinstance(s, str)]
+    if rest:
+        said.append(f"But {lower_first(join_sentences(rest))}" if said else join_sentences(rest))
+    return " ".join(said)
+
+
+def _merge(merged: list[str | _Family], text: str, glue: str) -> bool:
+    """Join `text` to a sentence about the same value ('X is 7 %, ...'), if there is one."""
+    head, comma, tail = text.partition(", ")
+    if not comma:
+        return False
+    for i, known in enumerate(merged):
+        if isinstance(known, str) and known.startswith(f"{head}, "):
+            merged[i] = f"{known.rstrip('.')}{glue} {tail}"
+            return True
+    return False
 
 
 # -- list items ----------------------------------------------------------------------------------
@@ -160,11 +311,13 @@ def describe_item(label: str, entries: Sequence[TraceEntry]) -> str:
     """One sentence about a list item from the plain words of its trace entries.
 
     'Credit life and funeral cover (I-CL) is compulsory insurance.'
+    'QuickCash 7-day loan (QC-7) is a loan and charges a prepayment penalty.'
     'QuickCash 7-day loan (QC-7) is a loan; its late-fee cap is 45 %, above the 10 % limit.'
     """
     kinds: list[str] = []
     before: list[str] = []  # adjectives that go before the noun
     after: list[str] = []  # negated adjectives, after it
+    predicates: list[str] = []
     clauses: list[str] = []
     for entry in entries:
         role = entry.role if isinstance(entry, ItemEntry) else "clause"
@@ -175,19 +328,26 @@ def describe_item(label: str, entries: Sequence[TraceEntry]) -> str:
             kinds.append(words)
         elif role == "adjective":
             (after if words.startswith("not ") else before).append(words)
+        elif role == "predicate":
+            predicates.append(words)
         else:
             clauses.append(lower_first(words))
-    head = ""
-    if kinds:
-        kind = " ".join(dict.fromkeys(before))
-        noun_phrase = kinds[0]
-        if kind:
-            bare = noun_phrase.split(" ", 1)[1] if noun_phrase.startswith(("a ", "an ")) else ""
-            noun_phrase = with_article(f"{kind} {bare}") if bare else f"{kind} {noun_phrase}"
-        head = f" is {noun_phrase}" + "".join(f", {a}" for a in dict.fromkeys(after))
-    elif before or after:
-        head = f" is {join_words(list(dict.fromkeys([*before, *after])))}"
+    parts = [*([_head(kinds, before, after)] if kinds or before or after else []), *predicates]
     rest = "; ".join(dict.fromkeys(clauses))
-    if not rest:
-        return sentence(f"{label}{head}")
-    return sentence(f"{label}{head}; {rest}" if head else f"{label}: {rest}")
+    if not parts:
+        return sentence(f"{label}: {rest}" if rest else label)
+    said = f"{label} {join_words(list(dict.fromkeys(parts)))}"
+    return sentence(f"{said}; {rest}" if rest else said)
+
+
+def _head(kinds: list[str], before: list[str], after: list[str]) -> str:
+    """'is compulsory insurance', 'is a digital loan', 'is a loan, not digital', 'is compulsory'."""
+    adjectives = list(dict.fromkeys(before))
+    if not kinds:
+        return f"is {join_words(list(dict.fromkeys([*adjectives, *after])))}"
+    kind = kinds[0]
+    if adjectives:
+        bare = kind.split(" ", 1)[1] if kind.startswith(("a ", "an ")) else ""
+        described = " ".join(adjectives)
+        kind = with_article(f"{described} {bare}") if bare else f"{described} {kind}"
+    return f"is {kind}" + "".join(f", {a}" for a in dict.fromkeys(after))

@@ -214,6 +214,7 @@ def indicator_record(
         "method": str(ind.method),
         "inferred": ind.inferred,
         "explanation": r.explanation,
+        "summary": r.summary,
         "evidence": {
             "documents": cited_documents,
             "facts": [

@@ -231,10 +231,16 @@ def test_default_of_a_list_for_count_and_quantifiers() -> None:
     ("text", "message"),
     [
         ("c: {path: portfolio.par30, default: 'high', lte: 0.05}\n", "portfolio.par30 is a number"),
-        ("c: {value: {count: products, default: 3}, gte: 1}\n", "the default of a list must be a list"),
+        (
+            "c: {value: {count: products, default: 3}, gte: 1}\n",
+            "the default of a list must be a list",
+        ),
         ("c: {value: 0.1, default: 0, lte: 0.05}\n", "'default' goes with 'path'"),
         ("c: {value: {add: [1, 2], default: 0}, lte: 5}\n", "'default' does not go with 'add'"),
-        ("c: {path: clients.women_share, default: [0.5], gte: 0.5}\n", "a list cannot be the default"),
+        (
+            "c: {path: clients.women_share, default: [0.5], gte: 0.5}\n",
+            "a list cannot be the default",
+        ),
     ],
 )
 def test_default_must_fit_its_path(text: str, message: str) -> None:
