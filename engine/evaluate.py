@@ -129,11 +129,14 @@ def _decide(
             reason = (
                 f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
             )
-            because = indicator.not_applicable_reason or _plain(
-                applies_trace, False, indicator.applies_when
+            because = indicator.not_applicable_reason.strip()
+            found = _plain(applies_trace, False, indicator.applies_when)
+            summary = (
+                sentence(f"Not applicable: {lower_first(because)}")
+                if because
+                else f"Not applicable ({lower_first(found).rstrip('.')})."
             )
-            summary = f"Not applicable: {lower_first(because.strip())}"
-            return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", sentence(summary)
+            return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary
     data: _Side = (None, "", "")
     if indicator.method is not Method.ANSWER:
         data = _check(indicator, facts, trace)

@@ -14,7 +14,16 @@ from engine.conditions.compiled import Expr, Leaf
 from engine.conditions.logic import conditions_of
 from engine.conditions.types import FieldType
 from engine.conditions.values import Facts, Value, constant, format_value, getter, is_number
-from engine.conditions.words import join_words, number_words, path_noun, value_words
+from engine.conditions.words import (
+    describe_item,
+    item_label,
+    join_sentences,
+    join_words,
+    number_words,
+    path_noun,
+    value_words,
+)
+from engine.model import TraceEntry
 from engine.yamlsource import PathKey
 
 if TYPE_CHECKING:
@@ -203,9 +212,19 @@ def build_count(
             return matched / len(items) if items else None
         return matched
 
+    def unknown(facts: Facts, item: object) -> str:
+        """Why the count is unknown: the first item for which `where` is."""
+        items = get(facts, item)
+        for index, element in enumerate(items if isinstance(items, list) and where else []):
+            trace: list[TraceEntry] = []
+            if where is not None and where(facts, element, trace) is None:
+                lacking = [e for e in trace if e.result is None]
+                return describe_item(item_label(element, index, item_type), lacking)
+        return ""
+
     kind = FieldType("number", unit="percent" if is_ratio else "count")
     leaves = (Leaf(path, raw_get, path_noun(path, list_type), list_type),)
-    return Expr(count, kind, text, (path,), noun=noun, leaves=leaves)
+    return Expr(count, kind, text, (path,), noun=noun, leaves=leaves, unknown=unknown)
 
 
 def build_count_true(
@@ -216,6 +235,13 @@ def build_count_true(
     if parts is None:
         return None
     fns = tuple(p.fn for p in parts)
+
+    def unknown(facts: Facts, item: object) -> str:
+        """Why the count is unknown: what the conditions that are unknown lack."""
+        trace: list[TraceEntry] = []
+        for fn in fns:
+            fn(facts, item, trace)
+        return join_sentences([e.plain for e in trace if e.result is None and e.plain])
 
     def count_true(facts: Facts, item: object) -> Value:
         total = 0
@@ -229,4 +255,5 @@ def build_count_true(
     text = op.trace["text"].format(parts="; ".join(p.text for p in parts))
     paths = tuple(dict.fromkeys(x for p in parts for x in p.paths))
     noun = op.plain["text"].format(parts="; ".join(p.plain for p in parts))
-    return Expr(count_true, FieldType("number", unit="count"), text, paths, noun=noun)
+    kind = FieldType("number", unit="count")
+    return Expr(count_true, kind, text, paths, noun=noun, unknown=unknown)

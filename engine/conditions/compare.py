@@ -113,7 +113,8 @@ class _Words:
         if a is not None and b is not None:
             return f"{self.subject_noun} has a value of the wrong kind"
         unknown = self.left if a is None or self.right is None else self.right
-        return f"{unknown.noun or unknown.text} cannot be worked out from the evidence"
+        why = unknown.unknown(facts, item) if unknown.unknown is not None else ""
+        return why or f"{unknown.noun or unknown.text} cannot be worked out from the evidence"
 
     def entry(self, result: bool | None, text: str, plain: str, role: str = "clause") -> TraceEntry:
         """A trace entry about the left side."""
@@ -136,7 +137,7 @@ def build_comparison(
 def _compare(op: CondOp, left: Expr, right: Expr) -> CompiledCondition:
     lf, rf, test, name = left.fn, right.fn, _TESTS[op.name], op.name
     trace_words = op.trace
-    symbol = trace_words["symbol"]
+    symbol, missing, misfit = trace_words["symbol"], trace_words["missing"], trace_words["misfit"]
     ltext, rtext = left.text, right.text
     paths = left.paths + right.paths
     words = _Words(left, right)
@@ -146,13 +147,10 @@ def _compare(op: CondOp, left: Expr, right: Expr) -> CompiledCondition:
         a, b = lf(facts, item), rf(facts, item)
         if a is None or b is None or not same_kind(a, b):
             if trace is not None:
-                what = (
-                    ltext if a is None else rtext if b is None else f"{ltext} (type does not fit)"
-                )
+                side = ltext if a is None else rtext if b is None else misfit.format(left=ltext)
                 plain = words.missing(a, b, facts, item)
-                trace.append(
-                    entry(None, f"{what} is missing", paths, plain, item=words.in_item, role="")
-                )
+                text = missing.format(left=side)
+                trace.append(entry(None, text, paths, plain, item=words.in_item, role=""))
             return None
         result = test(a, b)
         if trace is not None:
@@ -247,7 +245,7 @@ def build_membership(
     values = tuple(right_raw)
     lf, ltext, negate = left.fn, left.text, op.name == "not_in"
     shown_values = ", ".join(format_value(v) for v in values)
-    word = op.trace["word"]
+    trace_words = op.trace
     words = _Words(left)
     names = join_words([value_words(v, left.type) for v in values], "or")
     listed = names if len(values) == 1 else f"one of {names}"
@@ -257,12 +255,13 @@ def build_membership(
         if a is None:
             if trace is not None:
                 plain = words.missing(a, None, facts, item)
-                trace.append(words.entry(None, f"{ltext} is missing", plain))
+                trace.append(words.entry(None, trace_words["missing"].format(left=ltext), plain))
             return None
         result = (a in values) != negate
         if trace is not None:
-            expected = "" if result else "expected "
-            text = f"{ltext} = {format_value(a)}, {expected}{word} [{shown_values}]"
+            text = trace_words["met" if result else "unmet"].format(
+                left=ltext, value=format_value(a), values=shown_values
+            )
             if words.role == "kind":
                 trace.append(words.entry(result, text, value_words(a, left.type), "kind"))
                 return result
@@ -282,7 +281,7 @@ def build_membership(
     else:
         asks = op.plain["text"].format(subject=words.subject_noun, values=names)
         negated = op.plain["not"].format(subject=words.subject_noun, values=names)
-    text = f"{ltext} {word} [{shown_values}]"
+    text = trace_words["text"].format(left=ltext, values=shown_values)
     return CompiledCondition(text, member, left.paths, asks, negated=negated)
 
 
@@ -310,7 +309,7 @@ def build_contains(
         if not isinstance(a, list):
             if trace is not None:
                 plain = words.missing(None, None, facts, item)
-                trace.append(words.entry(None, f"{ltext} is missing", plain))
+                trace.append(words.entry(None, trace_words["missing"].format(left=ltext), plain))
             return None
         result = value in a
         if trace is not None:
@@ -364,7 +363,7 @@ def build_matches(
         if not isinstance(a, str):
             if trace is not None:
                 plain = words.missing(None, None, facts, item)
-                trace.append(words.entry(None, f"{ltext} is missing", plain))
+                trace.append(words.entry(None, trace_words["missing"].format(left=ltext), plain))
             return None
         result = regex.fullmatch(a) is not None
         if trace is not None:

@@ -54,6 +54,8 @@ class Expr:
     defaulted: bool = False  # a path with a `default`
     leaves: tuple[Leaf, ...] = ()
     terms: tuple[str, ...] = ()  # for a sum: the nouns of its operands ("the average of ...")
+    # Why it is unknown when no path it reads is missing (count, ratio, count_true): in words.
+    unknown: Callable[[Facts, object], str] | None = None
 
     def missing(self, facts: Facts, item: object) -> list[tuple[str, FieldType, bool]]:
         """(noun, type, in a list item) of each path it reads that the evidence does not give."""

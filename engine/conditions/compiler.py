@@ -164,7 +164,9 @@ class ConditionCompiler:
             return None
         has_default = owner is not None and "default" in owner
         text = (
-            f"{raw} (missing counts as {format_value(owner['default'])})"
+            EXPRESSIONS["path"]
+            .trace["default"]
+            .format(path=raw, default=format_value(owner["default"]))
             if owner is not None and has_default
             else raw
         )

@@ -108,7 +108,10 @@ _QUANTIFIER_PLAIN = {
     "unknown": "for {label}, the evidence does not give what the condition needs: {inner}",
     "value": "{list} include {value}",
 }
+_MISSING = {"missing": "{left} is missing"}
 _COMPARE_TRACE = {
+    **_MISSING,
+    "misfit": "{left} (type does not fit)",
     "text": "{left} {op} {right}",
     "met": "{left} = {value} {op} {right}",
     "unmet": "{left} = {value}, expected {op} {right}",
@@ -325,7 +328,12 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         semantics="unknown if the fact is missing",
         accepts="a value and literals of its type",
         keys=_SIDE,
-        trace={"word": "in"},
+        trace={
+            **_MISSING,
+            "text": "{left} in [{values}]",
+            "met": "{left} = {value}, in [{values}]",
+            "unmet": "{left} = {value}, expected in [{values}]",
+        },
         plain={"text": "{subject} is one of {values}", "not": "{subject} is none of {values}"},
     ),
     _condition(
@@ -337,7 +345,12 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         semantics="unknown if the fact is missing",
         accepts="a value and literals of its type",
         keys=_SIDE,
-        trace={"word": "not in"},
+        trace={
+            **_MISSING,
+            "text": "{left} not in [{values}]",
+            "met": "{left} = {value}, not in [{values}]",
+            "unmet": "{left} = {value}, expected not in [{values}]",
+        },
         plain={"text": "{subject} is none of {values}", "not": "{subject} is one of {values}"},
     ),
     _condition(
@@ -351,6 +364,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         keys=_SIDE,
         synonyms=("includes", "has"),
         trace={
+            **_MISSING,
             "text": "{left} includes {value}",
             "yes": "{left} = {list} includes {value}",
             "no": "{left} = {list} does not include {value}",
@@ -373,6 +387,7 @@ _CONDITION_TABLE: tuple[CondOp, ...] = (
         keys=_SIDE,
         synonyms=("regex", "match"),
         trace={
+            **_MISSING,
             "text": "{left} matches /{pattern}/",
             "yes": "{left} = {value} matches /{pattern}/",
             "no": "{left} = {value} does not match /{pattern}/",
@@ -396,6 +411,7 @@ _EXPRESSION_TABLE: tuple[ExprOp, ...] = (
         semantics="unknown if the fact is missing (unless a default is given)",
         accepts="any path",
         keys=("default",),
+        trace={"default": "{path} (missing counts as {default})"},
     ),
     _expression(
         "param",

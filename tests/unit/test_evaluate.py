@@ -125,7 +125,7 @@ def test_cited_facts_carry_values_and_positions(indicators) -> None:
             "1.B.1",
             {"profile": {"offers": {"credit": False}}},
             None,
-            "Not applicable: offers credit: no.",
+            "Not applicable (offers credit: no).",
         ),
         (
             "1.B.1",

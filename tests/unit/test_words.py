@@ -317,6 +317,23 @@ PRODUCTS = [
             "The target client groups include smallholder farmers.",
         ),
         (
+            "{value: {ratio: social_goals, where: {path: '@.actual', gte: {path: '@.target'}}}, gte: 0.5}",
+            {
+                "social_goals": [
+                    {"id": "G1", "goal": "Reach women", "target": 0.6, "actual": 0.7},
+                    {"id": "G2", "goal": "Keep clients", "target": 0.8},
+                ]
+            },
+            None,
+            "Keep clients (G2): the evidence does not give its actual value.",
+        ),
+        (
+            "{value: {count_true: [{path: strategy.documented, eq: true}, {path: portfolio.par30, lte: 0.05}]}, gte: 1}",
+            {"strategy": {"documented": True}},
+            None,
+            "The evidence does not give PAR30.",
+        ),
+        (
             "{exists: portfolio.par30}",
             {"portfolio": {"par30": 0.02}},
             True,
