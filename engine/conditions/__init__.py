@@ -13,17 +13,29 @@ Modules: `types` (the evidence vocabulary as types), `operators` (the operator t
 and synonyms generated from the table).
 """
 
+from engine.conditions.compare import MAX_REGEX_LENGTH
 from engine.conditions.compiled import CompiledCondition, Expr
 from engine.conditions.compiler import ConditionCompiler
-from engine.conditions.operators import CONDITIONS, EXPRESSIONS, SYNONYMS, Operator
+from engine.conditions.operators import CONDITIONS, EXPRESSIONS, SYNONYMS, Operator, Shape
 from engine.conditions.types import ANY, NUMBER, FieldType, all_paths, fact_types
 from engine.conditions.values import format_value
 
+# Names the module had before the table, derived from it.
+OPERATORS = tuple(CONDITIONS)  # the condition operators
+COMPARISONS = {
+    n: op.trace["symbol"] for n, op in CONDITIONS.items() if op.shape is Shape.EXPRESSION
+}
+MEMBERSHIP = tuple(n for n, op in CONDITIONS.items() if "path" in op.keys and n not in COMPARISONS)
+
 __all__ = [
     "ANY",
+    "COMPARISONS",
     "CONDITIONS",
     "EXPRESSIONS",
+    "MAX_REGEX_LENGTH",
+    "MEMBERSHIP",
     "NUMBER",
+    "OPERATORS",
     "SYNONYMS",
     "CompiledCondition",
     "ConditionCompiler",

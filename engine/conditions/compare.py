@@ -73,7 +73,7 @@ class _Words:
         self.subject_noun = left.noun or left.text
 
     def subject(self, facts: Facts, item: object, shown: str) -> str:
-        """'PAR30 is 7.1 %', or 'PAR30 is not given and counts as 0 %' for a default."""
+        """'PAR30 is 7.1 %', or 'PAR30 is not given, so it counts as 0 %' for a default."""
         if self.left.fixed:
             return f"{shown} is"
         if self.left.defaulted and self.left.missing(facts, item):
