@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT := out
 
 .DEFAULT_GOAL := help
-.PHONY: help dev demo test lint check-rules goldens vocabulary bench wheel-check clean
+.PHONY: help dev demo test lint check-rules system-deps goldens vocabulary bench wheel-check clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,10 +32,23 @@ lint: $(STAMP)  ## ruff (format and lint), mypy --strict, import layers
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-check-rules: $(STAMP)  ## lint every bundled rule set and run its examples
+check-rules: $(STAMP)  ## lint every bundled rule set, run its examples and tests (and the third-party example's)
 	$(BIN)/spm-audit rules lint
+	$(BIN)/spm-audit rules lint examples/rulesets/rma_code
+	$(BIN)/spm-audit rules test universal-standards smart-campaign spi examples/rulesets/rma_code
 
-test: lint check-rules  ## lint, then run the whole suite
+system-deps:  ## check for chromium (the rule-docs browser test), installing it with apt-get when possible
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium || command -v chromium-browser)"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing the Debian package chromium (for the rule-docs browser test)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "error: the browser tests need chromium: install the Debian package 'chromium' (apt-get install chromium) and run make test again" >&2; \
+		exit 1; \
+	fi
+
+test: system-deps lint check-rules  ## check system packages, lint, then run the whole suite
 	$(BIN)/pytest
 
 goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)

@@ -13,22 +13,24 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from engine import describe, questionnaire
-from engine.catalog import bundled_frameworks
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine.importers.green_index import import_export
 from engine.lint import lint_rule_sets
-from engine.output import write_atomically
-from engine.pipeline import (
-    bundled_profiles,
-    demo_evidence,
-    exit_code_for,
-    load_named,
-    load_rule_sets,
-    run_audit,
-    validate_evidence,
-)
-from engine.profile import profiles_beside
+from engine.migrate import migrate_evidence, migration_lines
+from engine.output import json_bytes, write_atomically
+from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
 from engine.render import RENDERERS, Audience
 from engine.render.pdf_report import font_notes, system_problems
+from engine.rulediff_report import diff_report
+from engine.ruledocs import write_rule_docs
+from engine.rulesets import (
+    bundled_frameworks,
+    bundled_profiles,
+    load_named,
+    load_rule_sets,
+    profiles_beside,
+)
+from engine.rulesuite import run_rule_tests
 
 T = TypeVar("T")
 
@@ -45,6 +47,10 @@ rules_app = typer.Typer(
     no_args_is_help=True, help="List, show and lint rule sets (for standard bodies)."
 )
 app.add_typer(rules_app, name="rules")
+import_app = typer.Typer(
+    no_args_is_help=True, help="Turn another tool's data export into an evidence file."
+)
+app.add_typer(import_app, name="import")
 
 _state = {"debug": False}
 
@@ -117,6 +123,10 @@ def assess(
             "--profile", "-p", help="Profile id, e.g. alinus or client-protection (repeatable)."
         ),
     ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", help="A rule set folder or profile file of your own (repeatable)."),
+    ] = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -152,7 +162,8 @@ def assess(
     def action() -> int:
         with contextlib.closing(RENDERERS[_format_for(fmt, out)](audience.value)) as renderer:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
-            result = run_audit(evidence, [*(framework or []), *(profile or [])])
+            chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+            result = run_audit(evidence, chosen)
             _print_diagnostics(list(result.warnings))
             _emit(renderer.render(result), out, [evidence])
         return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
@@ -221,6 +232,34 @@ def demo(
 
 
 @app.command()
+def migrate(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
+    to: Annotated[str, typer.Option("--to", help="The rule-set version to migrate to.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the new file.")],
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework", "-f", help="Rule set (id or folder); default: the one recorded."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", help="The version the file was written for, if it does not say."),
+    ] = None,
+) -> None:
+    """Carry answers, overrides and action-plan entries to a newer rule-set version's ids."""
+
+    def action() -> None:
+        migration = migrate_evidence(evidence, to, framework, since)
+        write_atomically(out, migration.text.encode("utf-8"), inputs=[evidence])
+        _print_diagnostics(migration.notes)
+        for line in migration_lines(migration, out):
+            typer.echo(line, err=True)
+
+    _run(action)
+
+
+@app.command()
 def doctor() -> None:
     """Check that this machine can render PDF reports (fonts, Pango)."""
 
@@ -283,12 +322,134 @@ def rules_lint(
     raise typer.Exit(_run(action))
 
 
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Rule set folders, test files or bundled framework ids (default: every bundled one)."
+        ),
+    ] = None,
+    coverage_json: Annotated[
+        Path | None,
+        typer.Option("--coverage-json", help="Write the coverage (indicators, branches) as JSON."),
+    ] = None,
+) -> None:
+    """Run rule tests (tests/*.yaml beside a rule set) and every indicator's examples."""
+
+    def action() -> int:
+        run = run_rule_tests(paths or [])
+        _print_diagnostics(run.problems)
+        for line in run.summary:
+            typer.echo(line)
+        if coverage_json is not None and not run.problems:
+            write_atomically(coverage_json, json_bytes(run.coverage))
+        typer.echo(
+            f"{run.cases} case(s), {run.failed} failed, {len(run.problems)} problem(s)", err=True
+        )
+        return int(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
+
+    raise typer.Exit(_run(action))
+
+
+class DiffFormat(StrEnum):
+    """Formats of `rules diff`."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[str, typer.Argument(help="Old rule set: folder, profile file or bundled id.")],
+    new: Annotated[str, typer.Argument(help="New rule set: folder, profile file or bundled id.")],
+    impact: Annotated[
+        Path | None,
+        typer.Option("--impact", help="Assess every evidence file in this folder with both."),
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="Report format.")
+    ] = DiffFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Show what changed between two versions of a rule set, and its impact on evidence files."""
+
+    def action() -> None:
+        _emit(diff_report(old, new, impact, fmt.value), out, [])
+
+    _run(action)
+
+
+class DocsFormat(StrEnum):
+    """Formats of `rules docs`."""
+
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
+@rules_app.command("docs")
+def rules_docs(
+    rule_sets: Annotated[
+        list[str], typer.Argument(help="Rule set folders, profile files or bundled ids.")
+    ],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the pages to.")],
+    fmt: Annotated[DocsFormat, typer.Option("--format", help="Page format.")] = DocsFormat.HTML,
+) -> None:
+    """Write a browsable reference of rule sets (one page per top-level node)."""
+
+    def action() -> None:
+        written = write_rule_docs(rule_sets, out, fmt.value)
+        typer.echo(f"wrote {len(written)} page(s) to {out}", err=True)
+
+    _run(action)
+
+
 @rules_app.command("resolve")
 def rules_resolve(
     profile: Annotated[str, typer.Argument(help="Profile id or profile file.")],
 ) -> None:
     """Print a profile resolved against its rule set (extends applied)."""
     _run(lambda: typer.echo(describe.resolved_text(load_named(profile)), nl=False))
+
+
+@import_app.command("green-index")
+def import_green_index(
+    export: Annotated[
+        Path, typer.Argument(help="The form's data export (CSV or xlsx), one row per submission.")
+    ],
+    out: Annotated[Path, typer.Option("--output", "-o", help="The evidence file to write.")],
+    institution: Annotated[
+        str | None,
+        typer.Option(help="Import this institution's rows (the export's 'institution' column)."),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(help="An evidence file to add the answers to (it is read, not changed)."),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166-1 alpha-2 country code, for a new evidence file.")
+    ] = None,
+    assessed_on: Annotated[
+        str | None,
+        typer.Option(help="Assessment date YYYY-MM-DD (default: the latest submission's date)."),
+    ] = None,
+) -> None:
+    """Turn a Green Index 3.0 data export into evidence (facts.green_index); writes nothing on error."""
+
+    def action() -> None:
+        imported = import_export(
+            export, institution=institution, into=into, country=country, assessed_on=assessed_on
+        )
+        write_atomically(
+            out, imported.yaml_text.encode(), inputs=[export, *([into] if into else [])]
+        )
+        typer.echo(
+            f"wrote {out}: {imported.institution}, {imported.respondents} respondent(s)", err=True
+        )
+
+    _run(action)
 
 
 def main() -> None:

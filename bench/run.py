@@ -21,13 +21,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine.catalog import bundled_frameworks  # noqa: E402
 from engine.evaluate import evaluate_rule_set  # noqa: E402
+from engine.evidence import load_evidence  # noqa: E402
 from engine.load import load_file  # noqa: E402
 from engine.model import EvidenceSet  # noqa: E402
-from engine.pipeline import load_rule_sets  # noqa: E402
+from engine.rulesets import bundled_frameworks, load_rule_set, load_rule_sets  # noqa: E402
 from engine.score import score_rule_set  # noqa: E402
-from engine.validate import load_evidence, load_rule_set  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 SPM_AUDIT = str(Path(sys.executable).parent / "spm-audit")
@@ -137,7 +136,7 @@ def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
     except ImportError:
         return {"skipped": "durable-rules is not installed (make bench installs the [bench] extra)"}
     from engine.conditions import ConditionCompiler
-    from engine.validate import evidence_fact_types
+    from engine.evidence import evidence_fact_types
 
     evidence = load_evidence(evidence_path)
     facts = {"id": "facts-1", "kind": "facts", **scalar_facts(evidence.facts)}
@@ -229,9 +228,7 @@ def main() -> int:
 
         def evaluate_and_score(evidence: EvidenceSet = evidence) -> None:
             for rs in rule_sets:
-                score_rule_set(
-                    rs, evaluate_rule_set(rs, evidence), str(evidence.assessment["assessed_on"])
-                )
+                score_rule_set(rs, evaluate_rule_set(rs, evidence), evidence.dates.assessed_on)
 
         seconds = median_time(evaluate_and_score, 30)
         row(

@@ -4,9 +4,10 @@ Public API: load rule sets and evidence, run an audit, and get a typed result.
 """
 
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Position
+from engine.evidence import load_evidence
 from engine.model import AuditResult, Status
 from engine.pipeline import assess, run_audit
-from engine.validate import load_evidence, load_rule_set
+from engine.rulesets import load_named, load_rule_set
 
 __all__ = [
     "AuditError",
@@ -18,6 +19,7 @@ __all__ = [
     "Status",
     "assess",
     "load_evidence",
+    "load_named",
     "load_rule_set",
     "run_audit",
 ]

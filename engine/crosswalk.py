@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from engine.model import AssessorAnswer, CrossLink, EvidenceSet, FrameworkResult, RuleSet
+from engine.model import (
+    AssessorAnswer,
+    Conflict,
+    CrossLink,
+    EvidenceSet,
+    FrameworkResult,
+    Override,
+    Relation,
+    RuleSet,
+    Status,
+)
 
-REVERSE = {
-    "equivalent": "equivalent",
-    "subset": "superset",
-    "superset": "subset",
-    "related": "related",
-}
+T = TypeVar("T")
 
 Key = tuple[str, str]  # (framework id answers are given under, indicator id)
 
@@ -25,54 +31,89 @@ Key = tuple[str, str]  # (framework id answers are given under, indicator id)
 class Crosswalk:
     """Undirected links between indicators of different frameworks, with the relation seen from each side."""
 
-    links: Mapping[Key, tuple[tuple[Key, str], ...]]
+    links: Mapping[Key, tuple[tuple[Key, Relation], ...]]
 
-    def neighbours(self, key: Key) -> tuple[tuple[Key, str], ...]:
+    def neighbours(self, key: Key) -> tuple[tuple[Key, Relation], ...]:
         """Indicators linked to `key`, with the relation of `key` to each."""
         return self.links.get(key, ())
 
 
 def build_crosswalk(rule_sets: Sequence[RuleSet]) -> Crosswalk:
     """Every link declared by the indicators of `rule_sets`, in both directions."""
-    links: dict[Key, dict[Key, str]] = {}
+    links: dict[Key, dict[Key, Relation]] = {}
     for rule_set in rule_sets:
         for indicator in rule_set.indicators():
             here = (rule_set.answers_key, indicator.id)
             for mapping in indicator.mappings:
                 there = (mapping.framework, mapping.id)
                 links.setdefault(here, {}).setdefault(there, mapping.relation)
-                links.setdefault(there, {}).setdefault(here, REVERSE[mapping.relation])
+                links.setdefault(there, {}).setdefault(here, mapping.relation.reverse)
     return Crosswalk({k: tuple(sorted(v.items())) for k, v in links.items()})
 
 
-def shared_answers(
-    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
-) -> dict[str, tuple[AssessorAnswer, str]]:
-    """Answers reaching `rule_set` through equivalent links, for indicators not answered directly."""
-    own = evidence.answers.get(rule_set.answers_key, {})
-    shared: dict[str, tuple[AssessorAnswer, str]] = {}
+def _shared(
+    rule_set: RuleSet, given: Mapping[str, Mapping[str, T]], crosswalk: Crosswalk
+) -> dict[str, tuple[T, str]]:
+    """What was given for an equivalent indicator, for the indicators given nothing directly."""
+    own = given.get(rule_set.answers_key, {})
+    shared: dict[str, tuple[T, str]] = {}
     for indicator in rule_set.indicators():
         if indicator.id in own:
             continue
         for (framework, other), relation in crosswalk.neighbours(
             (rule_set.answers_key, indicator.id)
         ):
-            answer = evidence.answers.get(framework, {}).get(other)
-            if relation == "equivalent" and answer is not None:
-                shared[indicator.id] = (answer, f"{framework} {other}")
+            item = given.get(framework, {}).get(other)
+            if relation is Relation.EQUIVALENT and item is not None:
+                shared[indicator.id] = (item, f"{framework} {other}")
                 break
     return shared
+
+
+def shared_answers(
+    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
+) -> dict[str, tuple[AssessorAnswer, str]]:
+    """Answers reaching `rule_set` through equivalent links, for indicators not answered directly."""
+    return _shared(rule_set, evidence.answers, crosswalk)
+
+
+def shared_overrides(
+    rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
+) -> dict[str, tuple[Override, str]]:
+    """Overrides reaching `rule_set` through equivalent links: one verdict per fact."""
+    return _shared(rule_set, evidence.overrides, crosswalk)
+
+
+def conflicts(frameworks: Sequence[FrameworkResult], crosswalk: Crosswalk) -> tuple[Conflict, ...]:
+    """Equivalent indicators of the run that reached different statuses, each pair once."""
+    statuses: dict[Key, tuple[str, Status]] = {}
+    for framework in frameworks:
+        for scored in framework.indicators:
+            here: Key = (framework.ruleset.answers_key, scored.result.indicator.id)
+            statuses.setdefault(here, (framework.ruleset.id, scored.result.status))
+    found: dict[frozenset[Key], Conflict] = {}
+    for key, (assessed_as, status) in statuses.items():
+        for other, relation in crosswalk.neighbours(key):
+            if relation is not Relation.EQUIVALENT or other not in statuses:
+                continue
+            other_as, other_status = statuses[other]
+            pair = frozenset((key, other))
+            if other_status is not status and pair not in found:
+                found[pair] = Conflict(
+                    assessed_as, key[1], status, other_as, other[1], other_status
+                )
+    return tuple(found.values())
 
 
 def landings(
     frameworks: Sequence[FrameworkResult], crosswalk: Crosswalk
 ) -> dict[Key, tuple[CrossLink, ...]]:
     """For each (rule set id, indicator id), where it lands in the other frameworks assessed."""
-    statuses: dict[Key, list[tuple[str, str]]] = {}
+    statuses: dict[Key, list[tuple[str, Status]]] = {}
     for framework in frameworks:
         for scored in framework.indicators:
             key = (framework.ruleset.answers_key, scored.result.indicator.id)
-            statuses.setdefault(key, []).append((framework.ruleset.id, str(scored.result.status)))
+            statuses.setdefault(key, []).append((framework.ruleset.id, scored.result.status))
     found: dict[Key, tuple[CrossLink, ...]] = {}
     for framework in frameworks:
         for scored in framework.indicators:

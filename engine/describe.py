@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from engine.catalog import bundled_frameworks
 from engine.errors import InvalidInputError, UsageError
 from engine.model import Indicator, Node, RuleSet
-from engine.profile import load_profile
-from engine.validate import load_rule_set
+from engine.rulesets import bundled_frameworks, load_path
 
 
 def catalogue_text(profiles: Mapping[str, Path]) -> str:
@@ -17,11 +15,7 @@ def catalogue_text(profiles: Mapping[str, Path]) -> str:
     lines = []
     for framework, folder in [*bundled_frameworks().items(), *profiles.items()]:
         try:
-            rs = (
-                load_rule_set(folder)
-                if folder.is_dir()
-                else load_profile(folder, bundled_frameworks(), profiles)
-            )
+            rs = load_path(folder, profiles=profiles)
         except InvalidInputError as e:
             lines.append(
                 f"{framework:<22} (invalid: {len(e.diagnostics)} problem(s); run 'spm-audit rules lint {folder}')"

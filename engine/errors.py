@@ -22,10 +22,22 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 3  # a bug: one line and a hint to re-run with --debug
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def did_you_mean(word: str, choices: Iterable[str], *, known: str = "") -> str:
+    """' (did you mean 'x'?)' for the closest choice.
+
+    When none is close: '' or, if `known` names the choices (e.g. "known"), ' (known: a, b)'.
+    """
+    listed = list(choices)
+    close = closest(word, listed)
+    if close is not None:
+        return f" (did you mean '{close}'?)"
+    return f" ({known}: {', '.join(listed) or 'none'})" if known else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to `word`, if one is close enough to suggest."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -7,7 +7,8 @@ explanation of what was missing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from engine.conditions.words import but_sentences, join_sentences, lower_first, sentence
 from engine.errors import Position
@@ -22,6 +23,7 @@ from engine.model import (
     IndicatorResult,
     Method,
     Override,
+    Respondents,
     RuleSet,
     Status,
     TraceEntry,
@@ -48,6 +50,7 @@ def evaluate_rule_set(
     rule_set: RuleSet,
     evidence: EvidenceSet,
     shared_answers: Mapping[str, tuple[AssessorAnswer, str]] | None = None,
+    shared_overrides: Mapping[str, tuple[Override, str]] | None = None,
 ) -> tuple[IndicatorResult, ...]:
     """Evaluate every indicator of `rule_set` against `evidence`.
 
@@ -55,7 +58,8 @@ def evaluate_rule_set(
         rule_set: the compiled rule set.
         evidence: the validated evidence.
         shared_answers: answers reaching this rule set through equivalent mappings, by indicator
-            id, with the "framework:id" they were given for.
+            id, with the "framework id" they were given for.
+        shared_overrides: overrides reaching it the same way: one verdict per fact.
     """
     answers = evidence.answers.get(rule_set.answers_key, {})
     overrides = evidence.overrides.get(rule_set.answers_key, {})
@@ -63,19 +67,24 @@ def evaluate_rule_set(
     answers = {replaced.get(k, k): v for k, v in answers.items()}
     overrides = {replaced.get(k, k): v for k, v in overrides.items()}
     shared = shared_answers or {}
+    shared_over = shared_overrides or {}
     results = []
     for indicator in rule_set.indicators():
         answer, source = answers.get(indicator.id), ""
         if answer is None and indicator.id in shared:
             answer, source = shared[indicator.id]
+        override, override_source = overrides.get(indicator.id), ""
+        if override is None and indicator.id in shared_over:
+            override, override_source = shared_over[indicator.id]
         results.append(
             evaluate_indicator(
                 indicator,
                 evidence.facts,
                 answer,
-                overrides.get(indicator.id),
+                override,
                 evidence.fact_positions,
                 answer_source=source,
+                override_source=override_source,
             )
         )
     return tuple(results)
@@ -89,26 +98,172 @@ def evaluate_indicator(
     fact_positions: Mapping[str, Position] | None = None,
     *,
     answer_source: str = "",
+    override_source: str = "",
 ) -> IndicatorResult:
     """The status of one indicator, with its explanation and the evidence it rests on."""
     positions = fact_positions or {}
-    trace: list[TraceEntry] = []
-    status, explanation, summary = _decide(indicator, facts, answer, trace, answer_source)
-    cited = _fact_refs(trace, status, facts, positions)
+    several: tuple[Status, ...] = ()
+    data_status = answer_status = None
+    if indicator.respondents is not None:
+        status, explanation, summary, cited, several = _by_respondent(
+            indicator, indicator.respondents, facts, answer, positions, answer_source
+        )
+    else:
+        trace: list[TraceEntry] = []
+        decision = _decide(indicator, facts, answer, trace, answer_source)
+        status, explanation = decision.status, decision.explanation
+        summary = decision.summary
+        data_status, answer_status = decision.data_status, decision.answer_status
+        cited = _fact_refs(trace, status, facts, positions)
     final = override.status if override is not None else status
     if override is not None:
+        via = f" (given for {override_source})" if override_source else ""
         explanation = (
-            f"Overridden to {override.status} by {override.by} on {override.on}: {override.reason} "
-            f"(computed: {status}; {explanation})"
+            f"Overridden to {override.status} by {override.by} on {override.on}{via}: "
+            f"{override.reason} (computed: {status}; {explanation})"
         )
-        summary = _overridden(override, status, summary)
+        summary = _overridden(override, override_source, status, summary)
     return IndicatorResult(
-        indicator, final, status, explanation, cited, answer, answer_source, override, summary
+        indicator,
+        final,
+        status,
+        explanation,
+        cited,
+        answer,
+        answer_source,
+        override,
+        override_source,
+        data_status,
+        answer_status,
+        several,
+        summary,
     )
 
 
-# A side of the decision: its status (None: it has nothing to say), machine text and plain words.
-_Side = tuple[Status | None, str, str]
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    status: Status
+    explanation: str
+    summary: str  # the explanation in plain words
+    data_status: Status | None = None  # for method both: each side's own status
+    answer_status: Status | None = None
+
+
+def _by_respondent(
+    indicator: Indicator,
+    respondents: Respondents,
+    facts: Mapping[str, object],
+    answer: AssessorAnswer | None,
+    positions: Mapping[str, Position],
+    answer_source: str,
+) -> tuple[Status, str, str, tuple[FactRef, ...], tuple[Status, ...]]:
+    """Evaluate once per respondent of the list, or once with `each`, or not at all.
+
+    The combined status is not_assessed if any respondent's is, pass or fail if all applicable
+    respondents agree, else partial; the score (engine.score) is the mean of theirs.
+    """
+    items = _value_at(facts, respondents.list)
+    if not (isinstance(items, list) and items):
+        if _value_at(facts, respondents.each) is None:
+            return (
+                Status.NOT_ASSESSED,
+                f"No respondent's answers in the evidence ({respondents.each} or "
+                f"{respondents.list}).",
+                "The evidence gives no respondent's answers.",
+                (),
+                (),
+            )
+        trace: list[TraceEntry] = []
+        decision = _decide(indicator, facts, answer, trace, answer_source)
+        status, explanation = decision.status, decision.explanation
+        cited_once = _fact_refs(trace, status, facts, positions)
+        return status, explanation, decision.summary, cited_once, ()
+    statuses: list[Status] = []
+    texts: list[str] = []
+    words: list[str] = []
+    cited: dict[str, FactRef] = {}
+    head = respondents.each.split(".")
+    for number, item in enumerate(items, start=1):
+        own = _with_value(facts, head, item)
+        prefix = f"{respondents.list}.{number - 1}"
+        shifted = _ShiftedPositions(positions, respondents.each, prefix)
+        trace = []
+        decision = _decide(indicator, own, answer, trace, answer_source)
+        status, explanation = decision.status, decision.explanation
+        statuses.append(status)
+        texts.append(f"Respondent {number} of {len(items)}: {status}. {explanation}")
+        words.append(
+            f"Respondent {number} of {len(items)}: {STATUS_WORDS[status]}. {decision.summary}"
+        )
+        for ref in _fact_refs(trace, status, own, shifted):
+            name = prefix + ref.path[len(respondents.each) :]
+            cited.setdefault(name, FactRef(name, ref.value, ref.position))
+    combined = _combined(statuses)
+    note = (
+        " Its score is the mean of the respondents' scores."
+        if combined is Status.PARTIAL and len(set(statuses)) > 1
+        else ""
+    )
+    summary = " ".join(words) + note
+    return combined, " ".join(texts) + note, summary, tuple(cited.values()), tuple(statuses)
+
+
+def _combined(statuses: Sequence[Status]) -> Status:
+    if Status.NOT_ASSESSED in statuses:
+        return Status.NOT_ASSESSED
+    applicable = [s for s in statuses if s is not Status.NOT_APPLICABLE]
+    if not applicable:
+        return Status.NOT_APPLICABLE
+    if all(s is Status.PASS for s in applicable):
+        return Status.PASS
+    if all(s is Status.FAIL for s in applicable):
+        return Status.FAIL
+    return Status.PARTIAL
+
+
+def _value_at(facts: Mapping[str, object], dotted: str) -> object:
+    current: object = facts
+    for part in dotted.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def _with_value(
+    facts: Mapping[str, object], path: Sequence[str], value: object
+) -> dict[str, object]:
+    """A shallow copy of `facts` with `value` at `path` (the copies stop at the path)."""
+    copy = dict(facts)
+    if len(path) == 1:
+        copy[path[0]] = value
+        return copy
+    inner = copy.get(path[0])
+    copy[path[0]] = _with_value(inner if isinstance(inner, Mapping) else {}, path[1:], value)
+    return copy
+
+
+class _ShiftedPositions(Mapping[str, Position]):
+    """Positions of one respondent's facts: `each.x` is found at `<list>.<n>.x`."""
+
+    def __init__(self, positions: Mapping[str, Position], each: str, prefix: str) -> None:
+        self._positions = positions
+        self._each = each
+        self._prefix = prefix
+
+    def _key(self, key: str) -> str:
+        if key == self._each or key.startswith(self._each + "."):
+            return self._prefix + key[len(self._each) :]
+        return key
+
+    def __getitem__(self, key: str) -> Position:
+        return self._positions[self._key(key)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 def _decide(
@@ -117,7 +272,7 @@ def _decide(
     answer: AssessorAnswer | None,
     trace: list[TraceEntry],
     answer_source: str,
-) -> tuple[Status, str, str]:
+) -> _Decision:
     if indicator.applies_when is not None:
         applies_trace: list[TraceEntry] = []
         if indicator.applies_when.evaluate(facts, applies_trace) is False:
@@ -136,7 +291,7 @@ def _decide(
                 if because
                 else f"Not applicable ({lower_first(found).rstrip('.')})."
             )
-            return Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary
+            return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary)
     data: _Side = (None, "", "")
     if indicator.method is not Method.ANSWER:
         data = _check(indicator, facts, trace)
@@ -145,13 +300,18 @@ def _decide(
         given = _answer(answer, answer_source)
     match indicator.method:
         case Method.CHECK:
-            return (data[0] or Status.NOT_ASSESSED), data[1], data[2]
+            return _Decision(data[0] or Status.NOT_ASSESSED, data[1], data[2])
         case Method.ANSWER:
-            return (given[0] or Status.NOT_ASSESSED), given[1], given[2]
+            return _Decision(given[0] or Status.NOT_ASSESSED, given[1], given[2])
         case Method.BOTH:
-            return _combine(data, given)
+            status, text, words = _combine(data, given)
+            return _Decision(status, text, words, data[0], given[0])
         case _:  # pragma: no cover
             raise AssertionError(indicator.method)
+
+
+# A side of the decision: its status (None: it has nothing to say), machine text and plain words.
+_Side = tuple[Status | None, str, str]
 
 
 def _combine(data: _Side, given: _Side) -> tuple[Status, str, str]:
@@ -173,7 +333,7 @@ def _combine(data: _Side, given: _Side) -> tuple[Status, str, str]:
     if data_status != answer_status:
         note = f" Data and assessor differ; the lower status ({lower}) counts."
         words = (
-            f" The data and the assessor's answer differ; the lower result counts: "
+            " The data and the assessor's answer differ; the lower result counts: "
             f"{STATUS_WORDS[lower]}."
         )
     return lower, f"{data_text} {answer_text}{note}", f"{data_words} {answer_words}{words}"
@@ -242,15 +402,16 @@ def _answer(answer: AssessorAnswer | None, source: str) -> _Side:
     return ANSWER_STATUS[answer.answer], text, sentence(f"{said}{given_for}{comment}")
 
 
-def _overridden(override: Override, computed: Status, summary: str) -> str:
-    """The override in words, then what the evidence gave."""
+def _overridden(override: Override, source: str, computed: Status, summary: str) -> str:
+    """The override in words, where it was given, then what the evidence gave."""
     by = f" by {override.by}" if override.by else ""
     on = f" on {override.on}" if override.on else ""
+    via = f" (given for {source.replace(':', ' ', 1)})" if source else ""
     reason = f": {override.reason.strip()}" if override.reason.strip() else ""
-    return (
-        f"{sentence(f'The result was changed to {STATUS_WORDS[override.status]}{by}{on}{reason}')}"
-        f" Computed result: {STATUS_WORDS[computed]}. {summary}"
+    changed = sentence(
+        f"The result was changed to {STATUS_WORDS[override.status]}{by}{on}{via}{reason}"
     )
+    return f"{changed} Computed result: {STATUS_WORDS[computed]}. {summary}"
 
 
 def _fact_refs(

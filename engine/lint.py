@@ -1,48 +1,22 @@
 """`rules lint`: validate rule sets, run every indicator's examples, check cross-references.
 
+Examples run through the same runner as `rules test` (engine.ruletests).
+
 For standard bodies: a rule set that lints clean loads, compiles, documents itself with examples
 that reach their stated status, and maps only to indicators that exist.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from engine.catalog import bundled_frameworks
-from engine.errors import Diagnostic, InvalidInputError, did_you_mean
-from engine.evaluate import evaluate_indicator
-from engine.model import Answer, AssessorAnswer, Example, Indicator, RuleSet
-from engine.profile import load_profile
-from engine.validate import load_rule_set
-
-
-def example_answer(indicator: Indicator, example: Example) -> AssessorAnswer | None:
-    """The assessor answer an example stands for."""
-    if example.answer is None:
-        return None
-    comment = "example justification" if example.answer is Answer.NA else ""
-    return AssessorAnswer(example.answer, comment, (), "", "", example.position)
-
-
-def check_examples(rule_set: RuleSet) -> list[Diagnostic]:
-    """Every example whose status differs from the one it states."""
-    found = []
-    for indicator in rule_set.indicators():
-        for example in indicator.examples:
-            result = evaluate_indicator(
-                indicator, example.facts, example_answer(indicator, example)
-            )
-            if result.status is not example.expected:
-                found.append(
-                    Diagnostic(
-                        example.position,
-                        f"example '{example.expected}' of {indicator.id} evaluates to '{result.status}': "
-                        f"{result.explanation}",
-                        code="example",
-                    )
-                )
-    return found
+from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
+from engine.load import display_name, load_file
+from engine.model import Condition, Indicator, Relation, RuleSet
+from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
+from engine.ruletests import check_examples
 
 
 def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
@@ -99,6 +73,66 @@ def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Dia
     return found
 
 
+def _not_a_rule_set(path: Path) -> Diagnostic:
+    """Why `path` is neither a rule set nor a profile (raises when it cannot even be read)."""
+    load_file(path)  # a missing or unreadable file: its own diagnostic
+    return Diagnostic(
+        Position(display_name(path), 1, 1),
+        "not a rule set folder, a ruleset.yaml or a profile file (.yaml)",
+        code="io",
+    )
+
+
+_PARAMETER_NAME = re.compile(r" \([a-z][a-z0-9_]*\)")
+
+
+def _decides(indicator: Indicator) -> dict[str, str]:
+    """What decides an indicator's status, with parameter names left out (values stay)."""
+
+    def text(condition: Condition | None) -> str:
+        return "" if condition is None else _PARAMETER_NAME.sub("", condition.text)
+
+    return {
+        "method": str(indicator.method),
+        "check": text(indicator.check),
+        "partial_check": text(indicator.partial_check),
+        "applies_when": text(indicator.applies_when),
+    }
+
+
+def check_equivalents(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Diagnostic]:
+    """Equivalent mappings whose two indicators are decided differently.
+
+    Indicators joined by an `equivalent` mapping share answers and overrides: they must ask the
+    same question the same way, or the run gives two verdicts for one fact.
+    """
+    found = []
+    for indicator in rule_set.indicators():
+        for mapping in indicator.mappings:
+            target = others.get(mapping.framework)
+            if mapping.relation is not Relation.EQUIVALENT or target is None:
+                continue
+            other = next((i for i in target.indicators() if i.id == mapping.id), None)
+            if other is None:
+                continue
+            here, there = _decides(indicator), _decides(other)
+            differ = [k for k in here if here[k] != there[k]]
+            if differ:
+                details = "; ".join(
+                    f"{k}: {here[k] or 'none'} vs {there[k] or 'none'}" for k in differ
+                )
+                found.append(
+                    Diagnostic(
+                        mapping.position or indicator.position,
+                        f"{indicator.id} is mapped as equivalent to {mapping.framework} "
+                        f"{mapping.id}, but they are decided differently ({details}); make them "
+                        "the same, or map them as related, subset or superset",
+                        code="mapping",
+                    )
+                )
+    return found
+
+
 def lint_rule_sets(
     paths: Sequence[Path], profiles: Mapping[str, Path]
 ) -> tuple[list[RuleSet], list[Diagnostic]]:
@@ -107,10 +141,9 @@ def lint_rule_sets(
     problems: list[Diagnostic] = []
     for path in paths:
         try:
-            if path.is_dir() or path.name == "ruleset.yaml":
-                rule_set = load_rule_set(path, check_examples=True)
-            else:
-                rule_set = load_profile(path, bundled_frameworks(), profiles)
+            if kind_of(path) is Kind.NEITHER:
+                raise InvalidInputError([_not_a_rule_set(path)])
+            rule_set = load_path(path, profiles=profiles, check_examples=True)
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
             continue
@@ -128,4 +161,5 @@ def lint_rule_sets(
     for rule_set in loaded:
         if rule_set.base is None:
             problems.extend(check_mappings(rule_set, others))
+            problems.extend(check_equivalents(rule_set, others))
     return loaded, sorted(problems)

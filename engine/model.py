@@ -7,13 +7,14 @@ evaluation and scoring (`IndicatorResult`, `NodeScore`, `GateResult`, `GradeResu
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NewType, Protocol
 
-from engine.errors import Diagnostic, Position
+from engine.errors import Diagnostic, Position, Severity
 
 RuleId = NewType("RuleId", str)
 FrameworkId = NewType("FrameworkId", str)
@@ -32,6 +33,35 @@ class Status(enum.StrEnum):
 ASSESSED = frozenset({Status.PASS, Status.PARTIAL, Status.FAIL})
 # Lower is worse: used where data and an assessor answer disagree.
 STATUS_RANK = {Status.FAIL: 0, Status.PARTIAL: 1, Status.PASS: 2}
+
+
+class Priority(enum.StrEnum):
+    """How soon a finding should be acted on; the order is the enum's (high first)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for high, 1 for medium, 2 for low."""
+        return list(Priority).index(self)
+
+
+class Relation(enum.StrEnum):
+    """How an indicator relates to its counterpart in another framework."""
+
+    EQUIVALENT = "equivalent"  # the same question: an answer given for one reaches the other
+    SUBSET = "subset"  # this indicator asks part of what the other asks
+    SUPERSET = "superset"  # this indicator asks more than the other
+    RELATED = "related"
+
+    @property
+    def reverse(self) -> Relation:
+        """The relation seen from the other side."""
+        return {Relation.SUBSET: Relation.SUPERSET, Relation.SUPERSET: Relation.SUBSET}.get(
+            self, self
+        )
 
 
 class Method(enum.StrEnum):
@@ -80,7 +110,7 @@ class Verdict(enum.StrEnum):
 
     PASSED = "passed"
     FAILED = "failed"
-    NOT_DETERMINED = "not_determined"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"  # too little of its scope assessed to decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +152,21 @@ class CrossReference:
 
     framework: str
     id: str
-    relation: str
+    relation: Relation
     position: Position | None = field(default=None, compare=False)  # of the mapping entry
+
+
+@dataclass(frozen=True, slots=True)
+class Respondents:
+    """Where several respondents' answers sit: the indicators are evaluated once per respondent.
+
+    `each` is the facts path the checks read (one respondent's answers, an object); `list` is the
+    facts path of a list of such objects. With the list, each item in turn stands in for `each`
+    and the indicator scores the mean of the respondents' scores.
+    """
+
+    each: str
+    list: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +209,7 @@ class Indicator:
     mappings: tuple[CrossReference, ...] = ()
     replaces: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
+    respondents: Respondents | None = None  # answered by several respondents, averaged
 
     @property
     def can_be_partial(self) -> bool:
@@ -264,6 +308,18 @@ class GradeScale:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceCheck:
+    """A consistency rule on evidence: where `holds` is false, the evidence is refused or warned about."""
+
+    id: str
+    at: str  # the fact the diagnostic points at
+    holds: Condition
+    message: str
+    severity: Severity
+    position: Position  # where the rule is written
+
+
+@dataclass(frozen=True, slots=True)
 class Gate:
     """A verdict beside the score: every node of a level at or above a threshold."""
 
@@ -277,6 +333,28 @@ class Gate:
     min_coverage: Fraction
     validity_years: int | None = None
     surveillance_after_years: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdChange:
+    """One id change in a version of a rule set: renamed, split, merged or retired."""
+
+    kind: str  # renamed, split, merged, retired
+    sources: tuple[str, ...]  # the ids before (`from`)
+    targets: tuple[str, ...]  # the ids after (`to`); empty when retired
+    note: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class VersionEntry:
+    """A version of a rule set in its changelog, with the id changes it brought."""
+
+    version: str
+    date: str
+    summary: str
+    changes: tuple[IdChange, ...]
+    position: Position
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,8 +378,12 @@ class RuleSet:
     sha256: str
     files: tuple[str, ...]
     position: Position
+    evidence_checks: tuple[EvidenceCheck, ...] = ()  # the rule set's own consistency rules
+    short_title: str = ""  # for tables and charts
     base: str | None = None  # for a profile: the rule set it tailors (answers are given for it)
     base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
+    changelog: tuple[VersionEntry, ...] = ()  # oldest first
+    base_version: str = ""  # for a profile: the version of the rule set it tailors
 
     @property
     def answers_key(self) -> str:
@@ -324,6 +406,7 @@ class DocumentRef:
     pages: int | None
     confidential: bool
     position: Position
+    topics: tuple[str, ...] = ()  # what it covers, when the evidence says
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +416,7 @@ class Citation:
     document: str
     pages: str
     note: str
+    position: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +449,17 @@ class ActionItem:
     owner: str
     due: str
     status: str
+    effort: str = ""  # low, medium or high, when the evidence says
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentDates:
+    """The dates of an assessment, as dates."""
+
+    period_start: dt.date
+    period_end: dt.date
+    assessed_on: dt.date
+    approved_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +476,23 @@ class EvidenceSet:
     overrides: Mapping[str, Mapping[str, Override]]
     action_plan: Mapping[str, Mapping[str, ActionItem]]
     fact_positions: Mapping[str, Position]
+    dates: AssessmentDates
+    fact_sources: Mapping[str, str] = field(default_factory=dict)  # facts section -> document id
     warnings: tuple[Diagnostic, ...] = ()
+    # framework id -> (the rule-set version the file was written for, where it says so)
+    rule_set_versions: Mapping[str, tuple[str, Position]] = field(default_factory=dict)
+    text: str = field(
+        default="", repr=False, compare=False
+    )  # the file as read, to locate characters
+
+    def locate(self, characters: Iterable[str]) -> Position | None:
+        """The position of the first of these characters in the file as read, if any."""
+        wanted = set(characters)
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            for column, character in enumerate(line, start=1):
+                if character in wanted:
+                    return Position(self.file, number, column)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,8 +514,24 @@ class IndicatorResult:
     explanation: str
     facts: tuple[FactRef, ...] = ()
     answer: AssessorAnswer | None = None
-    answer_source: str = ""  # "framework:id" when the answer came through a mapping
+    answer_source: str = ""  # "framework id" when the answer came through a mapping
     override: Override | None = None
+    override_source: str = ""  # "framework id" when the override came through a mapping
+    data_status: Status | None = None  # what the data alone gave, for method both
+    answer_status: Status | None = None  # what the assessor alone gave, for method both
+
+    @property
+    def contradicts(self) -> bool:
+        """Whether the data and the assessor's answer give different statuses."""
+        return (
+            self.data_status in ASSESSED
+            and self.answer_status in ASSESSED
+            and self.data_status is not self.answer_status
+        )
+
+    # One status per respondent when the indicator was evaluated for several (see Respondents);
+    # its score is then the mean of theirs, not the default of `status`.
+    respondent_statuses: tuple[Status, ...] = ()
     summary: str = ""  # the explanation in plain words, for people
 
 
@@ -449,7 +576,7 @@ class ScoredIndicator:
     effective_weight: Fraction  # share of the overall score it carries
     points_lost: Fraction  # effective_weight x (1 - score)
     path: tuple[str, ...]  # ancestor node ids, top first
-    priority: str  # high, medium or low for failed and partial indicators; "" otherwise
+    priority: Priority | None  # for failed and partly met indicators (not benchmarks)
     benchmark: bool = False  # in a performance-data part: scored apart, never counted above
 
 
@@ -470,8 +597,9 @@ class GateResult:
     verdict: Verdict
     nodes_not_met: tuple[tuple[str, str, Fraction | None], ...]  # id, title, score
     critical_failures: tuple[str, ...]
-    undetermined: tuple[str, ...]  # nodes with too little coverage
+    undetermined: tuple[str, ...]  # nodes with too little coverage to be judged
     nodes_counted: int
+    coverage: Fraction | None = None  # of the gate's whole scope
     valid_until: str | None = None
     surveillance_due: str | None = None
 
@@ -508,8 +636,20 @@ class CrossLink:
 
     framework: str
     id: str
-    relation: str  # of this indicator to the other: equivalent, subset, superset, related
-    status: str
+    relation: Relation  # of this indicator to the other
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two indicators that ask the same question (an equivalent mapping) but reached different statuses."""
+
+    framework: str
+    id: str
+    status: Status
+    other_framework: str
+    other_id: str
+    other_status: Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,3 +662,4 @@ class AuditResult:
     warnings: tuple[Diagnostic, ...] = field(default=())
     # (rule set id, indicator id) -> where the indicator lands in the other frameworks assessed
     crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()  # equivalent indicators that disagree

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable
@@ -38,3 +39,8 @@ def write_atomically(path: Path, data: bytes, *, inputs: Iterable[Path] = ()) ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def json_bytes(data: object) -> bytes:
+    """Plain data as UTF-8 JSON: sorted keys, two-space indent, a final newline."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

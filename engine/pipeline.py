@@ -5,16 +5,20 @@
 
 from __future__ import annotations
 
-import difflib
-import functools
+import dataclasses
 import logging
 from collections.abc import Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 
-from engine.catalog import bundled_frameworks
-from engine.crosswalk import build_crosswalk, landings, shared_answers
+from engine.crosswalk import (
+    build_crosswalk,
+    conflicts,
+    landings,
+    shared_answers,
+    shared_overrides,
+)
 from engine.errors import (
     Diagnostic,
     ExitCode,
@@ -24,15 +28,15 @@ from engine.errors import (
     did_you_mean,
 )
 from engine.evaluate import evaluate_rule_set
+from engine.evidence import check_evidence_for, load_evidence
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
-from engine.profile import find_profiles, load_profile
 from engine.resources import EXAMPLES_DIR
+from engine.rulesets import ALL, bundled_frameworks, load_rule_sets
 from engine.score import score_rule_set
-from engine.validate import check_evidence_for, load_evidence, load_rule_set
+from engine.versions import version_warnings
 
 logger = logging.getLogger(__name__)
 
-ALL = "all"
 DEMO_EVIDENCE = "kombit-microfinance.yaml"
 
 
@@ -42,60 +46,6 @@ def engine_version() -> str:
         return metadata.version("spm-audit")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "0+unknown"
-
-
-@functools.cache
-def bundled_profiles() -> dict[str, Path]:
-    """Profile id → file, for the bundled rule sets."""
-    return find_profiles(bundled_frameworks())
-
-
-def _unknown(name: str) -> UsageError:
-    choices = [*bundled_frameworks(), *bundled_profiles()]
-    hint = did_you_mean(name, choices)
-    return UsageError(
-        f"unknown framework or profile '{name}'{hint}; known: {', '.join(choices)}, or all"
-    )
-
-
-def load_named(name: str) -> RuleSet:
-    """A bundled framework or profile by id, or a rule set folder or profile file by path."""
-    if name in bundled_frameworks():
-        return load_rule_set(bundled_frameworks()[name])
-    if name in bundled_profiles():
-        return load_profile(bundled_profiles()[name], bundled_frameworks(), bundled_profiles())
-    path = Path(name)
-    if path.is_dir() or path.name == "ruleset.yaml":
-        return load_rule_set(path)
-    if path.is_file() and path.suffix in (".yaml", ".yml"):
-        return load_profile(path, bundled_frameworks(), bundled_profiles())
-    raise _unknown(name)
-
-
-def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
-    """Load every named rule set or profile (`all`: every bundled framework), reporting all problems together."""
-    wanted = list(
-        dict.fromkeys(
-            n for name in names for n in (bundled_frameworks() if name == ALL else [name])
-        )
-    )
-    for name in wanted:
-        if (
-            name not in bundled_frameworks()
-            and name not in bundled_profiles()
-            and not Path(name).exists()
-        ):
-            raise _unknown(name)
-    rule_sets: list[RuleSet] = []
-    problems: list[Diagnostic] = []
-    for name in wanted:
-        try:
-            rule_sets.append(load_named(name))
-        except InvalidInputError as e:
-            problems.extend(e.diagnostics)
-    if problems:
-        raise InvalidInputError(problems)
-    return rule_sets
 
 
 def assess(
@@ -112,17 +62,19 @@ def assess(
     frameworks: list[FrameworkResult] = []
     for rule_set in rule_sets:
         results = evaluate_rule_set(
-            rule_set, evidence, shared_answers(rule_set, evidence, crosswalk)
+            rule_set,
+            evidence,
+            shared_answers(rule_set, evidence, crosswalk),
+            shared_overrides(rule_set, evidence, crosswalk),
         )
-        frameworks.append(
-            score_rule_set(rule_set, results, str(evidence.assessment["assessed_on"]))
-        )
+        frameworks.append(score_rule_set(rule_set, results, evidence.dates.assessed_on))
     return AuditResult(
         engine_version(),
         evidence,
         tuple(frameworks),
         evidence.warnings,
         landings(frameworks, crosswalk),
+        conflicts(frameworks, crosswalk),
     )
 
 
@@ -145,12 +97,22 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     context = load_rule_sets(others) if others else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInputError([*problems, *evidence.warnings])
+        # the version warning says why ids may be unknown (and how to migrate)
+        raise InvalidInputError(
+            [*problems, *evidence.warnings, *version_warnings(evidence, rule_sets)]
+        )
     result = assess(evidence, rule_sets, context)
-    warnings = tuple(sorted({*result.warnings, *problems, *_unused_answers(result, others)}))
-    return AuditResult(
-        result.engine_version, result.evidence, result.frameworks, warnings, result.crosswalk
+    warnings = tuple(
+        sorted(
+            {
+                *result.warnings,
+                *problems,
+                *_unused_answers(result, others),
+                *version_warnings(evidence, rule_sets),
+            }
+        )
     )
+    return dataclasses.replace(result, warnings=warnings)
 
 
 def _unused_answers(result: AuditResult, frameworks: Sequence[str]) -> list[Diagnostic]:
@@ -182,12 +144,10 @@ def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:
     """Check an evidence file against the schema and every bundled rule set; return its warnings."""
     evidence = load_evidence(evidence_path)
     rule_sets = load_rule_sets([ALL])
-    problems = [
-        p for p in check_evidence_for(evidence, rule_sets, ()) if p.severity is Severity.ERROR
-    ]
-    if problems:
+    problems = check_evidence_for(evidence, rule_sets, ())
+    if any(p.severity is Severity.ERROR for p in problems):
         raise InvalidInputError([*problems, *evidence.warnings])
-    return evidence.warnings
+    return tuple(sorted({*evidence.warnings, *problems}))
 
 
 def demo_evidence() -> Path:
@@ -212,12 +172,7 @@ def exit_code_for(
     gates = {g.gate.id: g for f in result.frameworks for g in f.gates}
     for gate_id in required_gates:
         if gate_id not in gates:
-            close = difflib.get_close_matches(gate_id, list(gates), n=1)
-            hint = (
-                f" (did you mean '{close[0]}'?)"
-                if close
-                else f" (gates: {', '.join(gates) or 'none'})"
-            )
+            hint = did_you_mean(gate_id, gates, known="gates")
             raise UsageError(f"unknown gate '{gate_id}'{hint}")
         if gates[gate_id].verdict is not Verdict.PASSED:
             failed = True

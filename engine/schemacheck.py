@@ -6,7 +6,6 @@ suggestion for misspelt keys. Used by validate (stage 2) only.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -16,12 +15,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from engine.conditions.operators import SYNONYMS  # spellings rule authors reach for
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
 
-SCHEMA_NAMES = ("ruleset", "ruleset-part", "evidence", "profile", "result")
+SCHEMA_NAMES = ("ruleset", "ruleset-part", "evidence", "evidence-checks", "profile", "result")
 
 
 @functools.cache
@@ -93,6 +91,9 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
     """Each key not allowed in an object: (key, message, the known key it probably stands for)."""
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     known = list(schema.get("properties", {}))
+    # Spellings authors reach for ('le' for 'lte'): generated into the schema from the operator
+    # table (engine.conditions.vocabulary).
+    synonyms: Mapping[str, str] = schema.get("x-synonyms", {})
     instance: Mapping[str, object] = error.instance if isinstance(error.instance, Mapping) else {}
     is_condition = "path" in known and ("eq" in known or "param" in known)
     noun = "operator" if is_condition else "key"
@@ -100,19 +101,15 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
         if key in known:
             continue
         # A synonym from the operator table is exact ('and' means 'all', not the closer 'any').
-        synonym = SYNONYMS.get(str(key).lower())
-        close = (
-            [synonym]
-            if synonym in known
-            else difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        )
-        if close:
-            hint = f" (did you mean '{close[0]}'?)"
+        synonym = synonyms.get(str(key).lower())
+        close = synonym if synonym in known else closest(str(key), known)
+        if close is not None:
+            hint = f" (did you mean '{close}'?)"
         elif len(known) <= 12 or is_condition:
             hint = f" (expected one of: {', '.join(known)})"
         else:
             hint = ""
-        yield str(key), f"unknown {noun} '{key}'{hint}", close[0] if close else None
+        yield str(key), f"unknown {noun} '{key}'{hint}", close
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -167,10 +164,7 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
         return None, f"required key '{_missing_key(error)}' is missing"
     if kind == "enum":
         options = ", ".join(str(v) for v in expected_value)
-        close = difflib.get_close_matches(
-            str(value), [str(v) for v in expected_value], n=1, cutoff=0.6
-        )
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(str(value), [str(v) for v in expected_value])
         return None, f"{_short(value)} is not one of: {options}{hint}"
     if kind == "const":
         return None, f"expected {_short(expected_value)}, found {_short(value)}"

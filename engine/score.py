@@ -7,7 +7,8 @@ declares (`pooled` or `mean_of_children`). A node with nothing to count is not r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from engine.model import (
@@ -24,6 +25,7 @@ from engine.model import (
     NotAssessedPolicy,
     Pathway,
     PathwayScore,
+    Priority,
     RuleSet,
     ScoredIndicator,
     Status,
@@ -69,6 +71,17 @@ def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
             raise AssertionError(status)
 
 
+def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
+    """An indicator result's score: the mean of its respondents' scores when it has several."""
+    own = indicator_score(result.status, rule_set)
+    if result.override is not None or not result.respondent_statuses or own is None:
+        return own
+    values = [
+        v for s in result.respondent_statuses if (v := indicator_score(s, rule_set)) is not None
+    ]
+    return sum(values, Fraction(0)) / len(values) if values else own
+
+
 def _counts(statuses: Iterable[Status]) -> Counts:
     tally = dict.fromkeys(Status, 0)
     for status in statuses:
@@ -93,25 +106,92 @@ def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction | Non
     return sum((w * s for w, s in pairs), Fraction(0)) / total
 
 
+Sums = tuple[Fraction, Fraction]  # (sum of weights, sum of weighted scores) of counted indicators
+Scored = Sequence[tuple[Node, Fraction | None]]  # child nodes with their scores
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringMethod:
+    """How a node with child nodes is scored, and how the overall score is shared out.
+
+    A node holding indicators is always the weighted mean of its counted indicators; the methods
+    differ above that.
+    """
+
+    name: Aggregation
+    formula: str  # in words, for the annex and the JSON record
+    combine: Callable[[Sums, Scored], Fraction | None]
+    distribute: Callable[[_Tree, Sequence[Node], Fraction], None]
+
+
+def _pooled(sums: Sums, children: Scored) -> Fraction | None:
+    weights, weighted = sums
+    return weighted / weights if weights else None
+
+
+def _mean_of_children(sums: Sums, children: Scored) -> Fraction | None:
+    return _weighted_mean([(c.weight, s) for c, s in children if s is not None])
+
+
+def _share_pooled(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
+    """Every counted indicator below `nodes` shares `share` by its weight."""
+    pairs = [
+        (i, i.weight) for n in nodes for i in counted_indicators(n) if tree.values[i.id] is not None
+    ]
+    total = sum((w for _, w in pairs), Fraction(0))
+    for indicator, weight in pairs:
+        tree.shares[indicator.id] = share * weight / total if total else Fraction(0)
+
+
+def _share_by_children(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
+    """Each rated node takes its weight's part of `share`, and passes it on to its children."""
+    rated = [n for n in nodes if tree.scores.get(n.id) is not None]
+    total = sum((n.weight for n in rated), Fraction(0))
+    for node in rated:
+        node_share = share * node.weight / total
+        if node.indicators:
+            counted = [i for i in node.indicators if tree.values[i.id] is not None]
+            weights = sum((i.weight for i in counted), Fraction(0))
+            for indicator in counted:
+                tree.shares[indicator.id] = node_share * indicator.weight / weights
+        _share_by_children(tree, counted_children(node), node_share)
+
+
+SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
+    Aggregation.POOLED: ScoringMethod(
+        Aggregation.POOLED,
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable "
+        "left out; every node is the weighted mean of all counted indicators below it (pooled); "
+        "a node with nothing to count is not rated (null)",
+        _pooled,
+        _share_pooled,
+    ),
+    Aggregation.MEAN_OF_CHILDREN: ScoringMethod(
+        Aggregation.MEAN_OF_CHILDREN,
+        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable "
+        "left out; a practice is the weighted mean of its counted indicators; every higher node is "
+        "the weighted mean of its rated children; a node with nothing to count is not rated (null)",
+        _mean_of_children,
+        _share_by_children,
+    ),
+}
+
+
 class _Tree:
-    """Scores of every node under one aggregation method, and each indicator's share."""
+    """Scores of every node under the rule set's scoring method, and each indicator's share."""
 
     def __init__(self, rule_set: RuleSet, results: Mapping[str, IndicatorResult]) -> None:
-        self.rule_set = rule_set
+        self.method = SCORING_METHODS[rule_set.scoring.method]
         self.results = results
         self.scores: dict[str, Fraction | None] = {}
         self.statuses: dict[str, list[Status]] = {}
         self.shares: dict[str, Fraction] = {}
         self.paths: dict[str, tuple[str, ...]] = {}
         self.parents: dict[str, str | None] = {}
-        # (sum of weights, sum of weighted scores) of the counted indicators below each node
-        self.sums: dict[str, tuple[Fraction, Fraction]] = {}
-        self.values = {r: indicator_score(res.status, rule_set) for r, res in results.items()}
+        self.sums: dict[str, Sums] = {}  # of the counted indicators below each node
+        self.values = {r: result_score(res, rule_set) for r, res in results.items()}
 
-    def ind_score(self, indicator_id: str) -> Fraction | None:
-        return self.values[indicator_id]
-
-    def pooled_sums(self, nodes: Sequence[Node]) -> tuple[Fraction, Fraction]:
+    def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
         weights, weighted = Fraction(0), Fraction(0)
         for node in nodes:
             w, ws = self.sums[node.id]
@@ -124,64 +204,37 @@ class _Tree:
         statuses = [self.results[i.id].status for i in node.indicators]
         for i in node.indicators:
             self.paths[i.id] = (*path, node.id)
-        child_scores = []
+        children: list[tuple[Node, Fraction | None]] = []
         for child in node.children:
             value = self.score(child, (*path, node.id), node.id)
             if not child.performance_data:  # benchmarks are scored, but never count above
-                child_scores.append((child, value))
+                children.append((child, value))
                 statuses.extend(self.statuses[child.id])
         self.statuses[node.id] = statuses
         own = [(i.weight, s) for i in node.indicators if (s := self.values[i.id]) is not None]
         below_w, below_ws = self.pooled_sums(counted_children(node))
-        weights = below_w + sum((w for w, _ in own), Fraction(0))
-        weighted = below_ws + sum((w * s for w, s in own), Fraction(0))
-        self.sums[node.id] = (weights, weighted)
-        if self.rule_set.scoring.method is Aggregation.POOLED or node.indicators:
-            value = weighted / weights if weights else None
-        else:
-            value = _weighted_mean([(c.weight, s) for c, s in child_scores if s is not None])
+        sums = (
+            below_w + sum((w for w, _ in own), Fraction(0)),
+            below_ws + sum((w * s for w, s in own), Fraction(0)),
+        )
+        self.sums[node.id] = sums
+        value = _pooled(sums, children) if node.indicators else self.method.combine(sums, children)
         self.scores[node.id] = value
         return value
 
-    def distribute(self, nodes: Sequence[Node], share: Fraction) -> None:
-        """Give each counted indicator its share of the overall score."""
-        nodes = [n for n in nodes if not n.performance_data]
-        if self.rule_set.scoring.method is Aggregation.POOLED:
-            pairs = [
-                (i, i.weight)
-                for n in nodes
-                for i in counted_indicators(n)
-                if self.ind_score(i.id) is not None
-            ]
-            total = sum((w for _, w in pairs), Fraction(0))
-            for indicator, weight in pairs:
-                self.shares[indicator.id] = share * weight / total if total else Fraction(0)
-            return
-        rated = [n for n in nodes if self.scores.get(n.id) is not None]
-        total = sum((n.weight for n in rated), Fraction(0))
-        for node in rated:
-            node_share = share * node.weight / total
-            if node.indicators:
-                counted = [i for i in node.indicators if self.ind_score(i.id) is not None]
-                weights = sum((i.weight for i in counted), Fraction(0))
-                for indicator in counted:
-                    self.shares[indicator.id] = node_share * indicator.weight / weights
-            self.distribute(node.children, node_share)
+
+FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
 def score_rule_set(
-    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: str
+    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: dt.date
 ) -> FrameworkResult:
     """Score one rule set's indicator results."""
     by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
-    if rule_set.scoring.method is Aggregation.POOLED:
-        weights, weighted = tree.pooled_sums(rule_set.nodes)
-        overall_score = weighted / weights if weights else None
-    else:
-        overall_score = _weighted_mean([(n.weight, s) for n, s in top_scores if s is not None])
-    tree.distribute(rule_set.nodes, Fraction(1))
+    overall_score = tree.method.combine(tree.pooled_sums(rule_set.nodes), top_scores)
+    tree.method.distribute(tree, rule_set.nodes, Fraction(1))
     benchmarks = benchmark_ids(rule_set.nodes)
     all_statuses = [r.status for r in results if r.indicator.id not in benchmarks]
     root = Node(
@@ -202,7 +255,7 @@ def score_rule_set(
         )
     scored = []
     for result in results:
-        value = tree.ind_score(result.indicator.id)
+        value = tree.values[result.indicator.id]
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
         benchmark = result.indicator.id in benchmarks
@@ -213,7 +266,7 @@ def score_rule_set(
                 share,
                 lost,
                 tree.paths[result.indicator.id],
-                "" if benchmark else priority(result.status, result.indicator.critical, lost),
+                None if benchmark else priority(result.status, result.indicator.critical),
                 benchmark,
             )
         )
@@ -224,16 +277,24 @@ def score_rule_set(
     )
 
 
-HIGH_POINTS_LOST = Fraction(1, 100)
+def priority(status: Status, critical: bool) -> Priority | None:
+    """How soon to act on a finding, by the harm to clients (PRIORITY_RULE says it in words)."""
+    match status:
+        case Status.FAIL | Status.PARTIAL if critical:
+            return Priority.HIGH
+        case Status.FAIL:
+            return Priority.MEDIUM
+        case Status.PARTIAL:
+            return Priority.LOW
+        case _:
+            return None
 
 
-def priority(status: Status, critical: bool, points_lost: Fraction) -> str:
-    """Action-plan priority: high for a critical failure or a failure costing 1 point or more."""
-    if status is Status.FAIL:
-        return "high" if critical or points_lost >= HIGH_POINTS_LOST else "medium"
-    if status is Status.PARTIAL:
-        return "medium" if critical else "low"
-    return ""
+PRIORITY_RULE = (
+    "high: a critical indicator (one whose failure harms clients) not met or only partly met; "
+    "medium: any other indicator not met; low: any other indicator partly met. Within a priority, "
+    "findings are ordered by the points of the overall score they cost"
+)
 
 
 def _pathway(scored: Sequence[ScoredIndicator]) -> tuple[PathwayScore, ...]:
@@ -276,10 +337,21 @@ def _gate(
     rule_set: RuleSet,
     node_scores: Sequence[NodeScore],
     results: Sequence[IndicatorResult],
-    assessed_on: str,
+    assessed_on: dt.date,
 ) -> GateResult:
+    """A gate's verdict: decided only on enough evidence.
+
+    Below the gate's coverage requirement (over its whole scope) the verdict is
+    `insufficient_evidence`, whatever was found so far (the result still lists it). Otherwise a
+    node is judged only when its own coverage meets the requirement: a judged node below the
+    threshold, or a critical indicator not met, fails the gate; nodes too thin to judge leave it
+    `insufficient_evidence`; else it passes.
+    """
     scope = _in_scope(gate, rule_set)
     scores = {ns.node.id: ns for ns in node_scores}
+    indicator_ids = {i.id for n in scope for i in n.indicators}
+    in_scope = [r for r in results if r.indicator.id in indicator_ids]
+    coverage = _coverage(_counts(r.status for r in in_scope))
     not_met, undetermined, counted = [], [], 0
     for node in scope:
         if node.level != gate.each:
@@ -288,30 +360,31 @@ def _gate(
         if ns.score is None:
             continue  # nothing applies (e.g. a product not offered): the node drops out
         counted += 1
-        if ns.score < gate.threshold:
-            not_met.append((node.id, node.title, ns.score))
-        elif ns.coverage is not None and ns.coverage < gate.min_coverage:
+        if ns.coverage is not None and ns.coverage < gate.min_coverage:
             undetermined.append(node.id)
+            if ns.score < gate.threshold:
+                not_met.append((node.id, node.title, ns.score))  # so far: listed, not decisive
+        elif ns.score < gate.threshold:
+            not_met.append((node.id, node.title, ns.score))
     critical: list[str] = []
     if gate.no_critical_failures:
-        indicator_ids = {i.id for n in scope for i in n.indicators}
         critical = [
-            r.indicator.id
-            for r in results
-            if r.indicator.critical and r.status is Status.FAIL and r.indicator.id in indicator_ids
+            r.indicator.id for r in in_scope if r.indicator.critical and r.status is Status.FAIL
         ]
-    if not_met or critical:
+    judged_not_met = [n for n in not_met if n[0] not in undetermined]
+    if counted == 0 or coverage is None or coverage < gate.min_coverage:
+        verdict = Verdict.INSUFFICIENT_EVIDENCE
+    elif judged_not_met or critical:
         verdict = Verdict.FAILED
-    elif undetermined or counted == 0:
-        verdict = Verdict.NOT_DETERMINED
+    elif undetermined:
+        verdict = Verdict.INSUFFICIENT_EVIDENCE
     else:
         verdict = Verdict.PASSED
     valid_until = surveillance = None
     if verdict is Verdict.PASSED and gate.validity_years:
-        day = dt.date.fromisoformat(assessed_on)
-        valid_until = add_years(day, gate.validity_years).isoformat()
+        valid_until = add_years(assessed_on, gate.validity_years).isoformat()
         if gate.surveillance_after_years:
-            surveillance = add_years(day, gate.surveillance_after_years).isoformat()
+            surveillance = add_years(assessed_on, gate.surveillance_after_years).isoformat()
     return GateResult(
         gate,
         verdict,
@@ -319,8 +392,9 @@ def _gate(
         tuple(critical),
         tuple(undetermined),
         counted,
-        valid_until,
-        surveillance,
+        coverage=coverage,
+        valid_until=valid_until,
+        surveillance_due=surveillance,
     )
 
 

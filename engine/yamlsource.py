@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -53,6 +53,7 @@ class YamlDocument:
     file: str
     data: object
     positions: dict[PathKey, Position]
+    text: str = field(default="", repr=False, compare=False)  # the source, for locating characters
 
     def position_of(self, path: Sequence[str | int]) -> Position:
         """Position of `path`, or of its nearest indexed parent (e.g. for a missing key)."""
@@ -82,7 +83,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise InvalidInputError(
             [Diagnostic(Position(file, 1, 1), "file is empty (only comments or blank lines)")]
         )
-    return YamlDocument(file, data, builder.positions)
+    return YamlDocument(file, data, builder.positions, text)
 
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:

@@ -38,3 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite tests/golden/*/ outputs"
     )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless chromium (Debian package `chromium`; `make system-deps` installs it)."""
+    from browser import Browser, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(
+            "chromium is not installed: run `make system-deps` (or apt-get install chromium)"
+        )
+    return Browser(executable)

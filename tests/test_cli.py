@@ -210,6 +210,10 @@ def test_template_is_a_valid_evidence_file(tmp_path: Path) -> None:
     text = out.read_text()
     assert '#   "4.A.1.1": {answer: "yes"' in text
     assert "par30:   # share 0..1" in text
+    untouched = runner.invoke(app, ["validate", str(out)])
+    assert untouched.exit_code == ExitCode.INVALID_INPUT  # the placeholder country must be filled
+    assert "'XX' is not an ISO 3166-1 country code" in untouched.stderr
+    out.write_text(text.replace("country: XX", "country: HT"))
     assert runner.invoke(app, ["validate", str(out)]).exit_code == ExitCode.OK
     assessed = runner.invoke(app, ["assess", str(out), "--format", "json"])
     assert json.loads(assessed.stdout)["frameworks"][0]["overall"]["coverage"] == 0

@@ -10,11 +10,10 @@ from functools import cache
 
 import pytest
 
-from engine.catalog import bundled_frameworks
+from engine.evidence import load_evidence
 from engine.model import EvidenceSet, Indicator, RuleSet, TraceEntry
-from engine.pipeline import bundled_profiles, load_named
 from engine.resources import EXAMPLES_DIR
-from engine.validate import load_evidence
+from engine.rulesets import bundled_frameworks, bundled_profiles, load_named
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 RULE_SETS = [*bundled_frameworks(), *bundled_profiles()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -30,8 +31,14 @@ def framework(data: dict[str, Any], framework_id: str) -> dict[str, Any]:
 
 def test_all_frameworks_in_one_run() -> None:
     data = record("kombit-microfinance", "all")
-    assert [f["id"] for f in data["frameworks"]] == ["smart-campaign", "spi", "universal-standards"]
+    assert [f["id"] for f in data["frameworks"]] == [
+        "green-index",
+        "smart-campaign",
+        "spi",
+        "universal-standards",
+    ]
     assert [r["id"] for r in data["provenance"]["rule_sets"]] == [
+        "green-index",
         "smart-campaign",
         "spi",
         "universal-standards",
@@ -42,7 +49,8 @@ def test_certification_verdicts_differ_as_intended() -> None:
     certified = framework(record("kombit-microfinance", "all"), "smart-campaign")["gates"][0]
     assert certified["id"] == "smart-certification"
     assert certified["verdict"] == "passed"
-    assert (certified["valid_until"], certified["surveillance_due"]) == ("2030-01-30", "2028-01-30")
+    # A retired scheme (Smart Campaign closed in 2020): no validity or surveillance dates.
+    assert (certified["valid_until"], certified["surveillance_due"]) == (None, None)
     refused = framework(record("altiplano-credito-rapido", "all"), "smart-campaign")["gates"][0]
     assert refused["verdict"] == "failed"
     assert refused["valid_until"] is None
@@ -78,3 +86,39 @@ def test_findings_say_where_they_land_in_every_framework() -> None:
     back = [b for b in us[link["id"]]["lands_in"] if b["id"] == indicator["id"]]
     assert back
     assert back[0]["framework"] == "smart-campaign"
+
+
+def test_answers_under_the_dropped_smart_standard_reach_the_moved_indicators(
+    tmp_path: Path,
+) -> None:
+    evidence = tmp_path / "old-ids.yaml"
+    evidence.write_text(
+        "schema_version: 1\n"
+        "institution: {name: Old Ids MFI, country: HT, fictional: true}\n"
+        "assessment:\n"
+        "  type: self_assessment\n"
+        "  period: {start: '2025-01-01', end: '2025-12-31'}\n"
+        "  assessed_on: '2026-01-15'\n"
+        "  assessors: [{name: Ana Tester, role: lead assessor}]\n"
+        "facts: {}\n"
+        "answers:\n"
+        "  smart-campaign:\n"
+        "    '6.3.1': {answer: 'no', comment: Contracts say nothing of data rights.}\n"
+        "    '6.3.2': {answer: partially, comment: Checked in two branches only.}\n"
+        "overrides:\n"
+        "  smart-campaign:\n"
+        "    '6.3.3': {status: fail, reason: Agents keep paper lists, by: Ana Tester, 'on': '2026-01-15'}\n"
+    )
+    result = runner.invoke(
+        app, ["assess", str(evidence), "-f", "smart-campaign", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    indicators = {
+        i["id"]: i for i in framework(json.loads(result.stdout), "smart-campaign")["indicators"]
+    }
+    assert not {"6.3", "6.3.1", "6.3.2", "6.3.3"} & set(indicators)
+    assert (indicators["6.2.4"]["status"], indicators["6.1.5"]["status"]) == ("fail", "partial")
+    assert indicators["6.1.5"]["finding"].startswith(
+        "Client records are checked for accuracy in part"
+    )
+    assert indicators["6.1.6"]["status"] == "fail"

@@ -5,7 +5,7 @@ its expectations; a JSON file (which cannot hold comments) has them in a sidecar
 
     # expect: LINE:COL: SEVERITY: MESSAGE [CODE]     one per diagnostic, in output order
     # expect: (none)                                 a case that must pass cleanly
-    # set: engine.validate.MAX_ANSWERS=2             lower a limit for this case
+    # set: engine.evidence.MAX_ANSWERS=2             lower a limit for this case
     # pad-to: 5242881                                pad the file (in tmp_path) to this many bytes
     # xfail: REASON                                  a known gap, expected to fail until fixed
 

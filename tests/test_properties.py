@@ -22,12 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InvalidInputError
+from engine.evidence import build_evidence, check_evidence_for
 from engine.load import parse_text
 from engine.model import AuditResult, FrameworkResult, Method, RuleSet, TraceEntry
 from engine.pipeline import assess
 from engine.render.json_report import JsonRenderer
+from engine.rulesets import load_rule_set
 from engine.schemacheck import load_schema
-from engine.validate import build_evidence, check_evidence_for, load_rule_set
 
 settings.register_profile(
     "default",
@@ -54,7 +55,7 @@ _UNIVERSAL: list[RuleSet] = []
 
 def universal_rules() -> RuleSet:
     if not _UNIVERSAL:
-        from engine.catalog import bundled_frameworks
+        from engine.rulesets import bundled_frameworks
 
         _UNIVERSAL.append(load_rule_set(bundled_frameworks()["universal-standards"]))
     return _UNIVERSAL[0]

@@ -12,7 +12,6 @@ from pypdf import PdfReader
 from engine.errors import RenderError
 from engine.pipeline import run_audit
 from engine.render import RENDERERS, fonts, pdf_layout
-from engine.render.base import action_plan
 from engine.render.html_report import render_html
 from engine.render.pdf_report import PdfRenderer, render_pdf
 from engine.resources import EXAMPLES_DIR
@@ -109,10 +108,18 @@ def test_csv_has_one_row_per_indicator_per_framework() -> None:
     result = run_audit(KOMBIT, ["universal-standards", "smart-campaign"])
     data = RENDERERS["csv"]().render(result)
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    everything = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = [r for r in everything if r["row"] == "indicator"]
     assert len(rows) == 226 + 87
     first = rows[0]
-    assert (first["framework"], first["indicator"]) == ("universal-standards", "1.A.1.1")
+    assert (first["framework"], first["id"]) == ("universal-standards", "1.A.1.1")
+    overall = [r for r in everything if r["row"] == "framework"]
+    assert [(r["id"], r["grade"]) for r in overall] == [
+        ("universal-standards", result.frameworks[0].grade.grade),
+        ("smart-campaign", ""),
+    ]
+    assert float(overall[0]["score"]) == float(result.frameworks[0].overall.score)
+    assert {r["row"] for r in everything} == {"framework", "node", "gate", "indicator"}
     assert first["status"] in {"pass", "partial", "fail", "not_applicable", "not_assessed"}
     assert data == RENDERERS["csv"]().render(result)
 
@@ -182,69 +189,6 @@ def test_a_failure_in_the_worker_reaches_the_caller_as_a_render_error(
         render_pdf(kombit_result, worker=worker)
 
 
-def _finding(framework: str, ident: str, status: str = "fail", **extra: object) -> dict:
-    base = {
-        "id": ident,
-        "status": status,
-        "status_label": "Not met" if status == "fail" else "Partly met",
-        "priority": "medium",
-        "priority_label": "Medium",
-        "critical": False,
-        "points_lost": 0.01,
-        "recommendation": f"fix {framework} {ident}",
-        "finding": f"{framework} {ident} is wrong.",
-        "action": None,
-        "lands_in": [],
-    }
-    return {**base, **extra}
-
-
-def test_action_plan_lists_equivalent_findings_across_frameworks_once() -> None:
-    us = _finding(
-        "us",
-        "4.A.1.1",
-        lands_in=[{"framework": "sc", "id": "2.1.1", "relation": "equivalent", "status": "fail"}],
-        action={"owner": "Head of credit", "due": "2026-06-30", "status": "in_progress"},
-    )
-    sc = _finding("sc", "2.1.1", "partial", critical=True, priority="high", priority_label="High")
-    spi = _finding(
-        "spi",
-        "2.2.1",
-        lands_in=[
-            {"framework": "sc", "id": "2.1.1", "relation": "equivalent", "status": "partial"}
-        ],
-    )
-    related = _finding(
-        "spi",
-        "3.1.1",
-        lands_in=[{"framework": "us", "id": "4.A.1.1", "relation": "related", "status": "fail"}],
-    )
-    plan = action_plan(
-        [
-            {"id": "sc", "findings": [sc]},
-            {"id": "spi", "findings": [spi, related]},
-            {"id": "us", "findings": [us]},
-        ]
-    )
-    assert len(plan) == 2  # the chain us ~ sc ~ spi is one action; 'related' stays apart
-    merged = plan[0]
-    assert [(s["framework"], s["id"]) for s in merged["settles"]] == [
-        ("sc", "2.1.1"),
-        ("spi", "2.2.1"),
-        ("us", "4.A.1.1"),
-    ]
-    assert merged["recommendation"] == "fix sc 2.1.1"  # the most severe finding leads
-    assert merged["critical"] is True
-    assert merged["status"] == "fail"  # the worst status of the findings it settles
-    assert (merged["owner"], merged["due"], merged["progress"]) == (
-        "Head of credit",
-        "2026-06-30",
-        "in progress",
-    )
-    assert [(s["framework"], s["id"]) for s in plan[1]["settles"]] == [("spi", "3.1.1")]
-    assert plan[1]["owner"] is None
-
-
 def test_report_sections_come_in_the_order_of_design_section_7() -> None:
     html = render_html(run_audit(KOMBIT, ["all"]))
     order = [
@@ -269,7 +213,11 @@ def test_html_pdf_and_csv_agree_on_every_indicator() -> None:
     import re
 
     result = run_audit(KOMBIT, ["all"])
-    rows = list(csv.DictReader(io.StringIO(RENDERERS["csv"]().render(result).decode("utf-8-sig"))))
+    rows = [
+        r
+        for r in csv.DictReader(io.StringIO(RENDERERS["csv"]().render(result).decode("utf-8-sig")))
+        if r["row"] == "indicator"
+    ]
     page = render_html(result)
     entries = {}
     for framework in re.findall(r'<h1 id="detail-([a-z-]+)"', page):
@@ -278,16 +226,16 @@ def test_html_pdf_and_csv_agree_on_every_indicator() -> None:
             r'<div class="ind ([a-z_]+)"><p class="t">(\S+) .*?</p>\n<p class="x">([^<]*)', section
         ):
             entries[(framework, ident)] = (status, html_lib.unescape(line))
-    assert len(entries) == len(rows) == 391
+    assert len(entries) == len(rows) == 391 + 78  # the Green Index: 78 questions
     labels = {"pass": "Met", "partial": "Partly met", "fail": "Not met"}
     labels |= {"not_applicable": "Not applicable", "not_assessed": "Not assessed"}
     for row in rows:
-        status, line = entries[(row["framework"], row["indicator"])]
-        assert status == row["status"], row["indicator"]
+        status, line = entries[(row["framework"], row["id"])]
+        assert status == row["status"], row["id"]
         score = "—" if row["score"] == "" else f"{float(row['score']) * 100:.0f}\xa0%"
-        assert line.startswith(f"{labels[status]} · {score} · w"), (row["indicator"], line)
+        assert line.startswith(f"{labels[status]} · {score} · w"), (row["id"], line)
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(result))).pages)
-    assert all(f"{row['indicator']} " in pdf_text for row in rows)
+    assert all(f"{row['id']} " in pdf_text for row in rows)
 
 
 def test_institution_audience_never_names_a_confidential_document(kombit_result) -> None:

@@ -21,12 +21,12 @@ from typer.testing import CliRunner
 
 from cli import app
 from engine.errors import ExitCode, InvalidInputError
+from engine.evidence import load_evidence
 from engine.model import AuditResult
 from engine.pipeline import run_audit
 from engine.render.html_report import render_html
 from engine.render.pdf_report import render_pdf
 from engine.resources import EXAMPLES_DIR
-from engine.validate import load_evidence
 
 KOMBIT = EXAMPLES_DIR / "kombit-microfinance.yaml"
 runner = CliRunner()

@@ -26,12 +26,14 @@ class FieldType:
     fields: Mapping[str, FieldType] = field(default_factory=dict)
     items: FieldType | None = None
     values: tuple[object, ...] = ()
-    title: str = ""  # a short label for plain wording
-    unit: str = ""  # percent, amount, count, days, months, number; "" reads by kind
-    words: Mapping[str, str] = field(default_factory=dict)  # enum value -> its words
+    # How it reads, not what it is: left out of comparisons, so two fields of one shape are equal
+    # whatever their titles.
+    title: str = field(default="", compare=False)  # a short label for plain wording
+    unit: str = field(default="", compare=False)  # percent, amount, count, days, months, year
+    words: Mapping[str, str] = field(default_factory=dict, compare=False)  # value -> its words
     # For a field of a list item: "kind" says what the item is (a product's `type`), "adjective"
     # a boolean whose one-word title describes it ("compulsory insurance").
-    role: str = ""
+    role: str = field(default="", compare=False)
 
     @property
     def is_number(self) -> bool:

@@ -1,7 +1,8 @@
 """The operator vocabulary generated from the operator table, for the schema and the docs.
 
 `$defs/condition` and `$defs/expression` of `schemas/ruleset.schema.json` (property names, their
-shapes and descriptions) and the operator tables of `docs/rule-language.md` (between marker
+shapes and descriptions, and in `x-synonyms` the spellings that engine.schemacheck suggests the
+right operator for) and the operator tables of `docs/rule-language.md` (between marker
 comments) are generated from `engine.conditions.operators`; a test fails when the committed files
 differ. `make vocabulary` (`python -m engine.conditions.vocabulary --write`) rewrites them;
 without `--write` the command only reports which files are out of date (exit 1).
@@ -97,6 +98,8 @@ def condition_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "minProperties": 1,
         "properties": _properties(list(CONDITIONS.values())),
+        # What rule authors write for an operator, for the schema check's "did you mean".
+        "x-synonyms": dict(SYNONYMS),
     }
 
 

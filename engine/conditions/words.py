@@ -275,10 +275,12 @@ def but_sentences(failed: Sequence[str], partly: Sequence[str]) -> str:
     'PAR30 is 7 %, above the 5 % limit, but within the 10 % limit.'
     """
     merged: list[str | _Family] = list(_joined(failed))
-    rest = [t for t in dict.fromkeys(partly) if t not in merged and not _merge(merged, t, ", but")]
+    extra = [t for t in dict.fromkeys(partly) if t not in merged]
+    rest = [t for t in extra if not _merge(merged, t, ", but")]
     said = [s for s in merged if isinstance(s, str)]
-    if rest:
-        said.append(f"But {lower_first(join_sentences(rest))}" if said else join_sentences(rest))
+    if rest:  # "But" once: not again after a sentence that already says "…, but …"
+        joined = join_sentences(rest)
+        said.append(f"But {lower_first(joined)}" if said and len(rest) == len(extra) else joined)
     return " ".join(said)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import ClassVar, Protocol
 
 from engine.model import AuditResult
@@ -10,14 +9,9 @@ from engine.render.csv_report import CsvRenderer
 from engine.render.html_report import HtmlRenderer
 from engine.render.json_report import JsonRenderer
 from engine.render.pdf_report import PdfRenderer
+from engine.report import Audience
 
-
-class Audience(enum.StrEnum):
-    """Who reads a human report."""
-
-    FULL = "full"  # assessors and raters: everything
-    INSTITUTION = "institution"  # the institution: no confidential documents
-    PUBLIC = "public"  # scores, grade and summary: no evidence text
+__all__ = ["RENDERERS", "Audience", "Renderer"]
 
 
 class Renderer(Protocol):

@@ -10,8 +10,8 @@ from markupsafe import Markup, escape
 
 from engine.model import AuditResult
 from engine.render import charts
-from engine.render.base import build_context
 from engine.render.renderer import RendererBase
+from engine.report import Report, build_report
 from engine.resources import TEMPLATES_DIR
 
 
@@ -37,12 +37,16 @@ def no_break(text: object) -> Markup:
 
 def render_html(result: AuditResult, *, audience: str = "full") -> str:
     """The report as an HTML document, with its charts inline."""
-    context = build_context(result, audience=audience)
-    context["charts"] = {
-        "dimensions": charts.dimension_chart(context["frameworks"]),
-        "pathway": charts.pathway_chart(context["frameworks"]),
+    return render_report_html(build_report(result, audience))
+
+
+def render_report_html(report: Report) -> str:
+    """A built report as an HTML document, with its charts inline."""
+    drawn = {
+        "dimensions": charts.dimension_chart(report.frameworks),
+        "pathway": charts.pathway_chart(report.frameworks),
     }
-    return environment().get_template("report.html.j2").render(context)
+    return environment().get_template("report.html.j2").render(r=report, charts=drawn)
 
 
 class HtmlRenderer(RendererBase):

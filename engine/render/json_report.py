@@ -19,6 +19,10 @@ class JsonRenderer(RendererBase):
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""
         text = json.dumps(
-            result_record(result), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+            result_record(result, self.audience),
+            sort_keys=True,
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
         )
         return (text + "\n").encode("utf-8")

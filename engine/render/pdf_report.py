@@ -6,11 +6,10 @@ ran.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from engine.errors import RenderError
-from engine.model import AuditResult
+from engine.model import AuditResult, EvidenceSet
 from engine.render import fonts
 from engine.render.html_report import render_html
 from engine.render.pdf_layout import LayoutWorker, layout, weasyprint_module
@@ -38,7 +37,7 @@ def font_notes() -> list[str]:
     return [f"no installed font for {', '.join(scripts)}: {fonts.hint(samples)}"]
 
 
-def _check_glyphs(html: str, evidence_file: str) -> None:
+def _check_glyphs(html: str, evidence: EvidenceSet) -> None:
     """Fail, naming the characters and where the first one is, if no installed font draws them.
 
     Raises:
@@ -48,24 +47,11 @@ def _check_glyphs(html: str, evidence_file: str) -> None:
     if not lost:
         return
     shown = ", ".join(fonts.describe(c) for c in lost[:5]) + (" …" if len(lost) > 5 else "")
+    where = evidence.locate(lost)
     raise RenderError(
-        f"{_first_position(evidence_file, lost)}no installed font can draw {shown}: "
+        f"{f'{where}: ' if where else ''}no installed font can draw {shown}: "
         f"{fonts.hint(lost)}, or run `spm-audit doctor`"
     )
-
-
-def _first_position(path: str, characters: list[str]) -> str:
-    """'file:line:col: ' of the first of these characters in the evidence file, or ''."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    wanted = set(characters)
-    for number, line in enumerate(lines, start=1):
-        for column, character in enumerate(line, start=1):
-            if character in wanted:
-                return f"{path}:{number}:{column}: "
-    return ""
 
 
 def render_pdf(
@@ -79,7 +65,7 @@ def render_pdf(
     if not fonts.has_fonts():
         raise RenderError(f"no fonts found for the PDF report: {fonts.BASE_HINT}")
     html = render_html(result, audience=audience)
-    _check_glyphs(html, result.evidence.file)
+    _check_glyphs(html, result.evidence)
     assessment = result.evidence.assessment
     day = str(assessment.get("approved_on") or assessment["assessed_on"])
     return worker.layout(html, day) if worker else layout(html, day)

@@ -23,20 +23,11 @@ from engine.model import (
     RuleSet,
     ScoredIndicator,
 )
+from engine.report import Audience, AudiencePolicy, build_report, policy_for
+from engine.report.model import Action
+from engine.score import FORMULA
 
 RECORD_VERSION = 1
-FORMULA = {
-    "mean_of_children": (
-        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
-        "a practice is the weighted mean of its counted indicators; every higher node is the weighted "
-        "mean of its rated children; a node with nothing to count is not rated (null)"
-    ),
-    "pooled": (
-        "indicator score: pass 1, partial {partial}, fail 0, not_assessed {na}, not_applicable left out; "
-        "every node is the weighted mean of all counted indicators below it (pooled); "
-        "a node with nothing to count is not rated (null)"
-    ),
-}
 
 
 def number(value: Fraction | None) -> float | None:
@@ -54,7 +45,81 @@ def position(pos: Position | None) -> str | None:
     return None if pos is None else f"{PurePath(pos.file).name}:{pos.line}:{pos.column}"
 
 
-def result_record(result: AuditResult) -> dict[str, Any]:
+def result_record(result: AuditResult, audience: Audience | str = Audience.FULL) -> dict[str, Any]:
+    """The result as plain data: the complete record for `full`, the audience's view otherwise.
+
+    What an audience may not see is withheld as the audience policy says: left out of lists
+    (confidential documents, the action plan), or null (explanations, comments, names).
+    """
+    policy = policy_for(audience)
+    record = _full_record(result)
+    record["audience"] = str(policy.audience)
+    record["action_plan"] = [
+        action_record(a) for a in build_report(result, policy.audience).actions
+    ]
+    return record if policy.audience is Audience.FULL else _withhold(record, policy)
+
+
+def action_record(action: Action) -> dict[str, Any]:
+    """One action of the merged action plan."""
+    return {
+        "recommendation": action.recommendation,
+        "finding": action.finding,
+        "status": str(action.status),
+        "priority": None if action.priority is None else str(action.priority),
+        "critical": action.critical,
+        "settles": [{"framework": s.framework, "id": s.id} for s in action.settles],
+        "owner": action.owner or None,
+        "due": action.due or None,
+        "progress": action.progress or None,
+    }
+
+
+def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
+    """The record with what `policy` does not show withheld (the record is modified and returned)."""
+    confidential = {d["id"] for d in record["documents"] if d["confidential"]}
+    record["documents"] = [
+        d for d in record["documents"] if policy.shows_document(d["confidential"])
+    ]
+    if not policy.names:
+        assessment = record["assessment"]
+        for key in ("approved_by",):
+            assessment.pop(key, None)
+        assessment["assessors"] = [
+            {k: v for k, v in a.items() if k != "name"} for a in assessment.get("assessors", [])
+        ]
+    if not policy.evidence_text:
+        record["warnings"] = []
+    for framework in record["frameworks"]:
+        for i in framework["indicators"]:
+            i["evidence"]["documents"] = [
+                d
+                for d in i["evidence"]["documents"]
+                if d["id"] not in confidential or policy.confidential_documents
+            ]
+            if not policy.evidence_text:
+                i["explanation"] = i["summary"] = None
+                i["evidence"] = {"documents": [], "facts": []}
+            answer, override, action = i["answer"], i["override"], i["action"]
+            if answer is not None:
+                if not policy.evidence_text:
+                    answer["comment"] = None
+                    answer["position"] = None
+                if not policy.names:
+                    answer["by"] = None
+            if override is not None:
+                if not policy.evidence_text:
+                    override["reason"] = None
+                if not policy.names:
+                    override["by"] = None
+            if action is not None and not policy.action_plan:
+                i["action"] = None
+            elif action is not None and not policy.names:
+                action["owner"] = None
+    return record
+
+
+def _full_record(result: AuditResult) -> dict[str, Any]:
     """The whole result as plain data."""
     evidence = result.evidence
     return {
@@ -87,6 +152,17 @@ def result_record(result: AuditResult) -> dict[str, Any]:
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "conflicts": [
+            {
+                "framework": c.framework,
+                "id": c.id,
+                "status": str(c.status),
+                "other_framework": c.other_framework,
+                "other_id": c.other_id,
+                "other_status": str(c.other_status),
+            }
+            for c in result.conflicts
+        ],
         "warnings": [str(w) for w in result.warnings],
     }
 
@@ -209,7 +285,7 @@ def indicator_record(
         "effective_weight_exact": exact(si.effective_weight),
         "points_lost": number(si.points_lost),
         "critical": ind.critical,
-        "priority": si.priority or None,
+        "priority": None if si.priority is None else str(si.priority),
         "pathway": str(ind.pathway),
         "method": str(ind.method),
         "inferred": ind.inferred,
@@ -236,19 +312,23 @@ def indicator_record(
             "reason": r.override.reason,
             "by": r.override.by,
             "on": r.override.on,
+            "given_for": r.override_source or None,
         },
+        "data_status": None if r.data_status is None else str(r.data_status),
+        "answer_status": None if r.answer_status is None else str(r.answer_status),
         "action": None
         if action is None
         else {"owner": action.owner or None, "due": action.due or None, "status": action.status},
         "mappings": [
-            {"framework": m.framework, "id": m.id, "relation": m.relation} for m in ind.mappings
+            {"framework": m.framework, "id": m.id, "relation": str(m.relation)}
+            for m in ind.mappings
         ],
         "lands_in": [
             {
                 "framework": link.framework,
                 "id": link.id,
-                "relation": link.relation,
-                "status": link.status,
+                "relation": str(link.relation),
+                "status": str(link.status),
             }
             for link in result.crosswalk.get((framework_id, ind.id), ())
         ],
@@ -269,6 +349,7 @@ def gate_record(g: GateResult) -> dict[str, Any]:
         "not_met": [{"id": i, "title": t, "score": number(s)} for i, t, s in g.nodes_not_met],
         "critical_failures": list(g.critical_failures),
         "undetermined": list(g.undetermined),
+        "coverage": number(g.coverage),
         "valid_until": g.valid_until,
         "surveillance_due": g.surveillance_due,
     }

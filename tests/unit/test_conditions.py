@@ -4,8 +4,8 @@ import pytest
 
 from engine.conditions import CompiledCondition, ConditionCompiler
 from engine.errors import Diagnostic
+from engine.evidence import evidence_fact_types
 from engine.model import Parameter, TraceEntry
-from engine.validate import evidence_fact_types
 from engine.yamlsource import parse_yaml
 
 PARAMS = {"limit": Parameter("limit", "number", 0.05, "a limit")}

@@ -5,7 +5,7 @@ import pytest
 from engine.errors import Position
 from engine.evaluate import evaluate_indicator
 from engine.model import Answer, AssessorAnswer, Indicator, Override, Status
-from engine.validate import load_rule_set
+from engine.rulesets import load_rule_set
 
 HERE = Position("e.yaml", 1, 1)
 

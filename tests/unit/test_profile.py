@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InvalidInputError
-from engine.profile import load_profile
+from engine.rulesets import load_profile
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 RULES = {"mini": FIXTURES / "mini"}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine.conditions import CompiledCondition, ConditionCompiler
 from engine.conditions.regex import Atom, Group, Repeat, has_nested_repeat, parse_regex
 from engine.errors import Diagnostic
-from engine.validate import evidence_fact_types
+from engine.evidence import evidence_fact_types
 from engine.yamlsource import parse_yaml
 
 

@@ -1,12 +1,13 @@
 import dataclasses
+import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from engine.model import Aggregation, IndicatorResult, NotAssessedPolicy, RuleSet, Status, Verdict
+from engine.rulesets import load_rule_set
 from engine.score import add_years, score_rule_set
-from engine.validate import load_rule_set
 
 P, H, F, NA, NS = (
     Status.PASS,
@@ -43,7 +44,7 @@ def scored(
     rule_set = dataclasses.replace(rule_set, scoring=scoring)
     by_id = {i.id: i for i in rule_set.indicators()}
     results = [IndicatorResult(by_id[i], s, s, "test") for i, s in zip(IDS, statuses, strict=True)]
-    return score_rule_set(rule_set, results, "2024-02-29")
+    return score_rule_set(rule_set, results, dt.date(2024, 2, 29))
 
 
 def node(result, node_id: str):
@@ -137,3 +138,57 @@ def test_add_years_on_leap_day() -> None:
 
     assert add_years(dt.date(2024, 2, 29), 4).isoformat() == "2028-02-29"
     assert add_years(dt.date(2024, 2, 29), 2).isoformat() == "2026-02-28"
+
+
+def _with_gate_coverage(rule_set: RuleSet, min_coverage: Fraction) -> RuleSet:
+    gate = dataclasses.replace(rule_set.gates[0], min_coverage=min_coverage)
+    return dataclasses.replace(rule_set, gates=(gate,))
+
+
+@pytest.mark.parametrize(
+    ("statuses", "verdict", "undetermined"),
+    [
+        # scope 1 = 1A (1.A.1 critical, 1.A.2) + 1B (1.B.1); requirement 80 % assessed
+        ((P, P, P, P, P), Verdict.PASSED, ()),
+        ((F, P, P, P, P), Verdict.FAILED, ()),  # a critical failure, judged on full coverage
+        ((NS, NS, F, P, P), Verdict.INSUFFICIENT_EVIDENCE, ("1A",)),  # 1/3 of the scope assessed
+        ((F, NS, NS, P, P), Verdict.INSUFFICIENT_EVIDENCE, ("1A", "1B")),  # failures so far only
+        ((P, NS, P, P, P), Verdict.INSUFFICIENT_EVIDENCE, ("1A",)),  # 2/3 assessed < 80 %
+    ],
+)
+def test_gate_decides_only_on_enough_evidence(
+    mini: RuleSet, statuses: tuple[Status, ...], verdict: Verdict, undetermined: tuple[str, ...]
+) -> None:
+    gate = scored(_with_gate_coverage(mini, Fraction(4, 5)), *statuses).gates[0]
+    assert gate.verdict is verdict
+    assert gate.undetermined == undetermined
+
+
+def test_gate_at_enough_coverage_judges_the_parts_that_have_it(mini: RuleSet) -> None:
+    # 1A half assessed (below its 60 %), 1B fully assessed and failed; scope 2/3 ≥ 60 %
+    gate = scored(_with_gate_coverage(mini, Fraction(3, 5)), P, NS, F, P, P).gates[0]
+    assert gate.coverage == Fraction(2, 3)
+    assert gate.verdict is Verdict.FAILED
+    assert gate.undetermined == ("1A",)
+    assert [n[0] for n in gate.nodes_not_met] == ["1A", "1B"]  # 1A listed, but only 1B decides
+
+
+@pytest.mark.parametrize(
+    ("status", "critical", "expected"),
+    [
+        (F, True, "high"),
+        (H, True, "high"),
+        (F, False, "medium"),
+        (H, False, "low"),
+        (P, True, None),
+        (NS, True, None),
+        (NA, False, None),
+    ],
+)
+def test_priority_follows_client_harm_not_weight(
+    status: Status, critical: bool, expected: str | None
+) -> None:
+    from engine.score import priority
+
+    found = priority(status, critical)
+    assert (None if found is None else str(found)) == expected

@@ -4,16 +4,19 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.conditions import FieldType
+from engine.evidence import evidence_fact_types
 from engine.schemacheck import load_schema
-from engine.validate import evidence_fact_types
 
 DEFS: Mapping[str, Any] = load_schema("evidence")["$defs"]
 
 
 def facts_of(schema: Mapping[str, Any], path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every field of the facts at every level, list items included, with its path."""
+    """Every field of the facts at every level, list items and shared objects included."""
     yield path, schema
-    for name, sub in schema.get("properties", {}).items():
+    target = schema
+    if "$ref" in schema:  # an object defined once (a Green Index submission): its fields too
+        target = DEFS[schema["$ref"].rsplit("/", 1)[-1]]
+    for name, sub in target.get("properties", {}).items():
         yield from facts_of(sub, f"{path}.{name}" if path else name)
     if "items" in schema:
         yield from facts_of(schema["items"], f"{path}[]")

@@ -16,8 +16,8 @@ from engine.conditions.words import (
     value_words,
 )
 from engine.errors import Diagnostic
+from engine.evidence import evidence_fact_types
 from engine.model import Parameter, TraceEntry
-from engine.validate import evidence_fact_types
 from engine.yamlsource import parse_yaml
 
 PARAMS = {

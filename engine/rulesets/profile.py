@@ -26,14 +26,8 @@ from engine.model import (
     ScoringModel,
     walk_nodes,
 )
-from engine.validate import (
-    RULESET_FILE,
-    build_gates,
-    build_grade_scale,
-    fraction,
-    load_rule_set,
-    node_ids,
-)
+from engine.rulesets.build import load_rule_set, rule_set_files
+from engine.rulesets.gates import build_gates, build_grade_scale, fraction, node_ids
 from engine.yamlsource import PathKey, YamlDocument
 
 PROFILES_FOLDER = "profiles"
@@ -47,39 +41,6 @@ class _ProfileFile:
     @property
     def doc(self) -> YamlDocument:
         return self.loaded.document
-
-
-def find_profiles(rule_set_folders: Mapping[str, Path]) -> dict[str, Path]:
-    """Profile id → file, for every `profiles/*.yaml` beside the given rule sets."""
-    found: dict[str, Path] = {}
-    for folder in rule_set_folders.values():
-        for path in sorted((folder / PROFILES_FOLDER).glob("*.yaml")):
-            data = load_file(path).document.data
-            if isinstance(data, dict) and isinstance(data.get("id"), str):
-                found[data["id"]] = path
-    return found
-
-
-def profiles_beside(paths: Sequence[Path]) -> dict[str, Path]:
-    """Profile id → file, for the profile files in the folders of the given profile files.
-
-    Lets `rules lint some/profile.yaml` follow `extends` to a profile next to it.
-    """
-    found: dict[str, Path] = {}
-    for folder in dict.fromkeys(p.parent for p in paths if p.is_file() and p.name != RULESET_FILE):
-        for path in sorted(folder.glob("*.yaml")):
-            try:
-                data = load_file(path).document.data
-            except InvalidInputError:
-                continue  # reported when the file itself is linted
-            if (
-                isinstance(data, dict)
-                and isinstance(data.get("id"), str)
-                and "ruleset" in data
-                and "parts" not in data
-            ):
-                found[data["id"]] = path
-    return found
 
 
 def _read(path: Path) -> tuple[_ProfileFile | None, list[Diagnostic]]:
@@ -167,13 +128,14 @@ def load_profile(
                 )
             ]
         )
-    base = load_rule_set(rule_set_folders[base_id])
+    folder = rule_set_folders[base_id]
+    declared = _declared_parameters(folder)
     diagnostics: list[Diagnostic] = []
     parameters: dict[str, object] = {}
     for profile in chain:
         for name in profile.data.get("parameters", {}):
-            if name not in base.parameters:
-                hint = did_you_mean(name, list(base.parameters))
+            if name not in declared:
+                hint = did_you_mean(name, declared)
                 diagnostics.append(
                     Diagnostic(
                         profile.doc.position_of(("parameters", name)),
@@ -183,24 +145,33 @@ def load_profile(
                 )
             else:
                 parameters[name] = profile.data["parameters"][name]
-    if parameters:
-        try:
-            base = load_rule_set(rule_set_folders[base_id], parameters=parameters)
-        except InvalidInputError as e:  # a value out of the parameter's range: say where it was set
-            raise InvalidInputError(
-                [
-                    *e.diagnostics,
-                    Diagnostic(
-                        chain[-1].doc.position_of(("parameters",)),
-                        "parameters set here are invalid (see above)",
-                        code="reference",
-                    ),
-                ]
-            ) from e
+    try:  # built once, with the profiles' parameters already in place
+        base = load_rule_set(folder, parameters=parameters)
+    except InvalidInputError as e:
+        if not parameters:
+            raise
+        # a value out of the parameter's range: say where it was set
+        raise InvalidInputError(
+            [
+                *e.diagnostics,
+                Diagnostic(
+                    chain[-1].doc.position_of(("parameters",)),
+                    "parameters set here are invalid (see above)",
+                    code="reference",
+                ),
+            ]
+        ) from e
     tailored = _Tailor(base, diagnostics).apply(chain)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise InvalidInputError(diagnostics)
     return tailored
+
+
+def _declared_parameters(folder: Path) -> list[str]:
+    """The parameter names a rule set's header declares (read without building the rule set)."""
+    data = load_file(rule_set_files(folder)).document.data
+    declared = data.get("parameters") if isinstance(data, dict) else None
+    return list(declared) if isinstance(declared, dict) else []
 
 
 class _Tailor:
@@ -315,6 +286,7 @@ class _Tailor:
             position=top.doc.position_of(()),
             base=self.base.id,
             base_indicator_ids=frozenset(self.indicators),
+            base_version=self.base.version,
         )
 
     def _regroup(

@@ -1,0 +1,442 @@
+"""Stage 2 for evidence: a loaded evidence file → a validated `EvidenceSet`.
+
+Checks the file against the evidence schema, then what a schema cannot say (dates in order, cited
+documents listed, figures that cannot exceed their totals: the consistency checks of
+`schemas/evidence-checks.yaml`), and cross-checks answers and overrides against the rule sets of a
+run. Raises `InvalidInputError` with every problem at once; warnings ride along on the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any, cast
+
+from babel import Locale
+
+from engine import schemacheck
+from engine.conditions import ConditionCompiler, FieldType, fact_types
+from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
+from engine.load import load_file
+from engine.model import (
+    ActionItem,
+    Answer,
+    AssessmentDates,
+    AssessorAnswer,
+    Citation,
+    DocumentRef,
+    EvidenceCheck,
+    EvidenceSet,
+    Indicator,
+    Override,
+    RuleSet,
+    Status,
+    TraceEntry,
+)
+from engine.resources import SCHEMAS_DIR
+from engine.yamlsource import PathKey, YamlDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_ANSWERS = 5000
+COUNTRIES = frozenset(
+    code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()
+)
+CHECKS_FILE = "evidence-checks.yaml"
+
+
+@functools.cache
+def evidence_fact_types() -> FieldType:
+    """The evidence vocabulary's type tree."""
+    return fact_types(schemacheck.load_schema("evidence"))
+
+
+def _raise_if_errors(diagnostics: Sequence[Diagnostic]) -> None:
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise InvalidInputError(diagnostics)
+
+
+def load_evidence(path: Path) -> EvidenceSet:
+    """Load and validate an evidence file (YAML or JSON).
+
+    Raises:
+        InvalidInputError: with every problem in the file.
+    """
+    loaded = load_file(path)
+    return build_evidence(loaded.document, loaded.sha256, path)
+
+
+def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceSet:
+    """Validate a parsed evidence document and build the typed evidence set."""
+    diagnostics = schemacheck.check(doc, doc.data, schemacheck.validator("evidence"))
+    _raise_if_errors(diagnostics)
+    data = cast(Mapping[str, Any], doc.data)
+    diagnostics.extend(_check_evidence_semantics(doc, data, path))
+    diagnostics.extend(
+        run_evidence_checks(bundled_evidence_checks(), data.get("facts", {}), _fact_positions(doc))
+    )
+    _raise_if_errors(diagnostics)
+    warnings = tuple(d for d in diagnostics if d.severity is Severity.WARNING)
+
+    def answer(raw: Mapping[str, Any], at: PathKey) -> AssessorAnswer:
+        return AssessorAnswer(
+            answer=Answer(raw["answer"]),
+            comment=raw.get("comment", ""),
+            citations=tuple(
+                Citation(
+                    c["document"],
+                    c.get("pages", ""),
+                    c.get("note", ""),
+                    doc.position_of((*at, "evidence", j, "document")),
+                )
+                for j, c in enumerate(raw.get("evidence", []))
+            ),
+            answered_by=raw.get("answered_by", ""),
+            answered_on=raw.get("answered_on", ""),
+            position=doc.position_of(at),
+        )
+
+    facts = data.get("facts", {})
+    return EvidenceSet(
+        file=doc.file,
+        sha256=sha256,
+        institution=data["institution"],
+        assessment=data["assessment"],
+        documents={
+            d["id"]: DocumentRef(
+                d["id"],
+                d["title"],
+                d.get("kind", "other"),
+                d.get("date", ""),
+                d.get("pages"),
+                d.get("confidential", False),
+                doc.position_of(("documents", i)),
+                tuple(d.get("topics", ())),
+            )
+            for i, d in enumerate(data.get("documents", []))
+        },
+        facts=facts,
+        answers={
+            fw: {rid: answer(a, ("answers", fw, rid)) for rid, a in per.items()}
+            for fw, per in data.get("answers", {}).items()
+        },
+        overrides={
+            fw: {
+                rid: Override(
+                    Status(o["status"]),
+                    o["reason"],
+                    o["by"],
+                    o["on"],
+                    doc.position_of(("overrides", fw, rid)),
+                )
+                for rid, o in per.items()
+            }
+            for fw, per in data.get("overrides", {}).items()
+        },
+        action_plan={
+            fw: {
+                rid: ActionItem(
+                    a.get("owner", ""),
+                    a.get("due", ""),
+                    a.get("status", "open"),
+                    a.get("effort", ""),
+                )
+                for rid, a in per.items()
+            }
+            for fw, per in data.get("action_plan", {}).items()
+        },
+        fact_positions=_fact_positions(doc),
+        fact_sources=dict(data.get("fact_sources", {})),
+        dates=AssessmentDates(
+            dt.date.fromisoformat(data["assessment"]["period"]["start"]),
+            dt.date.fromisoformat(data["assessment"]["period"]["end"]),
+            dt.date.fromisoformat(data["assessment"]["assessed_on"]),
+            _date(data["assessment"].get("approved_on", "")),
+        ),
+        warnings=warnings,
+        text=doc.text,
+        rule_set_versions={
+            fw: (version, doc.position_of(("assessment", "rule_set_versions", fw)))
+            for fw, version in data["assessment"].get("rule_set_versions", {}).items()
+        },
+    )
+
+
+def _fact_positions(doc: YamlDocument) -> dict[str, Position]:
+    """Dotted fact path ('portfolio.par30', 'products.2.apr') → its position in the file."""
+    return {
+        ".".join(str(p) for p in key[1:]): pos
+        for key, pos in doc.positions.items()
+        if key[:1] == ("facts",) and len(key) > 1
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Consistency checks: data, in the rule language
+# ---------------------------------------------------------------------------------------------
+
+
+def compile_evidence_checks(
+    doc: YamlDocument, at: PathKey, raw: Sequence[Mapping[str, Any]], diagnostics: list[Diagnostic]
+) -> tuple[EvidenceCheck, ...]:
+    """Consistency checks from their YAML (schema-valid), conditions compiled; problems appended."""
+    compiler = ConditionCompiler(evidence_fact_types(), {}, doc, diagnostics)
+    checks = []
+    for index, entry in enumerate(raw):
+        here = (*at, index)
+        holds = compiler.compile(entry["holds"], (*here, "holds"))
+        compiler.compile({"exists": entry["at"]}, (*here, "at"))  # 'at' names a fact
+        if holds is not None:
+            checks.append(
+                EvidenceCheck(
+                    entry["id"],
+                    entry["at"],
+                    holds,
+                    entry["message"],
+                    Severity(entry.get("severity", "error")),
+                    doc.position_of(here),
+                )
+            )
+    return tuple(checks)
+
+
+@functools.cache
+def bundled_evidence_checks() -> tuple[EvidenceCheck, ...]:
+    """The consistency checks of schemas/evidence-checks.yaml (a bundled, trusted file)."""
+    loaded = load_file(SCHEMAS_DIR / CHECKS_FILE)
+    diagnostics = schemacheck.check(
+        loaded.document, loaded.document.data, schemacheck.validator("evidence-checks")
+    )
+    _raise_if_errors(diagnostics)
+    data = cast(Mapping[str, Any], loaded.document.data)
+    checks = compile_evidence_checks(loaded.document, ("checks",), data["checks"], diagnostics)
+    _raise_if_errors(diagnostics)
+    return checks
+
+
+def run_evidence_checks(
+    checks: Sequence[EvidenceCheck], facts: Mapping[str, object], positions: Mapping[str, Position]
+) -> list[Diagnostic]:
+    """A diagnostic for every check whose condition is false on these facts."""
+    found = []
+    for check in checks:
+        trace: list[TraceEntry] = []
+        if check.holds.evaluate(facts, trace) is False:
+            values = "; ".join(e.text for e in trace if e.result is False)
+            position = positions.get(check.at) or positions.get(check.at.split(".")[0])
+            found.append(
+                Diagnostic(
+                    position or Position(check.position.file, 1, 1),
+                    f"{check.message}: {values}",
+                    check.severity,
+                    "evidence",
+                )
+            )
+    return found
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _walk_dates(data: object, at: PathKey) -> Iterable[tuple[PathKey, str]]:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _walk_dates(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _walk_dates(value, (*at, i))
+    elif (
+        isinstance(data, str)
+        and len(data) == 10
+        and data[4:5] == "-"
+        and data[7:8] == "-"
+        and data[:4].isdigit()
+    ):
+        yield at, data
+
+
+def _check_evidence_semantics(
+    doc: YamlDocument, data: Mapping[str, Any], path: Path | None
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+
+    def problem(
+        at: PathKey, message: str, severity: Severity = Severity.ERROR, code: str = "evidence"
+    ) -> None:
+        found.append(Diagnostic(doc.position_of(at), message, severity, code))
+
+    assessment = data["assessment"]
+    assessed_on = _date(assessment["assessed_on"])
+    for at, text in _walk_dates(data, ()):
+        when = _date(text)
+        if when is None:
+            problem(at, f"'{text}' is not a calendar date")
+        elif (
+            assessed_on
+            and when > assessed_on
+            and at[:1] in (("documents",), ("facts",))
+            and at[-1] not in ("deadline",)
+        ):
+            problem(at, f"date {text} is after the assessment date {assessed_on.isoformat()}")
+    period = assessment["period"]
+    start, end = _date(period["start"]), _date(period["end"])
+    if start and end and start > end:
+        problem(
+            ("assessment", "period", "end"), f"the period ends ({end}) before it starts ({start})"
+        )
+    if end and assessed_on and end > assessed_on:
+        problem(
+            ("assessment", "period", "end"),
+            f"the period ends ({end}) after the assessment date ({assessed_on})",
+        )
+    if assessment.get("status") == "approved" and not (
+        assessment.get("approved_by") and assessment.get("approved_on")
+    ):
+        problem(
+            ("assessment", "status"), "an approved assessment needs 'approved_by' and 'approved_on'"
+        )
+
+    documents: dict[str, PathKey] = {}
+    for i, document in enumerate(data.get("documents", [])):
+        doc_id = document["id"]
+        if doc_id in documents:
+            first = doc.position_of(documents[doc_id])
+            problem(
+                ("documents", i, "id"),
+                f"duplicate document id '{doc_id}' (first at line {first.line})",
+            )
+        documents.setdefault(doc_id, ("documents", i))
+        if "path" in document:
+            pure = PurePosixPath(document["path"].replace("\\", "/"))
+            if pure.is_absolute() or ".." in pure.parts or ":" in document["path"]:
+                problem(
+                    ("documents", i, "path"),
+                    f"document path '{document['path']}' must stay inside the evidence file's folder",
+                )
+    for section, doc_id in data.get("fact_sources", {}).items():
+        if doc_id not in documents:
+            hint = did_you_mean(doc_id, list(documents))
+            problem(
+                ("fact_sources", section),
+                f"source document '{doc_id}' is not listed in 'documents'{hint}",
+                code="reference",
+            )
+    country = data["institution"]["country"]
+    if country not in COUNTRIES:
+        problem(
+            ("institution", "country"),
+            f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, COUNTRIES)}",
+        )
+    total_answers = 0
+    for fw, per in data.get("answers", {}).items():
+        for rid, answer in per.items():
+            total_answers += 1
+            at = ("answers", fw, rid)
+            if answer["answer"] == "na" and not answer.get("comment", "").strip():
+                problem(
+                    (*at, "answer"),
+                    f"'{rid}' is answered N/A without a justification in 'comment'",
+                    Severity.WARNING,
+                    "justification",
+                )
+            for j, cite in enumerate(answer.get("evidence", [])):
+                if cite["document"] not in documents:
+                    hint = did_you_mean(cite["document"], list(documents))
+                    problem(
+                        (*at, "evidence", j, "document"),
+                        f"cited document '{cite['document']}' is not listed in 'documents'{hint}",
+                        code="reference",
+                    )
+    if total_answers > MAX_ANSWERS:
+        problem(
+            ("answers",), f"{total_answers} answers, over the limit of {MAX_ANSWERS}", code="limit"
+        )
+    return found
+
+
+def _citations_off_topic(evidence: EvidenceSet, rule_set: RuleSet, fw: str) -> list[Diagnostic]:
+    """A warning for each cited document whose declared topics do not meet its indicator's."""
+    indicators: dict[str, Indicator] = {i.id: i for i in rule_set.indicators()}
+    found = []
+    for rid, answer in evidence.answers.get(fw, {}).items():
+        indicator = indicators.get(rid)
+        if indicator is None or not indicator.topics:
+            continue
+        for citation in answer.citations:
+            document = evidence.documents.get(citation.document)
+            if document is None or not document.topics:
+                continue
+            if not set(document.topics) & set(indicator.topics):
+                found.append(
+                    Diagnostic(
+                        citation.position or answer.position,
+                        f"{document.id} (about {', '.join(document.topics)}) is cited for {rid}, "
+                        f"which is about {', '.join(indicator.topics)}: cite a document that "
+                        "covers it, or add the topic to the document if it does",
+                        Severity.WARNING,
+                        "topic",
+                    )
+                )
+    return found
+
+
+def check_evidence_for(
+    evidence: EvidenceSet, rule_sets: Sequence[RuleSet], known_frameworks: Iterable[str]
+) -> list[Diagnostic]:
+    """Cross-check answers and overrides against the rule sets of this run.
+
+    Unknown indicator ids and unknown frameworks are errors (with a suggestion); answers for a
+    known framework that this run does not assess are left to the pipeline, which warns when
+    they reach no assessed indicator.
+    """
+    found: list[Diagnostic] = []
+    own_checks = list(dict.fromkeys(c for rs in rule_sets for c in rs.evidence_checks))
+    found.extend(run_evidence_checks(own_checks, evidence.facts, evidence.fact_positions))
+    # Answers are given under a framework id; a profile takes the answers of the rule set it tailors.
+    selected: dict[str, RuleSet] = {}
+    for rs in rule_sets:
+        if rs.answers_key not in selected or rs.base is None:
+            selected[rs.answers_key] = rs
+    known = set(known_frameworks) | set(selected)
+    for section, entries in (
+        ("answers", evidence.answers),
+        ("overrides", evidence.overrides),
+        ("action_plan", evidence.action_plan),
+    ):
+        for fw, per in entries.items():
+            if fw not in selected:
+                if fw in known:
+                    continue  # a framework this run does not assess (see pipeline's warning)
+                hint = did_you_mean(fw, sorted(known), known="known")
+                # The framework key itself has no recorded position; its first entry does.
+                first_entry = next(iter(per.values()), None)
+                found.append(
+                    Diagnostic(
+                        getattr(first_entry, "position", Position(evidence.file, 1, 1)),
+                        f"{section} name unknown framework '{fw}'{hint}",
+                        code="reference",
+                    )
+                )
+                continue
+            if section == "answers":
+                found.extend(_citations_off_topic(evidence, selected[fw], fw))
+            ids = selected[fw].base_indicator_ids or {ind.id for ind in selected[fw].indicators()}
+            replaced = {old: ind.id for ind in selected[fw].indicators() for old in ind.replaces}
+            for rid, entry in per.items():
+                if rid in ids or rid in replaced:
+                    continue
+                hint = did_you_mean(rid, sorted(ids))
+                position = getattr(entry, "position", Position(evidence.file, 1, 1))
+                found.append(
+                    Diagnostic(
+                        position, f"'{rid}' is not an indicator of '{fw}'{hint}", code="reference"
+                    )
+                )
+    return found

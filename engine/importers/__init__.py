@@ -1,0 +1,1 @@
+"""Importers: other tools' data exports turned into evidence files."""

@@ -1,0 +1,90 @@
+"""The institution's action plan: one action per finding, equivalent findings merged.
+
+An institution failing the same practice in three frameworks has one thing to fix, not three:
+findings linked by an `equivalent` mapping (directly or through a chain) become one action, which
+names every indicator it settles. The action takes the recommendation, priority and status of its
+most severe finding, and the owner and due date the evidence file gives for any of them. Actions
+are ordered like findings: most severe first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from engine.model import Priority, Relation, Status
+from engine.report.model import Action, ActionGroup, FrameworkView, IndicatorView, SettledIndicator
+
+Key = tuple[str, str]  # (framework id, indicator id)
+
+
+def severity(view: IndicatorView) -> tuple[int, int, Fraction]:
+    """Findings order: priority, then critical first, then points lost (stable on document order)."""
+    return (
+        3 if view.priority is None else view.priority.rank,
+        0 if view.critical else 1,
+        -view.points_lost,
+    )
+
+
+def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
+    """The merged action plan, most severe first."""
+    order = {f.id: n for n, f in enumerate(frameworks)}
+    findings: dict[Key, IndicatorView] = {
+        (f.id, i.id): i for f in frameworks for i in f.findings if not i.benchmark
+    }
+    parent = {key: key for key in findings}
+
+    def root(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for key, finding in findings.items():
+        for link in finding.lands_in:
+            other = (link.framework, link.id)
+            if link.relation == Relation.EQUIVALENT and other in findings:
+                parent[root(other)] = root(key)
+    groups: dict[Key, list[Key]] = {}
+    for key in findings:
+        groups.setdefault(root(key), []).append(key)
+    led: list[tuple[IndicatorView, Action]] = []
+    for members in groups.values():
+        members.sort(key=lambda k: (severity(findings[k]), order[k[0]], k[1]))
+        lead = findings[members[0]]
+        # The first finding with an action item in the evidence gives owner, due date and progress.
+        given = next((findings[k] for k in members if findings[k].progress), None)
+        action = Action(
+            recommendation=lead.recommendation,
+            finding=lead.finding,
+            status=Status.FAIL
+            if any(findings[k].status is Status.FAIL for k in members)
+            else Status.PARTIAL,
+            priority=lead.priority,
+            priority_label=lead.priority_label,
+            critical=any(findings[k].critical for k in members),
+            settles=tuple(
+                SettledIndicator(k[0], k[1], findings[k].status_label.lower())
+                for k in sorted(members, key=lambda k: (order[k[0]], k[1]))
+            ),
+            owner=given.owner if given else "",
+            due=given.due if given else "",
+            progress=given.progress if given else "",
+        )
+        led.append((lead, action))
+    led.sort(
+        key=lambda pair: (severity(pair[0]), pair[1].settles[0].framework, pair[1].settles[0].id)
+    )
+    return tuple(action for _, action in led)
+
+
+def group_actions(actions: Sequence[Action]) -> tuple[ActionGroup, ...]:
+    """Actions under headings: high, medium, low priority, then those with none set."""
+    groups = []
+    for priority in (*Priority, None):
+        chosen = tuple(a for a in actions if a.priority is priority)
+        if chosen:
+            title = f"{priority.capitalize()} priority" if priority else "No priority set"
+            groups.append(ActionGroup(f"{title} ({len(chosen)})", chosen))
+    return tuple(groups)

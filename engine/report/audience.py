@@ -1,0 +1,46 @@
+"""Who reads a report, and what each reader may see: the audience policy, written once.
+
+`build_report` and the filtered JSON record both apply it; renderers and templates never test the
+audience themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Audience(enum.StrEnum):
+    """Who reads a report."""
+
+    FULL = "full"  # assessors and raters: everything
+    INSTITUTION = "institution"  # the institution: everything but confidential documents
+    PUBLIC = "public"  # anyone: scores, grades and findings; no evidence text, names or plan
+
+
+@dataclass(frozen=True, slots=True)
+class AudiencePolicy:
+    """What one audience sees."""
+
+    audience: Audience
+    confidential_documents: bool  # documents marked confidential, and citations of them
+    evidence_text: bool  # explanations, facts read, assessors' comments, override reasons
+    names: bool  # people: assessors, those who answered or overrode, action owners
+    action_plan: bool  # the institution's action plan
+    documents: bool  # the list of documents reviewed
+
+    def shows_document(self, confidential: bool) -> bool:
+        """Whether a document (or a citation of it) may be shown."""
+        return self.documents and (self.confidential_documents or not confidential)
+
+
+POLICIES = {
+    Audience.FULL: AudiencePolicy(Audience.FULL, True, True, True, True, True),
+    Audience.INSTITUTION: AudiencePolicy(Audience.INSTITUTION, False, True, True, True, True),
+    Audience.PUBLIC: AudiencePolicy(Audience.PUBLIC, False, False, False, False, False),
+}
+
+
+def policy_for(audience: Audience | str) -> AudiencePolicy:
+    """The policy of an audience (by value or name)."""
+    return POLICIES[Audience(audience)]

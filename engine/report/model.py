@@ -1,0 +1,360 @@
+"""The typed report: everything a reader sees, ordered, labelled and filtered for one audience.
+
+Built by `engine.report.build_report` from an `AuditResult`. Renderers and templates only lay it
+out: every text, count, label and plural is here, and whatever an audience may not see is simply
+absent (an empty text or tuple), so no renderer tests the audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from engine.model import Priority, Relation, Status, Verdict
+from engine.report.audience import AudiencePolicy
+
+
+@dataclass(frozen=True, slots=True)
+class FactLine:
+    """A fact an indicator's result rests on."""
+
+    path: str
+    value_text: str
+    position: str | None  # 'file:line:col' in the evidence file
+
+
+@dataclass(frozen=True, slots=True)
+class CitedDocument:
+    """A document an answer cites, with pages and note."""
+
+    id: str
+    title: str | None
+    pages: str | None
+    note: str | None
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Landing:
+    """Where an indicator lands in another framework of the run."""
+
+    framework: str
+    id: str
+    relation: Relation
+    status: Status
+    status_text: str  # 'partial', 'not assessed'
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideView:
+    """An assessor's override, as this audience may see it."""
+
+    by: str
+    on: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorView:
+    """One indicator's result."""
+
+    framework: str
+    id: str
+    title: str
+    path: tuple[str, ...]
+    status: Status
+    status_label: str
+    computed_label: str
+    score_pct: str
+    effective_weight_pct: str
+    points_lost: Fraction
+    points_lost_pct: str
+    critical: bool
+    priority: Priority | None
+    priority_label: str
+    pathway_label: str
+    inferred: bool
+    benchmark: bool
+    finding: str  # the text its status states ('' when met)
+    recommendation: str
+    explanation: str  # '' where the audience sees no evidence text
+    rests_on: str  # the one line the detailed results print ('' likewise)
+    facts: tuple[FactLine, ...]
+    documents: tuple[CitedDocument, ...]
+    evidence_sought: tuple[str, ...]
+    evidence_sought_text: str
+    lands_in: tuple[Landing, ...]
+    override: OverrideView | None
+    overridden: bool
+    owner: str
+    due: str
+    progress: str
+    standard_id: str
+    standard_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class NodeView:
+    """A node of the hierarchy with its score, and what lies below it."""
+
+    id: str
+    title: str
+    level: str
+    score: Fraction | None
+    coverage: Fraction | None
+    score_pct: str
+    coverage_pct: str
+    counts_text: str
+    inferred: bool
+    provisional: bool
+    performance_data: bool
+    children: tuple[NodeView, ...] = ()
+    indicators: tuple[IndicatorView, ...] = ()
+
+    @property
+    def practices(self) -> tuple[NodeView, ...]:
+        """The nodes holding this node's indicators: its children, or itself when it has none."""
+        return self.children or (self,)
+
+
+@dataclass(frozen=True, slots=True)
+class GateView:
+    """A gate's verdict, with what decided it in words."""
+
+    id: str
+    title: str
+    description: str
+    verdict: Verdict
+    verdict_label: str
+    details: str  # not met, critical failures, too little evidence, validity
+
+
+@dataclass(frozen=True, slots=True)
+class GradeView:
+    """The indicative grade, or why there is none."""
+
+    grade: str | None
+    label: str
+    text_after: str  # after the grade: '(Good)', '(Good); capped at B because … (uncapped: A)'
+    text: str  # the reason there is no grade
+    notice: str
+    scale: str
+    bands_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayRow:
+    """One stage of the social performance pathway."""
+
+    label: str
+    indicators: int
+    met: int
+    partial: int
+    failed: int
+    score: Fraction | None
+    score_pct: str
+    score_bar: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkView:
+    """One framework's results, ordered for reading."""
+
+    id: str
+    title: str
+    short_title: str  # 'Universal Standards', 'Smart Campaign'
+    version: str
+    based_on: str
+    publisher: str
+    disclaimer: str
+    sources_text: str
+    levels_text: str
+    top_level: str
+    scoring_method: str
+    scoring_formula: str
+    not_assessed_counts_zero: bool
+    parameters: tuple[tuple[str, str], ...]
+    overall: NodeView
+    top: tuple[NodeView, ...]
+    gates: tuple[GateView, ...]
+    grade: GradeView | None
+    findings: tuple[IndicatorView, ...]  # failed and partly met, most severe first
+    finding_count: int
+    key_findings: tuple[IndicatorView, ...]
+    key_findings_title: str
+    critical_note: str  # how many critical findings in all, when the summary does not list them
+    finding_cards: tuple[IndicatorView, ...]
+    further_findings: tuple[IndicatorView, ...]
+    costliest_gaps: tuple[IndicatorView, ...]
+    gaps: tuple[IndicatorView, ...]
+    not_applicable: tuple[IndicatorView, ...]
+    overridden: tuple[IndicatorView, ...]
+    pathway: tuple[PathwayRow, ...]
+    indicator_count: int
+    inferred_text: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettledIndicator:
+    """An indicator an action settles."""
+
+    framework: str
+    id: str
+    status_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One thing for the institution to do: a finding, or equivalent findings merged."""
+
+    recommendation: str
+    finding: str
+    status: Status
+    priority: Priority | None
+    priority_label: str
+    critical: bool
+    settles: tuple[SettledIndicator, ...]
+    owner: str  # '' when the evidence names none
+    due: str
+    progress: str
+
+    @property
+    def owner_text(self) -> str:
+        """The owner, or what to print when the evidence names none."""
+        return self.owner or "to agree"
+
+    @property
+    def due_text(self) -> str:
+        """The due date, or a dash."""
+        return self.due or "—"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionGroup:
+    """Actions of one priority."""
+
+    title: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A document reviewed."""
+
+    id: str
+    title: str
+    kind: str
+    date: str
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An assessor, as the cover and sign-off show them."""
+
+    name: str
+    role: str
+    organisation: str
+    line: str  # 'Marie Joseph, lead assessor (Lakou Social Audit)'
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """One figure of the institution's profile, with where it comes from."""
+
+    label: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class FigureGroup:
+    """Key figures under one heading (outreach, portfolio, …)."""
+
+    title: str
+    figures: tuple[KeyFigure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRow:
+    """A social goal against its target."""
+
+    id: str
+    goal: str
+    indicator: str
+    baseline: str
+    target: str
+    actual: str
+    deadline: str
+    status: str  # met, missed, no_data
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The rating rationale: the assessor's, or a draft generated from the results."""
+
+    summary: str
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    outlook: str
+    outlook_reason: str
+    is_draft: bool
+    note: str  # why a draft is a draft
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """Something a reader must see whatever the score: harm to clients, or evidence that disagrees."""
+
+    kind: str  # critical, contradiction, conflict
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The whole report for one audience."""
+
+    policy: AudiencePolicy
+    title: str
+    language: str
+    institution_name: str
+    institution_short_name: str
+    country: str
+    fictional: bool
+    assessment_title: str
+    assessment_type: str
+    period_text: str
+    period_start: str
+    period_end: str
+    assessed_on: str
+    modified_on: str  # approval date, else the assessment date: the PDF's dates
+    status_label: str
+    is_draft: bool
+    draft_flag: str  # 'DRAFT — NOT APPROVED', 'APPROVED'
+    approval_text: str
+    approved_by: str
+    approved_on: str
+    assessors: tuple[Person, ...]
+    author_text: str
+    frameworks: tuple[FrameworkView, ...]
+    frameworks_text: str  # for metadata: titles joined
+    framework_ids_text: str
+    cover_notice: str
+    summary_note: str
+    top_levels_text: str
+    points_note: str
+    scoring_note: str
+    any_grade: bool
+    plan_note: str
+    actions: tuple[Action, ...]
+    action_groups: tuple[ActionGroup, ...]
+    shows_action_plan: bool
+    shows_detail: bool
+    documents: tuple[DocumentView, ...]
+    shows_documents: bool
+    warnings: tuple[str, ...]
+    engine_version: str
+    evidence_file: str
+    evidence_sha256: str

@@ -1,0 +1,158 @@
+"""The rating rationale and the red flags that stand beside the scores.
+
+The opinion is the assessor's, from the evidence (`assessment.opinion`). Without one, a draft is
+generated from the results and clearly marked as a draft to edit: it states only what the scores
+and findings show. Red flags are kept apart from the points: critical indicators not met, data
+that contradicts the assessor, and frameworks that disagree on the same fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from engine.model import AuditResult, Status
+from engine.report.labels import STATUS_LABEL, pct
+from engine.report.model import (
+    Action,
+    FrameworkView,
+    IndicatorView,
+    Opinion,
+    RedFlag,
+    SettledIndicator,
+)
+
+OUTLOOK = {
+    "positive": "Positive",
+    "stable": "Stable",
+    "negative": "Negative",
+    "developing": "Developing",
+}
+STRONG = 0.85  # a top-level part at or above this is named among the strengths of a draft
+WEAK = 0.6  # at or below this, among the weaknesses
+DRAFT_NOTE = (
+    "Draft opinion, generated from the results: the assessor should review and rewrite it "
+    "(assessment.opinion in the evidence file) before the report is issued."
+)
+
+
+def opinion(
+    raw: Mapping[str, object] | None, frameworks: Sequence[FrameworkView], institution: str
+) -> Opinion:
+    """The assessor's opinion, or a draft generated from the results."""
+    if raw:
+        outlook = str(raw.get("outlook", ""))
+        return Opinion(
+            summary=str(raw.get("summary", "")),
+            strengths=tuple(str(s) for s in _strings(raw.get("strengths"))),
+            weaknesses=tuple(str(s) for s in _strings(raw.get("weaknesses"))),
+            outlook=OUTLOOK.get(outlook, ""),
+            outlook_reason=str(raw.get("outlook_reason", "")),
+            is_draft=False,
+            note="",
+        )
+    return _draft(frameworks, institution)
+
+
+def _strings(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
+    rated = [f for f in frameworks if f.overall.score is not None and f.overall.coverage]
+    sentences = []
+    for f in rated:
+        grade = (
+            f" (indicative grade {f.grade.grade}, {f.grade.label})"
+            if f.grade and f.grade.grade
+            else ""
+        )
+        coverage = (
+            f", on {pct(f.overall.coverage)} of its indicators assessed"
+            if f.overall.coverage is not None and f.overall.coverage < 1
+            else ""
+        )
+        sentences.append(f"{f.short_title}: {f.overall.score_pct}{grade}{coverage}")
+    summary = (
+        f"{institution} reaches " + "; ".join(sentences) + "."
+        if sentences
+        else f"No framework could be scored for {institution}: the evidence is too thin."
+    )
+    strengths = [
+        f"{f.short_title} {n.id} {n.title}: {n.score_pct}"
+        for f in rated
+        for n in f.top
+        if n.score is not None and n.score >= STRONG and not n.performance_data
+    ]
+    weaknesses = [
+        f"{f.short_title} {n.id} {n.title}: {n.score_pct}"
+        for f in rated
+        for n in f.top
+        if n.score is not None and n.score <= WEAK and not n.performance_data
+    ]
+    return Opinion(
+        summary=summary,
+        strengths=tuple(strengths[:6]),
+        weaknesses=tuple(weaknesses[:6]),
+        outlook="",
+        outlook_reason="",
+        is_draft=True,
+        note=DRAFT_NOTE,
+    )
+
+
+def red_flags(
+    result: AuditResult, frameworks: Sequence[FrameworkView], actions: Sequence[Action]
+) -> tuple[RedFlag, ...]:
+    """Critical indicators not met, answers contradicted by the data, frameworks that disagree."""
+    flags: list[RedFlag] = []
+    critical = [a for a in actions if a.critical] or [
+        # an audience without the action plan still sees its critical findings
+        _as_action(i)
+        for f in frameworks
+        for i in f.findings
+        if i.critical
+    ]
+    for action in critical:
+        where = ", ".join(f"{s.framework} {s.id}" for s in action.settles)
+        flags.append(
+            RedFlag("critical", f"{action.finding} ({where}: {action.settles[0].status_text})")
+        )
+    titles = {(f.id, i.id): i.title for f in frameworks for i in (*f.findings, *f.gaps)}
+    for f in result.frameworks:
+        for scored in f.indicators:
+            r = scored.result
+            if r.contradicts and r.data_status is not None and r.answer_status is not None:
+                flags.append(
+                    RedFlag(
+                        "contradiction",
+                        f"{f.ruleset.id} {r.indicator.id} {r.indicator.title}: the data give "
+                        f"'{STATUS_LABEL[r.data_status].lower()}', the assessor "
+                        f"'{STATUS_LABEL[r.answer_status].lower()}'; the lower counts.",
+                    )
+                )
+    for c in result.conflicts:
+        title = titles.get((c.framework, c.id)) or titles.get((c.other_framework, c.other_id), "")
+        flags.append(
+            RedFlag(
+                "conflict",
+                f"The same question gets two verdicts: {c.framework} {c.id} is "
+                f"'{STATUS_LABEL[c.status].lower()}', {c.other_framework} {c.other_id} is "
+                f"'{STATUS_LABEL[c.other_status].lower()}'{f' ({title})' if title else ''}.",
+            )
+        )
+    return tuple(flags)
+
+
+def _as_action(view: IndicatorView) -> Action:
+    return Action(
+        recommendation=view.recommendation,
+        finding=view.finding,
+        status=view.status if view.status in (Status.FAIL, Status.PARTIAL) else Status.FAIL,
+        priority=view.priority,
+        priority_label=view.priority_label,
+        critical=view.critical,
+        settles=(SettledIndicator(view.framework, view.id, view.status_label.lower()),),
+        owner="",
+        due="",
+        progress="",
+    )

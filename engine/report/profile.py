@@ -1,0 +1,278 @@
+"""The institution's profile and key figures, and its social goals against their targets.
+
+Read from the evidence facts as given; the only figures computed here are ratios the frameworks
+define from those facts (client retention as IRIS PI9319, staff turnover), and each says so.
+Every figure names where it comes from: the document the evidence gives for its part of the facts
+(`fact_sources`), else the evidence file, as of the end of the reporting period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from babel import Locale
+
+from engine.model import EvidenceSet, RuleSet
+from engine.report.model import FigureGroup, GoalRow, KeyFigure
+
+LEGAL_FORM = {
+    "ngo": "Non-governmental organisation",
+    "cooperative": "Cooperative",
+    "credit_union": "Credit union",
+    "nbfi": "Non-bank financial institution",
+    "microfinance_bank": "Microfinance bank",
+    "commercial_bank": "Commercial bank",
+    "fintech": "Fintech",
+    "other": "Other",
+}
+
+
+def country_name(code: str, language: str = "en") -> str:
+    """'Haiti' for 'HT' (the code itself if Babel does not know it)."""
+    return str(Locale(language).territories.get(code, code))
+
+
+def _get(facts: Mapping[str, object], path: str) -> object:
+    current: object = facts
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def share(value: float) -> str:
+    """0.071 → '7.1 %'; whole percentages lose the decimal."""
+    shown = f"{value * 100:.1f}"
+    return f"{shown.removesuffix('.0')} %"
+
+
+def count(value: float) -> str:
+    """58400 → '58,400'."""
+    return f"{value:,.0f}"
+
+
+def ratio(value: float) -> str:
+    """1.14 → '1.14'."""
+    return f"{value:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    label: str
+    path: str
+    shown: Callable[[float], str]
+
+
+_GROUPS: tuple[tuple[str, tuple[_Figure, ...]], ...] = (
+    (
+        "Outreach",
+        (
+            _Figure("Active clients", "clients.active_clients", count),
+            _Figure("Active borrowers", "clients.active_borrowers", count),
+            _Figure("Active depositors", "clients.active_depositors", count),
+            _Figure("Women among clients", "clients.women_share", share),
+            _Figure("Rural clients", "clients.rural_share", share),
+            _Figure("Clients below the poverty line", "clients.poor_share", share),
+            _Figure("First-time borrowers", "clients.first_time_borrowers_share", share),
+            _Figure("Branches", "profile.branches", count),
+            _Figure("Rural branches", "profile.rural_branches", count),
+        ),
+    ),
+    (
+        "Portfolio",
+        (
+            _Figure("Portfolio at risk over 30 days (PAR30)", "portfolio.par30", share),
+            _Figure("Portfolio at risk over 90 days", "portfolio.par90", share),
+            _Figure("Write-offs", "portfolio.write_off_ratio", share),
+            _Figure("Restructured loans", "portfolio.restructured_share", share),
+            _Figure(
+                "Average loan / GNI per capita", "portfolio.average_loan_to_gni_per_capita", ratio
+            ),
+            _Figure(
+                "Borrowers with 3 or more lenders", "portfolio.multiple_borrowing_share", share
+            ),
+            _Figure("Growth in borrowers", "portfolio.borrower_growth", share),
+            _Figure("Growth in portfolio", "portfolio.portfolio_growth", share),
+        ),
+    ),
+    (
+        "Financial",
+        (
+            _Figure("Operational self-sufficiency", "finance.operational_self_sufficiency", ratio),
+            _Figure("Return on assets", "finance.return_on_assets", share),
+            _Figure("Return on equity", "finance.return_on_equity", share),
+            _Figure("Operating expense ratio", "finance.operating_expense_ratio", share),
+            _Figure("Portfolio yield", "finance.portfolio_yield", share),
+        ),
+    ),
+    (
+        "Staff",
+        (
+            _Figure("Staff", "staff.total", count),
+            _Figure("Women among staff", "staff.women_share", share),
+            _Figure("Women in management", "staff.women_in_management_share", share),
+            _Figure("Clients per loan officer", "staff.clients_per_loan_officer", count),
+        ),
+    ),
+)
+
+
+class _Sources:
+    """'K-FIN Audited financial statements 2025 (2026-01-25)' for each part of the facts."""
+
+    def __init__(self, evidence: EvidenceSet, shows_document: Callable[[bool], bool]) -> None:
+        self.evidence = evidence
+        self.shows_document = shows_document
+        self.period_end = evidence.dates.period_end.isoformat()
+
+    def of(self, path: str) -> str:
+        document = self.evidence.documents.get(
+            self.evidence.fact_sources.get(path.split(".")[0], "")
+        )
+        if document is not None and self.shows_document(document.confidential):
+            dated = f", {document.date}" if document.date else ""
+            return f"{document.id} {document.title}{dated}; as of {self.period_end}"
+        return f"evidence file; as of {self.period_end}"
+
+
+def key_figures(
+    evidence: EvidenceSet, shows_document: Callable[[bool], bool]
+) -> tuple[FigureGroup, ...]:
+    """The profile's figures, grouped; only those the evidence gives."""
+    facts = evidence.facts
+    sources = _Sources(evidence, shows_document)
+    groups = []
+    for title, figures in _GROUPS:
+        rows = [
+            KeyFigure(f.label, f.shown(value), sources.of(f.path))
+            for f in figures
+            if (value := _number(_get(facts, f.path))) is not None
+        ]
+        rows.extend(_computed(title, facts, sources))
+        if rows:
+            groups.append(FigureGroup(title, tuple(rows)))
+    prices = _prices(facts, sources)
+    if prices:
+        groups.append(FigureGroup("Prices", prices))
+    return tuple(groups)
+
+
+def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> list[KeyFigure]:
+    """Ratios the frameworks define from the facts, computed here and labelled as such."""
+    found = []
+    if group == "Outreach":
+        active, new, start = (
+            _number(_get(facts, f"clients.{k}"))
+            for k in ("active_clients", "new_clients", "clients_start_of_period")
+        )
+        if active is not None and new is not None and start:
+            found.append(
+                KeyFigure(
+                    "Client retention (computed, IRIS PI9319)",
+                    share((active - new) / start),
+                    sources.of("clients"),
+                )
+            )
+    if group == "Staff":
+        total, at_start, departures = (
+            _number(_get(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
+        )
+        if total is not None and at_start is not None and departures is not None:
+            average = (total + at_start) / 2
+            if average:
+                found.append(
+                    KeyFigure(
+                        "Staff turnover (computed: departures / average staff)",
+                        share(departures / average),
+                        sources.of("staff"),
+                    )
+                )
+    return found
+
+
+def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, ...]:
+    products = _get(facts, "products")
+    loans = (
+        [p for p in products if isinstance(p, Mapping) and p.get("type") == "loan"]
+        if isinstance(products, list)
+        else []
+    )
+    aprs = [a for p in loans if (a := _number(p.get("apr"))) is not None]
+    rows = []
+    if aprs:
+        low, high = min(aprs), max(aprs)
+        span = share(low) if low == high else f"{share(low)} to {share(high)}"
+        rows.append(
+            KeyFigure(
+                f"APR of loan products ({len(aprs)} of {len(loans)})", span, sources.of("products")
+            )
+        )
+    peer = _number(_get(facts, "market.peer_median_apr"))
+    if peer is not None:
+        rows.append(KeyFigure("Peers' median APR", share(peer), sources.of("market")))
+    has_cap = _get(facts, "market.has_interest_rate_cap")
+    cap = _number(_get(facts, "market.interest_rate_cap"))
+    if cap is not None:
+        rows.append(KeyFigure("Legal interest-rate cap", share(cap), sources.of("market")))
+    elif has_cap is False:
+        rows.append(KeyFigure("Legal interest-rate cap", "none", sources.of("market")))
+    elif has_cap is True:
+        rows.append(
+            KeyFigure("Legal interest-rate cap", "exists; level not given", sources.of("market"))
+        )
+    return tuple(rows)
+
+
+def _verdict(goal: Mapping[str, object]) -> tuple[str, str]:
+    """(status, label): met, missed, or no data."""
+    target, actual = _number(goal.get("target")), _number(goal.get("actual"))
+    if target is None or actual is None:
+        return "no_data", "No data"
+    met = actual <= target if goal.get("direction") == "decrease" else actual >= target
+    return ("met", "Met") if met else ("missed", "Missed")
+
+
+def _goal_value(goal: Mapping[str, object], key: str) -> str:
+    value = _number(goal.get(key))
+    if value is None:
+        return "—"
+    return share(value) if goal.get("unit") in ("share", "rate", "%") else f"{value:g}"
+
+
+def social_goals(
+    evidence: EvidenceSet, rule_sets: Sequence[RuleSet]
+) -> tuple[tuple[GoalRow, ...], tuple[str, ...]]:
+    """Every social goal of the evidence against its target, and the indicators that read them."""
+    raw = evidence.facts.get("social_goals")
+    goals = [g for g in raw if isinstance(g, Mapping)] if isinstance(raw, list) else []
+    rows = []
+    for goal in goals:
+        status, label = _verdict(goal)
+        rows.append(
+            GoalRow(
+                id=str(goal.get("id", "")),
+                goal=str(goal.get("goal", "")),
+                indicator=str(goal.get("indicator", "")),
+                baseline=_goal_value(goal, "baseline"),
+                target=_goal_value(goal, "target"),
+                actual=_goal_value(goal, "actual"),
+                deadline=str(goal.get("deadline", "")),
+                status=status,
+                status_label=label,
+            )
+        )
+    resting = tuple(
+        f"{rs.id} {i.id}"
+        for rs in rule_sets
+        for i in rs.indicators()
+        if any(
+            p.startswith("social_goals") for c in (i.check, i.partial_check) if c for p in c.paths
+        )
+    )
+    return tuple(rows), resting
