@@ -68,7 +68,7 @@ def outputs(request: pytest.FixtureRequest) -> tuple[Path, dict[tuple[str, str],
     rendered = {
         (fmt, audience): _readable(fmt, RENDERERS[fmt](audience).render(result))
         for fmt in TEXT_FORMATS
-        for audience in ("full", "institution", "public")
+        for audience in ("full", "institution", "board", "public")
     }
     return request.param, rendered
 
@@ -84,6 +84,24 @@ def test_public_outputs_hold_no_name_no_evidence_text_and_no_confidential_docume
         for kind, values in secrets.items():
             leaked = sorted(v for v in values if v in public)
             assert not leaked, f"{example.name} public {fmt} shows {kind}: {leaked[:3]}"
+
+
+def test_the_board_sees_no_evidence_text_and_no_confidential_document(
+    outputs: tuple[Path, dict[tuple[str, str], str]],
+) -> None:
+    example, rendered = outputs
+    secrets = _secrets(example)
+    for fmt in TEXT_FORMATS:
+        board = rendered[(fmt, "board")]
+        for kind in ("evidence text", "confidential"):
+            leaked = sorted(v for v in secrets[kind] if v in board)
+            assert not leaked, f"{example.name} board {fmt} shows {kind}: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_the_public_edition_is_at_most_four_pages(example: Path) -> None:
+    reader = PdfReader(io.BytesIO(RENDERERS["pdf"]("public").render(run_audit(example, ["all"]))))
+    assert 2 <= len(reader.pages) <= 4
 
 
 def test_the_institution_sees_no_confidential_document(
@@ -124,7 +142,7 @@ def test_public_pdf_holds_no_name_and_no_confidential_document() -> None:
     assert not [c for c in secrets["evidence text"] if c[:60] in text]
 
 
-@pytest.mark.parametrize("audience", ["full", "institution", "public"])
+@pytest.mark.parametrize("audience", ["full", "institution", "board", "public"])
 def test_every_audience_record_is_valid_against_the_result_schema(audience: str) -> None:
     from jsonschema import Draft202012Validator
 

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from engine.model import AuditResult
-from engine.render import charts
+from engine.render import svg
 from engine.render.renderer import RendererBase
 from engine.report import Report, build_report
 from engine.resources import TEMPLATES_DIR
@@ -35,6 +35,9 @@ def no_break(text: object) -> Markup:
     return Markup(str(escape(text)).replace(" ", "&nbsp;"))  # noqa: S704 - escaped first
 
 
+TEMPLATES = {"full": "report.html.j2", "summary": "summary.html.j2"}
+
+
 def render_html(result: AuditResult, *, audience: str = "full") -> str:
     """The report as an HTML document, with its charts inline."""
     return render_report_html(build_report(result, audience))
@@ -43,10 +46,11 @@ def render_html(result: AuditResult, *, audience: str = "full") -> str:
 def render_report_html(report: Report) -> str:
     """A built report as an HTML document, with its charts inline."""
     drawn = {
-        "dimensions": charts.dimension_chart(report.frameworks),
-        "pathway": charts.pathway_chart(report.frameworks),
+        "dimensions": svg.dimension_chart(report.frameworks),
+        "pathway": svg.pathway_chart(report.frameworks),
     }
-    return environment().get_template("report.html.j2").render(r=report, charts=drawn)
+    template = TEMPLATES[report.edition]
+    return environment().get_template(template).render(r=report, charts=drawn)
 
 
 class HtmlRenderer(RendererBase):

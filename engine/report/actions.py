@@ -71,12 +71,35 @@ def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
             owner=given.owner if given else "",
             due=given.due if given else "",
             progress=given.progress if given else "",
+            points_lost=max(findings[k].points_lost for k in members),
+            effort=next((findings[k].effort for k in members if findings[k].effort), ""),
         )
         led.append((lead, action))
     led.sort(
         key=lambda pair: (severity(pair[0]), pair[1].settles[0].framework, pair[1].settles[0].id)
     )
     return tuple(action for _, action in led)
+
+
+ROADMAP = 15  # the summary's roadmap: at most this many actions
+_EFFORT_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def roadmap(actions: Sequence[Action]) -> tuple[Action, ...]:
+    """The most urgent actions: by harm to clients (priority), then points, then the lighter first.
+
+    Actions already done drop out.
+    """
+    open_actions = [a for a in actions if a.progress != "done"]
+    ranked = sorted(
+        open_actions,
+        key=lambda a: (
+            3 if a.priority is None else a.priority.rank,
+            -a.points_lost,
+            _EFFORT_RANK.get(a.effort, 3),
+        ),
+    )
+    return tuple(ranked[:ROADMAP])
 
 
 def group_actions(actions: Sequence[Action]) -> tuple[ActionGroup, ...]:

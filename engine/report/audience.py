@@ -15,7 +15,15 @@ class Audience(enum.StrEnum):
 
     FULL = "full"  # assessors and raters: everything
     INSTITUTION = "institution"  # the institution: everything but confidential documents
-    PUBLIC = "public"  # anyone: scores, grades and findings; no evidence text, names or plan
+    BOARD = "board"  # the institution's board: what to decide, in plain words, no working papers
+    PUBLIC = "public"  # anyone: a short summary; no evidence text, names or action plan
+
+
+class Edition(enum.StrEnum):
+    """The shape of the report an audience gets."""
+
+    FULL = "full"  # the whole report with its annexes
+    SUMMARY = "summary"  # a few pages: opinion, scores, red flags, goals, figures (and a roadmap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +31,13 @@ class AudiencePolicy:
     """What one audience sees."""
 
     audience: Audience
+    edition: Edition
     confidential_documents: bool  # documents marked confidential, and citations of them
     evidence_text: bool  # explanations, facts read, assessors' comments, override reasons
     names: bool  # people: assessors, those who answered or overrode, action owners
-    action_plan: bool  # the institution's action plan
+    action_plan: (
+        bool  # the institution's action plan (the roadmap, and the full list in a full report)
+    )
     documents: bool  # the list of documents reviewed
 
     def shows_document(self, confidential: bool) -> bool:
@@ -35,9 +46,16 @@ class AudiencePolicy:
 
 
 POLICIES = {
-    Audience.FULL: AudiencePolicy(Audience.FULL, True, True, True, True, True),
-    Audience.INSTITUTION: AudiencePolicy(Audience.INSTITUTION, False, True, True, True, True),
-    Audience.PUBLIC: AudiencePolicy(Audience.PUBLIC, False, False, False, False, False),
+    Audience.FULL: AudiencePolicy(Audience.FULL, Edition.FULL, True, True, True, True, True),
+    Audience.INSTITUTION: AudiencePolicy(
+        Audience.INSTITUTION, Edition.FULL, False, True, True, True, True
+    ),
+    Audience.BOARD: AudiencePolicy(
+        Audience.BOARD, Edition.SUMMARY, False, False, True, True, False
+    ),
+    Audience.PUBLIC: AudiencePolicy(
+        Audience.PUBLIC, Edition.SUMMARY, False, False, False, False, False
+    ),
 }
 
 

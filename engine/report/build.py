@@ -9,51 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
-from engine.errors import Position
-from engine.model import (
-    ActionItem,
-    AuditResult,
-    CrossLink,
-    DocumentRef,
-    FrameworkResult,
-    GateResult,
-    GradeResult,
-    NodeScore,
-    ScoredIndicator,
-    Status,
-)
-from engine.report.actions import build_actions, group_actions, severity
-from engine.report.audience import Audience, AudiencePolicy, policy_for
-from engine.report.labels import (
-    ASSESSMENT_TYPE,
-    PATHWAY_LABEL,
-    STATUS_LABEL,
-    VERDICT_LABEL,
-    pct,
-    pct_nb,
-    value_text,
-)
+from engine.model import AuditResult, DocumentRef, Node, RuleSet
+from engine.report.actions import ROADMAP, build_actions, group_actions, roadmap
+from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
+from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
 from engine.report.model import (
-    CitedDocument,
     DocumentView,
-    FactLine,
     FrameworkView,
-    GateView,
-    GradeView,
-    IndicatorView,
-    Landing,
-    NodeView,
-    OverrideView,
-    PathwayRow,
     Person,
     Report,
 )
-from engine.score import FORMULA
-
-KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
-FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a line
-COSTLIEST_GAPS = 5
-GATE_LIST_IN_FULL = 6  # a gate names more parts not met by id and score only
+from engine.report.opinion import opinion, red_flags
+from engine.report.profile import LEGAL_FORM, country_name, key_figures, social_goals
+from engine.report.views import framework_view
+from engine.score import PRIORITY_RULE
 
 
 def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) -> Report:
@@ -65,8 +34,20 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
     status = str(assessment.get("status", "draft"))
     status_label = "Approved" if approved else "Draft" if status == "draft" else "Reviewed"
     assessors = _assessors(_list(assessment.get("assessors")), policy)
-    frameworks = tuple(_framework(f, result, policy) for f in result.frameworks)
+    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
+    # A framework the evidence says nothing about is named once, not laid out in full
+    # (unless nothing at all was assessed, when its gaps are what the reader needs).
+    frameworks = tuple(f for f in every if f.assessed) or every
+    unassessed = tuple(f for f in every if f not in frameworks)
     actions = build_actions(frameworks) if policy.action_plan else ()
+    # red flags are built from the merged findings, whatever the audience sees of the plan
+    flags, more_flags = red_flags(result, frameworks, build_actions(frameworks))
+    goals, resting = social_goals(
+        evidence,
+        [f.ruleset for f in result.frameworks if f.ruleset.id in {v.id for v in frameworks}],
+    )
+    name = str(institution["name"])
+    language = str(assessment.get("language", "en"))
     count = len(frameworks)
     several = count > 1
     type_code = str(assessment["type"])
@@ -151,6 +132,92 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         engine_version=result.engine_version,
         evidence_file=PurePath(evidence.file).name,
         evidence_sha256=evidence.sha256,
+        edition=str(policy.edition),
+        unassessed_text=(
+            "Not assessed, the evidence holding nothing for them: "
+            + "; ".join(f"{f.title} ({f.indicator_count} indicators)" for f in unassessed)
+            + "."
+            if unassessed
+            else ""
+        ),
+        legal_form=LEGAL_FORM.get(str(institution.get("legal_form", "")), ""),
+        country_name=country_name(str(institution["country"]), language),
+        mission=str(_mapping(evidence.facts.get("profile")).get("mission_statement", "")),
+        opinion=opinion(_mapping(assessment.get("opinion")) or None, frameworks, name),
+        red_flags=flags,
+        red_flags_more=more_flags,
+        figures=key_figures(evidence, policy.shows_document),
+        goals=goals,
+        goals_note=(
+            f"Indicators that read these goals: {', '.join(resting)}." if goals and resting else ""
+        ),
+        roadmap=roadmap(actions),
+        roadmap_note=(
+            f"The {min(len(actions), ROADMAP)} most urgent of {len(actions)} actions: by harm to "
+            "clients (priority), then the points they would add, then the lighter first. "
+            + ("The full list is in the annex. " if policy.edition is Edition.FULL else "")
+            + "A blank owner or due date is still to agree."
+            if actions
+            else ""
+        ),
+        priority_rule=PRIORITY_RULE,
+        confirmed_text=tuple(
+            _confirmed(f.ruleset)
+            for f in result.frameworks
+            if f.ruleset.id in {v.id for v in frameworks}
+        ),
+        scope=_scope(_mapping(assessment.get("scope"))),
+    )
+
+
+def _confirmed(rule_set: RuleSet) -> str:
+    """'universal-standards: confirmed against the published text: 16 of 20 standards, …'."""
+    parts = []
+    for depth, level in enumerate(rule_set.levels[:-1]):
+        nodes = [n for n in _at_depth(rule_set.nodes, depth) if not n.performance_data]
+        if nodes:
+            confirmed = sum(1 for n in nodes if not n.inferred)
+            parts.append(f"{confirmed} of {len(nodes)} {plural_word(level, len(nodes))}")
+    indicators = rule_set.indicators()
+    confirmed = sum(1 for i in indicators if not i.inferred)
+    parts.append(f"{confirmed} of {len(indicators)} indicators")
+    return (
+        f"{rule_set.short_title or rule_set.id}: confirmed against the published text: "
+        + ", ".join(parts)
+        + "; the rest is the project's own reconstruction, marked inferred."
+    )
+
+
+def _at_depth(nodes: Sequence[Node], depth: int) -> list[Node]:
+    if depth == 0:
+        return list(nodes)
+    return [c for n in nodes for c in _at_depth(n.children, depth - 1)]
+
+
+def plural_word(word: str, count: int) -> str:
+    """'standard' or 'standards'; 'dimension' → 'dimensions'."""
+    return word if count == 1 else word + "s"
+
+
+SCOPE_KEYS = (
+    ("description", "Scope"),
+    ("sample", "Sample"),
+    ("limitations", "Limitations"),
+    ("independence", "Independence"),
+)
+
+
+def _scope(raw: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    given = tuple((label, str(raw[key])) for key, label in SCOPE_KEYS if raw.get(key))
+    if given:
+        return given
+    return (
+        (
+            "Scope",
+            "The evidence file does not describe the scope of the assessment, its sample, its "
+            "limitations or the assessors' independence (assessment.scope): a reader cannot "
+            "tell how far the findings reach.",
+        ),
     )
 
 
@@ -206,306 +273,6 @@ def _person(raw: Mapping[str, object]) -> Person:
 
 
 def _document(d: DocumentRef) -> DocumentView:
-    return DocumentView(d.id, d.title, d.kind, d.date or "—", d.confidential)
-
-
-def shown_position(position: Position | None) -> str | None:
-    """A position with the file's base name, as reports print it."""
-    return (
-        None
-        if position is None
-        else f"{PurePath(position.file).name}:{position.line}:{position.column}"
+    return DocumentView(
+        d.id, d.title, d.kind, DOCUMENT_KIND.get(d.kind, d.kind), d.date or "—", d.confidential
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Frameworks
-# ---------------------------------------------------------------------------------------------
-
-
-def _framework(f: FrameworkResult, result: AuditResult, policy: AudiencePolicy) -> FrameworkView:
-    rs = f.ruleset
-    titles = {ns.node.id: ns.node.title for ns in f.nodes}
-    plan = result.evidence.action_plan.get(rs.answers_key, {})
-    indicators = [
-        _indicator(si, f, result, plan.get(si.result.indicator.id), titles, policy)
-        for si in f.indicators
-    ]
-    by_parent: dict[str, list[IndicatorView]] = {}
-    for view in indicators:
-        by_parent.setdefault(view.path[-1], []).append(view)
-    children: dict[str | None, list[NodeScore]] = {}
-    for ns in f.nodes:
-        children.setdefault(ns.parent, []).append(ns)
-
-    def tree(ns: NodeScore) -> NodeView:
-        return _node(
-            ns,
-            tuple(tree(c) for c in children.get(ns.node.id, [])),
-            tuple(by_parent.get(ns.node.id, [])),
-        )
-
-    findings = sorted(
-        (i for i in indicators if i.status in (Status.FAIL, Status.PARTIAL)), key=severity
-    )
-    key_findings = _key_findings(findings)
-    critical = sum(1 for i in findings if i.critical)
-    shown_critical = sum(1 for i in key_findings if i.critical)
-    method = str(rs.scoring.method)
-    na = "0" if rs.scoring.not_assessed == "zero" else "left out"
-    inferred = sum(1 for i in indicators if i.inferred)
-    return FrameworkView(
-        id=rs.id,
-        title=rs.title,
-        short_title=rs.short_title or rs.id,
-        version=rs.version,
-        based_on=rs.based_on,
-        publisher=rs.publisher,
-        disclaimer=rs.disclaimer,
-        sources_text="; ".join(rs.sources),
-        levels_text=", ".join(rs.levels),
-        top_level=rs.levels[0],
-        scoring_method=method.replace("_", " "),
-        scoring_formula=FORMULA[rs.scoring.method].format(partial=float(rs.scoring.partial), na=na),
-        not_assessed_counts_zero=rs.scoring.not_assessed == "zero",
-        parameters=tuple(sorted((p.name, str(p.value)) for p in rs.parameters.values())),
-        overall=_node(f.overall, (), ()),
-        top=tuple(tree(ns) for ns in children.get(None, [])),
-        gates=tuple(_gate(g) for g in f.gates),
-        grade=_grade(f.grade),
-        findings=tuple(findings),
-        finding_count=len(findings),
-        key_findings=tuple(key_findings),
-        key_findings_title="The findings that cost most, and the most severe critical ones"
-        if critical
-        else "The findings that cost most",
-        critical_note=(
-            f"{critical} critical indicators are not or only partly met in all; the findings "
-            "section lists every one."
-            if shown_critical < critical
-            else ""
-        ),
-        finding_cards=tuple(findings[:FINDING_CARDS]),
-        further_findings=tuple(findings[FINDING_CARDS:]),
-        costliest_gaps=tuple(
-            sorted(
-                (i for i in indicators if i.status is Status.NOT_ASSESSED and i.points_lost),
-                key=lambda i: (-i.points_lost, i.id),
-            )[:COSTLIEST_GAPS]
-        ),
-        gaps=tuple(i for i in indicators if i.status is Status.NOT_ASSESSED),
-        not_applicable=tuple(i for i in indicators if i.status is Status.NOT_APPLICABLE),
-        overridden=tuple(i for i in indicators if i.overridden),
-        pathway=tuple(
-            PathwayRow(
-                PATHWAY_LABEL[p.stage],
-                p.counts.applicable + p.counts.not_applicable,
-                p.counts.passed,
-                p.counts.partial,
-                p.counts.failed,
-                p.score,
-                pct(p.score),
-                0 if p.score is None else round(p.score * 100),
-            )
-            for p in f.pathway
-        ),
-        indicator_count=len(indicators),
-        inferred_text=(
-            f"{inferred} of {len(indicators)} indicators are marked inferred (not confirmed from "
-            "the published text)."
-        ),
-        sha256=rs.sha256,
-    )
-
-
-def _key_findings(findings: Sequence[IndicatorView]) -> list[IndicatorView]:
-    """For the executive summary: the findings that cost most points, and the most severe critical ones.
-
-    Ordered like the findings section (most severe first).
-    """
-    costliest = sorted(findings, key=lambda i: (-i.points_lost, i.id))
-    critical = [i for i in findings if i.critical]
-    chosen = {i.id for i in costliest[:KEY_FINDINGS]} | {i.id for i in critical[:KEY_FINDINGS]}
-    return [i for i in findings if i.id in chosen]
-
-
-def _counts_text(ns: NodeScore) -> str:
-    c = ns.counts
-    return (
-        f"{c.passed} met · {c.partial} partly · {c.failed} not met · "
-        f"{c.not_assessed} not assessed · {c.not_applicable} n/a"
-    )
-
-
-def _node(
-    ns: NodeScore, children: tuple[NodeView, ...], indicators: tuple[IndicatorView, ...]
-) -> NodeView:
-    return NodeView(
-        id=ns.node.id,
-        title=ns.node.title,
-        level=ns.node.level,
-        score=ns.score,
-        coverage=ns.coverage,
-        score_pct=pct(ns.score),
-        coverage_pct=pct(ns.coverage),
-        counts_text=_counts_text(ns),
-        inferred=ns.node.inferred,
-        provisional=ns.node.provisional,
-        performance_data=ns.node.performance_data,
-        children=children,
-        indicators=indicators,
-    )
-
-
-def _gate(g: GateResult) -> GateView:
-    parts = []
-    if len(g.nodes_not_met) > GATE_LIST_IN_FULL:
-        listed = ", ".join(f"{i} ({pct_nb(s)})" for i, _, s in g.nodes_not_met)
-        parts.append(f"Not met: {len(g.nodes_not_met)} parts — {listed}.")
-    elif g.nodes_not_met:
-        parts.append(
-            "Not met: " + "; ".join(f"{i} {t} ({pct_nb(s)})" for i, t, s in g.nodes_not_met) + "."
-        )
-    if g.critical_failures:
-        parts.append(f" Critical indicators failed: {', '.join(g.critical_failures)}.")
-    if g.undetermined:
-        parts.append(f" Too little evidence for: {', '.join(g.undetermined)}.")
-    if g.valid_until:
-        parts.append(f" Valid until {g.valid_until}; surveillance audit due {g.surveillance_due}.")
-    return GateView(
-        g.gate.id,
-        g.gate.title,
-        g.gate.description,
-        g.verdict,
-        VERDICT_LABEL[g.verdict],
-        "".join(parts),
-    )
-
-
-def _grade(g: GradeResult | None) -> GradeView | None:
-    if g is None:
-        return None
-    after = ""
-    if g.grade:
-        after = f"({g.label})"
-        if g.capped_by:
-            after += f"; {g.reason} (uncapped: {g.uncapped_grade})"
-    bands = "; ".join(
-        f"{b.grade} {b.label} ≥\u00a0{round(b.min * 100)}\u00a0%" for b in g.scale.bands
-    )
-    return GradeView(
-        g.grade, g.label, after, "" if g.grade else g.reason, g.scale.notice, g.scale.name, bands
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Indicators
-# ---------------------------------------------------------------------------------------------
-
-
-def _indicator(
-    si: ScoredIndicator,
-    f: FrameworkResult,
-    result: AuditResult,
-    action: ActionItem | None,
-    titles: Mapping[str, str],
-    policy: AudiencePolicy,
-) -> IndicatorView:
-    r = si.result
-    ind = r.indicator
-    documents = result.evidence.documents
-    cited = (
-        tuple(
-            CitedDocument(
-                c.document,
-                documents[c.document].title if c.document in documents else None,
-                c.pages or None,
-                c.note or None,
-                documents[c.document].confidential if c.document in documents else False,
-            )
-            for c in r.answer.citations
-            if policy.shows_document(
-                documents[c.document].confidential if c.document in documents else False
-            )
-        )
-        if r.answer is not None and policy.evidence_text
-        else ()
-    )
-    facts = (
-        tuple(FactLine(x.path, value_text(x.value), shown_position(x.position)) for x in r.facts)
-        if policy.evidence_text
-        else ()
-    )
-    standard_id = si.path[1] if len(si.path) > 1 else si.path[0] if si.path else ""
-    override = None
-    if r.override is not None and policy.evidence_text:
-        override = OverrideView(
-            r.override.by if policy.names else "", r.override.on, r.override.reason
-        )
-    return IndicatorView(
-        framework=f.ruleset.id,
-        id=ind.id,
-        title=ind.title,
-        path=si.path,
-        status=r.status,
-        status_label=STATUS_LABEL[r.status],
-        computed_label=STATUS_LABEL[r.computed_status],
-        score_pct=pct(si.score),
-        effective_weight_pct=pct(si.effective_weight, 2),
-        points_lost=si.points_lost,
-        points_lost_pct=f"{float(si.points_lost) * 100:.2f}",
-        critical=ind.critical,
-        priority=si.priority,
-        priority_label="" if si.priority is None else si.priority.capitalize(),
-        pathway_label=PATHWAY_LABEL[ind.pathway],
-        inferred=ind.inferred,
-        benchmark=si.benchmark,
-        finding=ind.finding_for(r.status),
-        recommendation=ind.recommendation_for(r.status),
-        explanation=r.explanation if policy.evidence_text else "",
-        rests_on=_rests_on(si, facts, cited) if policy.evidence_text else "",
-        facts=facts,
-        documents=cited,
-        evidence_sought=ind.evidence,
-        evidence_sought_text="; ".join(ind.evidence),
-        lands_in=tuple(_landing(x) for x in result.crosswalk.get((f.ruleset.id, ind.id), ())),
-        override=override,
-        overridden=r.override is not None,
-        owner=(action.owner if policy.names else "") if action else "",
-        due=action.due if action else "",
-        progress=action.status.replace("_", " ") if action else "",
-        standard_id=standard_id,
-        standard_title=titles.get(standard_id, ""),
-    )
-
-
-def _landing(link: CrossLink) -> Landing:
-    return Landing(
-        link.framework, link.id, link.relation, link.status, str(link.status).replace("_", " ")
-    )
-
-
-def _documents_text(cited: Sequence[CitedDocument]) -> str:
-    """'K-FIN p. 26-28; K-CREDIT p. 21-23'."""
-    return "; ".join(f"{d.id}{' p. ' + d.pages if d.pages else ''}" for d in cited)
-
-
-def _rests_on(
-    si: ScoredIndicator, facts: Sequence[FactLine], cited: Sequence[CitedDocument]
-) -> str:
-    """What the detailed results print under an indicator.
-
-    For a met indicator, a one-line account of what it rests on (facts read, the assessor's
-    answer, documents); for the others the full explanation, then the documents cited.
-    """
-    r = si.result
-    documents = _documents_text(cited)
-    if r.status is not Status.PASS:
-        return f"{r.explanation} Documents: {documents}." if documents else r.explanation
-    parts = [f"{x.path} = {x.value_text}" for x in facts]
-    if r.answer is not None:
-        given = f" (given for {r.answer_source})" if r.answer_source else ""
-        parts.append(f"assessor: {r.answer.answer}{given}")
-    if documents:
-        parts.append(documents)
-    return "; ".join(parts) or r.explanation

@@ -27,6 +27,21 @@ ASSESSMENT_TYPE = {
     "social_rating": "Social rating",
     "due_diligence": "Investor due diligence",
 }
+DOCUMENT_KIND = {
+    "policy": "Policy",
+    "procedure": "Procedure",
+    "manual": "Manual",
+    "board_minutes": "Board minutes",
+    "report": "Report",
+    "mis_extract": "MIS extract",
+    "financial_statements": "Financial statements",
+    "contract": "Contract",
+    "client_survey": "Client survey",
+    "interview": "Interviews",
+    "file_sample": "File sample",
+    "website": "Website",
+    "other": "Other",
+}
 VERDICT_LABEL = {
     Verdict.PASSED: "Met",
     Verdict.FAILED: "Not met",

@@ -91,6 +91,7 @@ class IndicatorView:
     progress: str
     standard_id: str
     standard_title: str
+    effort: str = ""  # low, medium, high, when the evidence's action plan says
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ class PathwayRow:
     met: int
     partial: int
     failed: int
+    not_assessed: int
     score: Fraction | None
     score_pct: str
     score_bar: int
@@ -194,6 +196,11 @@ class FrameworkView:
     inferred_text: str
     sha256: str
 
+    @property
+    def assessed(self) -> bool:
+        """Whether anything of it was assessed (a framework with no evidence at all is not shown)."""
+        return bool(self.overall.coverage)
+
 
 @dataclass(frozen=True, slots=True)
 class SettledIndicator:
@@ -218,6 +225,8 @@ class Action:
     owner: str  # '' when the evidence names none
     due: str
     progress: str
+    points_lost: Fraction = Fraction(0)  # the most any of its findings costs
+    effort: str = ""
 
     @property
     def owner_text(self) -> str:
@@ -245,6 +254,7 @@ class DocumentView:
     id: str
     title: str
     kind: str
+    kind_label: str
     date: str
     confidential: bool
 
@@ -358,3 +368,19 @@ class Report:
     engine_version: str
     evidence_file: str
     evidence_sha256: str
+    edition: str  # full, summary
+    unassessed_text: str  # frameworks of the run with no evidence at all
+    legal_form: str
+    country_name: str
+    mission: str
+    opinion: Opinion
+    red_flags: tuple[RedFlag, ...]
+    red_flags_more: str  # how many are not listed
+    figures: tuple[FigureGroup, ...]
+    goals: tuple[GoalRow, ...]
+    goals_note: str  # which indicators read the goals
+    roadmap: tuple[Action, ...]  # at most ROADMAP actions, most urgent first
+    roadmap_note: str
+    priority_rule: str
+    confirmed_text: tuple[str, ...]  # how much of each rule set is confirmed against its source
+    scope: tuple[tuple[str, str], ...]  # what the assessment covered: (heading, text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine.model import AuditResult, Status
+from engine.model import STATUS_RANK, AuditResult, Status
 from engine.report.labels import STATUS_LABEL, pct
 from engine.report.model import (
     Action,
@@ -58,7 +58,7 @@ def _strings(value: object) -> list[object]:
 
 
 def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
-    rated = [f for f in frameworks if f.overall.score is not None and f.overall.coverage]
+    rated = [f for f in frameworks if f.assessed]
     sentences = []
     for f in rated:
         grade = (
@@ -77,22 +77,30 @@ def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
         if sentences
         else f"No framework could be scored for {institution}: the evidence is too thin."
     )
-    strengths = [
-        f"{f.short_title} {n.id} {n.title}: {n.score_pct}"
-        for f in rated
-        for n in f.top
-        if n.score is not None and n.score >= STRONG and not n.performance_data
-    ]
-    weaknesses = [
-        f"{f.short_title} {n.id} {n.title}: {n.score_pct}"
-        for f in rated
-        for n in f.top
-        if n.score is not None and n.score <= WEAK and not n.performance_data
-    ]
+    strengths, weaknesses = [], []
+    for f in rated:
+        parts = [n for n in f.top if n.score is not None and not n.performance_data]
+        best = sorted(parts, key=lambda n: -n.score if n.score is not None else 0)
+        strengths += [
+            f"{f.short_title}, {n.id} {n.title}: {n.score_pct}"
+            for n in best[:2]
+            if n.score is not None and n.score >= STRONG
+        ]
+        weaknesses += [
+            f"{f.short_title}, {n.id} {n.title}: {n.score_pct}"
+            for n in best[::-1][:2]
+            if n.score is not None and n.score <= WEAK
+        ]
+        critical = sum(1 for i in f.findings if i.critical)
+        if critical:
+            weaknesses.append(
+                f"{f.short_title}: {critical} critical indicator{'s' if critical > 1 else ''} "
+                "not met or only partly met (see the red flags)"
+            )
     return Opinion(
         summary=summary,
-        strengths=tuple(strengths[:6]),
-        weaknesses=tuple(weaknesses[:6]),
+        strengths=tuple(strengths),
+        weaknesses=tuple(weaknesses),
         outlook="",
         outlook_reason="",
         is_draft=True,
@@ -100,10 +108,42 @@ def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
     )
 
 
+FLAGS_SHOWN = {"critical": 8, "contradiction": 5, "conflict": 5}  # the rest are counted
+
+
 def red_flags(
     result: AuditResult, frameworks: Sequence[FrameworkView], actions: Sequence[Action]
-) -> tuple[RedFlag, ...]:
-    """Critical indicators not met, answers contradicted by the data, frameworks that disagree."""
+) -> tuple[tuple[RedFlag, ...], str]:
+    """The red flags to show, most severe first, and a line counting those not shown.
+
+    Critical indicators not met, answers the data contradict, frameworks that disagree.
+    """
+    every = _every_flag(result, frameworks, actions)
+    shown: list[RedFlag] = []
+    left: dict[str, int] = {}
+    for flag in every:
+        if sum(1 for f in shown if f.kind == flag.kind) < FLAGS_SHOWN[flag.kind]:
+            shown.append(flag)
+        else:
+            left[flag.kind] = left.get(flag.kind, 0) + 1
+    words = {
+        "critical": "critical findings",
+        "contradiction": "contradictions",
+        "conflict": "conflicts",
+    }
+    more = (
+        "Not listed here: "
+        + ", ".join(f"{n} more {words[k]}" for k, n in left.items())
+        + " (every one is in the findings and the detailed results)."
+        if left
+        else ""
+    )
+    return tuple(shown), more
+
+
+def _every_flag(
+    result: AuditResult, frameworks: Sequence[FrameworkView], actions: Sequence[Action]
+) -> list[RedFlag]:
     flags: list[RedFlag] = []
     critical = [a for a in actions if a.critical] or [
         # an audience without the action plan still sees its critical findings
@@ -121,13 +161,20 @@ def red_flags(
     for f in result.frameworks:
         for scored in f.indicators:
             r = scored.result
-            if r.contradicts and r.data_status is not None and r.answer_status is not None:
+            # the assessor rated higher than the data show: the data count, and it must be explained
+            if (
+                r.contradicts
+                and r.data_status is not None
+                and r.answer_status is not None
+                and STATUS_RANK[r.answer_status] > STATUS_RANK[r.data_status]
+            ):
                 flags.append(
                     RedFlag(
                         "contradiction",
-                        f"{f.ruleset.id} {r.indicator.id} {r.indicator.title}: the data give "
-                        f"'{STATUS_LABEL[r.data_status].lower()}', the assessor "
-                        f"'{STATUS_LABEL[r.answer_status].lower()}'; the lower counts.",
+                        f"{f.ruleset.short_title or f.ruleset.id} {r.indicator.id} "
+                        f"{r.indicator.title}: the assessor answered "
+                        f"'{STATUS_LABEL[r.answer_status].lower()}', but the data give "
+                        f"'{STATUS_LABEL[r.data_status].lower()}', which counts.",
                     )
                 )
     for c in result.conflicts:
@@ -140,7 +187,7 @@ def red_flags(
                 f"'{STATUS_LABEL[c.other_status].lower()}'{f' ({title})' if title else ''}.",
             )
         )
-    return tuple(flags)
+    return flags
 
 
 def _as_action(view: IndicatorView) -> Action:

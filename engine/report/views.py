@@ -1,0 +1,351 @@
+"""Framework and indicator views of the typed report.
+
+Scores, findings in order, and each indicator's texts for its status, filtered by the audience
+policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
+
+from engine.errors import Position
+from engine.model import (
+    ActionItem,
+    AuditResult,
+    CrossLink,
+    FrameworkResult,
+    GateResult,
+    GradeResult,
+    NodeScore,
+    ScoredIndicator,
+    Status,
+)
+from engine.report.actions import severity
+from engine.report.audience import AudiencePolicy
+from engine.report.labels import PATHWAY_LABEL, STATUS_LABEL, VERDICT_LABEL, pct, pct_nb, value_text
+from engine.report.model import (
+    CitedDocument,
+    FactLine,
+    FrameworkView,
+    GateView,
+    GradeView,
+    IndicatorView,
+    Landing,
+    NodeView,
+    OverrideView,
+    PathwayRow,
+)
+from engine.score import FORMULA
+
+KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
+FINDING_CARDS = 10  # the most severe findings get a card with their evidence; the rest a line
+COSTLIEST_GAPS = 5
+GATE_LIST_IN_FULL = 6  # a gate names more parts not met by id and score only
+
+
+def shown_position(position: Position | None) -> str | None:
+    """A position with the file's base name, as reports print it."""
+    return (
+        None
+        if position is None
+        else f"{PurePath(position.file).name}:{position.line}:{position.column}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Frameworks
+# ---------------------------------------------------------------------------------------------
+
+
+def framework_view(
+    f: FrameworkResult, result: AuditResult, policy: AudiencePolicy
+) -> FrameworkView:
+    """One framework's results, ordered for reading and filtered for the audience."""
+    rs = f.ruleset
+    titles = {ns.node.id: ns.node.title for ns in f.nodes}
+    plan = result.evidence.action_plan.get(rs.answers_key, {})
+    indicators = [
+        _indicator(si, f, result, plan.get(si.result.indicator.id), titles, policy)
+        for si in f.indicators
+    ]
+    by_parent: dict[str, list[IndicatorView]] = {}
+    for view in indicators:
+        by_parent.setdefault(view.path[-1], []).append(view)
+    children: dict[str | None, list[NodeScore]] = {}
+    for ns in f.nodes:
+        children.setdefault(ns.parent, []).append(ns)
+
+    def tree(ns: NodeScore) -> NodeView:
+        return _node(
+            ns,
+            tuple(tree(c) for c in children.get(ns.node.id, [])),
+            tuple(by_parent.get(ns.node.id, [])),
+        )
+
+    findings = sorted(
+        (i for i in indicators if i.status in (Status.FAIL, Status.PARTIAL)), key=severity
+    )
+    key_findings = _key_findings(findings)
+    critical = sum(1 for i in findings if i.critical)
+    shown_critical = sum(1 for i in key_findings if i.critical)
+    method = str(rs.scoring.method)
+    na = "0" if rs.scoring.not_assessed == "zero" else "left out"
+    inferred = sum(1 for i in indicators if i.inferred)
+    return FrameworkView(
+        id=rs.id,
+        title=rs.title,
+        short_title=rs.short_title or rs.id,
+        version=rs.version,
+        based_on=rs.based_on,
+        publisher=rs.publisher,
+        disclaimer=rs.disclaimer,
+        sources_text="; ".join(rs.sources),
+        levels_text=", ".join(rs.levels),
+        top_level=rs.levels[0],
+        scoring_method=method.replace("_", " "),
+        scoring_formula=FORMULA[rs.scoring.method].format(partial=float(rs.scoring.partial), na=na),
+        not_assessed_counts_zero=rs.scoring.not_assessed == "zero",
+        parameters=tuple(sorted((p.name, str(p.value)) for p in rs.parameters.values())),
+        overall=_node(f.overall, (), ()),
+        top=tuple(tree(ns) for ns in children.get(None, [])),
+        gates=tuple(_gate(g) for g in f.gates),
+        grade=_grade(f.grade),
+        findings=tuple(findings),
+        finding_count=len(findings),
+        key_findings=tuple(key_findings),
+        key_findings_title="The findings that cost most, and the most severe critical ones"
+        if critical
+        else "The findings that cost most",
+        critical_note=(
+            f"{critical} critical indicators are not or only partly met in all; the findings "
+            "section lists every one."
+            if shown_critical < critical
+            else ""
+        ),
+        finding_cards=tuple(findings[:FINDING_CARDS]),
+        further_findings=tuple(findings[FINDING_CARDS:]),
+        costliest_gaps=tuple(
+            sorted(
+                (i for i in indicators if i.status is Status.NOT_ASSESSED and i.points_lost),
+                key=lambda i: (-i.points_lost, i.id),
+            )[:COSTLIEST_GAPS]
+        ),
+        gaps=tuple(i for i in indicators if i.status is Status.NOT_ASSESSED),
+        not_applicable=tuple(i for i in indicators if i.status is Status.NOT_APPLICABLE),
+        overridden=tuple(i for i in indicators if i.overridden),
+        pathway=tuple(
+            PathwayRow(
+                PATHWAY_LABEL[p.stage],
+                p.counts.applicable + p.counts.not_applicable,
+                p.counts.passed,
+                p.counts.partial,
+                p.counts.failed,
+                p.counts.not_assessed,
+                p.score,
+                pct(p.score),
+                0 if p.score is None else round(p.score * 100),
+            )
+            for p in f.pathway
+        ),
+        indicator_count=len(indicators),
+        inferred_text=(
+            f"{inferred} of {len(indicators)} indicators are marked inferred (not confirmed from "
+            "the published text)."
+        ),
+        sha256=rs.sha256,
+    )
+
+
+def _key_findings(findings: Sequence[IndicatorView]) -> list[IndicatorView]:
+    """For the executive summary: the findings that cost most points, and the most severe critical ones.
+
+    Ordered like the findings section (most severe first).
+    """
+    costliest = sorted(findings, key=lambda i: (-i.points_lost, i.id))
+    critical = [i for i in findings if i.critical]
+    chosen = {i.id for i in costliest[:KEY_FINDINGS]} | {i.id for i in critical[:KEY_FINDINGS]}
+    return [i for i in findings if i.id in chosen]
+
+
+def _counts_text(ns: NodeScore) -> str:
+    c = ns.counts
+    return (
+        f"{c.passed} met · {c.partial} partly · {c.failed} not met · "
+        f"{c.not_assessed} not assessed · {c.not_applicable} n/a"
+    )
+
+
+def _node(
+    ns: NodeScore, children: tuple[NodeView, ...], indicators: tuple[IndicatorView, ...]
+) -> NodeView:
+    return NodeView(
+        id=ns.node.id,
+        title=ns.node.title,
+        level=ns.node.level,
+        score=ns.score,
+        coverage=ns.coverage,
+        score_pct=pct(ns.score),
+        coverage_pct=pct(ns.coverage),
+        counts_text=_counts_text(ns),
+        inferred=ns.node.inferred,
+        provisional=ns.node.provisional,
+        performance_data=ns.node.performance_data,
+        children=children,
+        indicators=indicators,
+    )
+
+
+def _gate(g: GateResult) -> GateView:
+    parts = []
+    if len(g.nodes_not_met) > GATE_LIST_IN_FULL:
+        listed = ", ".join(f"{i} ({pct_nb(s)})" for i, _, s in g.nodes_not_met)
+        parts.append(f"Not met: {len(g.nodes_not_met)} parts — {listed}.")
+    elif g.nodes_not_met:
+        parts.append(
+            "Not met: " + "; ".join(f"{i} {t} ({pct_nb(s)})" for i, t, s in g.nodes_not_met) + "."
+        )
+    if g.critical_failures:
+        parts.append(f" Critical indicators failed: {', '.join(g.critical_failures)}.")
+    if g.undetermined:
+        parts.append(f" Too little evidence for: {', '.join(g.undetermined)}.")
+    if g.valid_until:
+        parts.append(f" Valid until {g.valid_until}; surveillance audit due {g.surveillance_due}.")
+    return GateView(
+        g.gate.id,
+        g.gate.title,
+        g.gate.description,
+        g.verdict,
+        VERDICT_LABEL[g.verdict],
+        "".join(parts),
+    )
+
+
+def _grade(g: GradeResult | None) -> GradeView | None:
+    if g is None:
+        return None
+    after = ""
+    if g.grade:
+        after = f"({g.label})"
+        if g.capped_by:
+            after += f"; {g.reason} (uncapped: {g.uncapped_grade})"
+    bands = "; ".join(
+        f"{b.grade} {b.label} ≥\u00a0{round(b.min * 100)}\u00a0%" for b in g.scale.bands
+    )
+    return GradeView(
+        g.grade, g.label, after, "" if g.grade else g.reason, g.scale.notice, g.scale.name, bands
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators
+# ---------------------------------------------------------------------------------------------
+
+
+def _indicator(
+    si: ScoredIndicator,
+    f: FrameworkResult,
+    result: AuditResult,
+    action: ActionItem | None,
+    titles: Mapping[str, str],
+    policy: AudiencePolicy,
+) -> IndicatorView:
+    r = si.result
+    ind = r.indicator
+    documents = result.evidence.documents
+    cited = (
+        tuple(
+            CitedDocument(
+                c.document,
+                documents[c.document].title if c.document in documents else None,
+                c.pages or None,
+                c.note or None,
+                documents[c.document].confidential if c.document in documents else False,
+            )
+            for c in r.answer.citations
+            if policy.shows_document(
+                documents[c.document].confidential if c.document in documents else False
+            )
+        )
+        if r.answer is not None and policy.evidence_text
+        else ()
+    )
+    facts = (
+        tuple(FactLine(x.path, value_text(x.value), shown_position(x.position)) for x in r.facts)
+        if policy.evidence_text
+        else ()
+    )
+    standard_id = si.path[1] if len(si.path) > 1 else si.path[0] if si.path else ""
+    override = None
+    if r.override is not None and policy.evidence_text:
+        override = OverrideView(
+            r.override.by if policy.names else "", r.override.on, r.override.reason
+        )
+    return IndicatorView(
+        framework=f.ruleset.id,
+        id=ind.id,
+        title=ind.title,
+        path=si.path,
+        status=r.status,
+        status_label=STATUS_LABEL[r.status],
+        computed_label=STATUS_LABEL[r.computed_status],
+        score_pct=pct(si.score),
+        effective_weight_pct=pct(si.effective_weight, 2),
+        points_lost=si.points_lost,
+        points_lost_pct=f"{float(si.points_lost) * 100:.2f}",
+        critical=ind.critical,
+        priority=si.priority,
+        priority_label="" if si.priority is None else si.priority.capitalize(),
+        pathway_label=PATHWAY_LABEL[ind.pathway],
+        inferred=ind.inferred,
+        benchmark=si.benchmark,
+        finding=ind.finding_for(r.status),
+        recommendation=ind.recommendation_for(r.status),
+        explanation=r.explanation if policy.evidence_text else "",
+        rests_on=_rests_on(si, facts, cited) if policy.evidence_text else "",
+        facts=facts,
+        documents=cited,
+        evidence_sought=ind.evidence,
+        evidence_sought_text="; ".join(ind.evidence),
+        lands_in=tuple(_landing(x) for x in result.crosswalk.get((f.ruleset.id, ind.id), ())),
+        override=override,
+        overridden=r.override is not None,
+        owner=(action.owner if policy.names else "") if action else "",
+        due=action.due if action else "",
+        progress=action.status.replace("_", " ") if action else "",
+        effort=action.effort if action else "",
+        standard_id=standard_id,
+        standard_title=titles.get(standard_id, ""),
+    )
+
+
+def _landing(link: CrossLink) -> Landing:
+    return Landing(
+        link.framework, link.id, link.relation, link.status, str(link.status).replace("_", " ")
+    )
+
+
+def _documents_text(cited: Sequence[CitedDocument]) -> str:
+    """'K-FIN p. 26-28; K-CREDIT p. 21-23'."""
+    return "; ".join(f"{d.id}{' p. ' + d.pages if d.pages else ''}" for d in cited)
+
+
+def _rests_on(
+    si: ScoredIndicator, facts: Sequence[FactLine], cited: Sequence[CitedDocument]
+) -> str:
+    """What the detailed results print under an indicator.
+
+    For a met indicator, a one-line account of what it rests on (facts read, the assessor's
+    answer, documents); for the others the full explanation, then the documents cited.
+    """
+    r = si.result
+    documents = _documents_text(cited)
+    if r.status is not Status.PASS:
+        return f"{r.explanation} Documents: {documents}." if documents else r.explanation
+    parts = [f"{x.path} = {x.value_text}" for x in facts]
+    if r.answer is not None:
+        given = f" (given for {r.answer_source})" if r.answer_source else ""
+        parts.append(f"assessor: {r.answer.answer}{given}")
+    if documents:
+        parts.append(documents)
+    return "; ".join(parts) or r.explanation
