@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT := out
 
 .DEFAULT_GOAL := help
-.PHONY: help dev demo test lint check-rules system-deps goldens bench wheel-check clean
+.PHONY: help dev demo test lint check-rules system-deps goldens vocabulary bench wheel-check clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test: system-deps lint check-rules  ## check system packages, lint, then run the
 
 goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)
 	$(BIN)/pytest -q tests/test_golden.py --update-goldens
+
+vocabulary: $(STAMP)  ## regenerate the operator vocabulary of the rule-set schema and docs from the operator table
+	$(PY) -m engine.conditions.vocabulary --write
 
 FUZZ_EXAMPLES ?= 5000
 FUZZ_MINUTES ?= 30

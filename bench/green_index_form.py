@@ -297,7 +297,7 @@ def field_schema(row: Row, form: Form) -> dict[str, Any]:
             "type": "array",
             "minItems": 1,
             "uniqueItems": True,
-            "items": {"enum": [n for n, _ in form.choices[row.list_name]]},
+            "items": {"title": "option", "enum": [n for n, _ in form.choices[row.list_name]]},
         }
         if NONE_EXCLUSIVE.search(row.constraint):
             schema["not"] = {"contains": {"const": "none"}, "minItems": 2}
@@ -313,7 +313,36 @@ def field_schema(row: Row, form: Form) -> dict[str, Any]:
         schema = {"type": "string", "maxLength": 5000}
     described = f"{row.kind}{' ' + row.list_name if row.list_name else ''}"
     schema["description"] = f"{described}: {label}" if label else described
-    return schema
+    return {"title": field_title(row), **schema}
+
+
+_GI_FIELD = re.compile(
+    r"(?P<kind>indicator|quantitative|view_quantitative)_GI_(?P<q>[0-9a-z_]+?)"
+    r"(?P<rest>_details_other|_details|_other|_Q\d+)?"
+)
+
+
+def field_title(row: Row) -> str:
+    """How plain-word explanations name a field: by the question it belongs to ('answer to GI
+    3.1.8', 'figure Q6 of GI 0.2.6'); the question's own text is the indicator's title."""
+    match = _GI_FIELD.fullmatch(row.name)
+    if match is None:  # the form's general fields: their label when it is a short name
+        label = clean(row.labels["en"]).rstrip(": ")
+        if label and len(label) <= 50 and "?" not in label and not label.startswith("Please"):
+            return label[:1].lower() + label[1:]
+        return row.name.replace("_", " ")
+    question = "GI " + match["q"].replace("_", ".")
+    rest = match["rest"] or ""
+    if match["kind"] == "view_quantitative":
+        return f"figures shown for {question}"
+    if match["kind"] == "quantitative":
+        return f"figure {rest[1:]} of {question}"
+    plural = row.kind == "select_multiple"
+    return {
+        "_details": f"details given for {question}",
+        "_other": f"other answer{'s' if plural else ''} given for {question}",
+        "_details_other": f"other details given for {question}",
+    }.get(rest, f"answer{'s' if plural else ''} to {question}")
 
 
 def patch_schema(form: Form) -> None:
@@ -333,14 +362,16 @@ def patch_schema(form: Form) -> None:
     }
     facts = defs["facts"]
     facts["properties"][GI] = {
+        "title": "Green Index answers",
         "$ref": "#/$defs/green_index_submission",
         "description": "The Green Index 3.0 answers of the institution's one respondent.",
     }
     facts["properties"]["green_index_respondents"] = {
+        "title": "Green Index respondents",
         "type": "array",
         "minItems": 1,
         "maxItems": 200,
-        "items": {"$ref": "#/$defs/green_index_submission"},
+        "items": {"title": "respondent", "$ref": "#/$defs/green_index_submission"},
         "description": (
             "The Green Index 3.0 answers of several respondents of the institution, one "
             "submission each; every question's score is the mean of theirs, as the index does. "

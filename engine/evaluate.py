@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.conditions.words import but_sentences, join_sentences, lower_first, sentence
 from engine.errors import Position
 from engine.model import (
     STATUS_RANK,
@@ -30,6 +31,13 @@ from engine.model import (
 
 logger = logging.getLogger(__name__)
 
+STATUS_WORDS = {
+    Status.PASS: "met",
+    Status.PARTIAL: "partly met",
+    Status.FAIL: "not met",
+    Status.NOT_APPLICABLE: "not applicable",
+    Status.NOT_ASSESSED: "not assessed",
+}
 ANSWER_STATUS = {
     Answer.YES: Status.PASS,
     Answer.PARTIALLY: Status.PARTIAL,
@@ -97,13 +105,14 @@ def evaluate_indicator(
     several: tuple[Status, ...] = ()
     data_status = answer_status = None
     if indicator.respondents is not None:
-        status, explanation, cited, several = _by_respondent(
+        status, explanation, summary, cited, several = _by_respondent(
             indicator, indicator.respondents, facts, answer, positions, answer_source
         )
     else:
         trace: list[TraceEntry] = []
         decision = _decide(indicator, facts, answer, trace, answer_source)
         status, explanation = decision.status, decision.explanation
+        summary = decision.summary
         data_status, answer_status = decision.data_status, decision.answer_status
         cited = _fact_refs(trace, status, facts, positions)
     final = override.status if override is not None else status
@@ -113,6 +122,7 @@ def evaluate_indicator(
             f"Overridden to {override.status} by {override.by} on {override.on}{via}: "
             f"{override.reason} (computed: {status}; {explanation})"
         )
+        summary = _overridden(override, override_source, status, summary)
     return IndicatorResult(
         indicator,
         final,
@@ -126,6 +136,7 @@ def evaluate_indicator(
         data_status,
         answer_status,
         several,
+        summary,
     )
 
 
@@ -133,6 +144,7 @@ def evaluate_indicator(
 class _Decision:
     status: Status
     explanation: str
+    summary: str  # the explanation in plain words
     data_status: Status | None = None  # for method both: each side's own status
     answer_status: Status | None = None
 
@@ -144,7 +156,7 @@ def _by_respondent(
     answer: AssessorAnswer | None,
     positions: Mapping[str, Position],
     answer_source: str,
-) -> tuple[Status, str, tuple[FactRef, ...], tuple[Status, ...]]:
+) -> tuple[Status, str, str, tuple[FactRef, ...], tuple[Status, ...]]:
     """Evaluate once per respondent of the list, or once with `each`, or not at all.
 
     The combined status is not_assessed if any respondent's is, pass or fail if all applicable
@@ -157,15 +169,18 @@ def _by_respondent(
                 Status.NOT_ASSESSED,
                 f"No respondent's answers in the evidence ({respondents.each} or "
                 f"{respondents.list}).",
+                "The evidence gives no respondent's answers.",
                 (),
                 (),
             )
         trace: list[TraceEntry] = []
         decision = _decide(indicator, facts, answer, trace, answer_source)
         status, explanation = decision.status, decision.explanation
-        return status, explanation, _fact_refs(trace, status, facts, positions), ()
+        cited_once = _fact_refs(trace, status, facts, positions)
+        return status, explanation, decision.summary, cited_once, ()
     statuses: list[Status] = []
     texts: list[str] = []
+    words: list[str] = []
     cited: dict[str, FactRef] = {}
     head = respondents.each.split(".")
     for number, item in enumerate(items, start=1):
@@ -177,6 +192,9 @@ def _by_respondent(
         status, explanation = decision.status, decision.explanation
         statuses.append(status)
         texts.append(f"Respondent {number} of {len(items)}: {status}. {explanation}")
+        words.append(
+            f"Respondent {number} of {len(items)}: {STATUS_WORDS[status]}. {decision.summary}"
+        )
         for ref in _fact_refs(trace, status, own, shifted):
             name = prefix + ref.path[len(respondents.each) :]
             cited.setdefault(name, FactRef(name, ref.value, ref.position))
@@ -186,7 +204,8 @@ def _by_respondent(
         if combined is Status.PARTIAL and len(set(statuses)) > 1
         else ""
     )
-    return combined, " ".join(texts) + note, tuple(cited.values()), tuple(statuses)
+    summary = " ".join(words) + note
+    return combined, " ".join(texts) + note, summary, tuple(cited.values()), tuple(statuses)
 
 
 def _combined(statuses: Sequence[Status]) -> Status:
@@ -265,82 +284,134 @@ def _decide(
             reason = (
                 f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
             )
-            return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}")
-    data_status: Status | None = None
-    data_text = ""
+            because = indicator.not_applicable_reason.strip()
+            found = _plain(applies_trace, False, indicator.applies_when)
+            summary = (
+                sentence(f"Not applicable: {lower_first(because)}")
+                if because
+                else f"Not applicable ({lower_first(found).rstrip('.')})."
+            )
+            return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary)
+    data: _Side = (None, "", "")
     if indicator.method is not Method.ANSWER:
-        data_status, data_text = _check(indicator, facts, trace)
-    answer_status: Status | None = None
-    answer_text = ""
+        data = _check(indicator, facts, trace)
+    given: _Side = (None, "", "")
     if indicator.method is not Method.CHECK:
-        answer_status, answer_text = _answer(answer, answer_source)
+        given = _answer(answer, answer_source)
     match indicator.method:
         case Method.CHECK:
-            return _Decision(data_status or Status.NOT_ASSESSED, data_text)
+            return _Decision(data[0] or Status.NOT_ASSESSED, data[1], data[2])
         case Method.ANSWER:
-            return _Decision(answer_status or Status.NOT_ASSESSED, answer_text)
+            return _Decision(given[0] or Status.NOT_ASSESSED, given[1], given[2])
         case Method.BOTH:
-            status, text = _combine(data_status, data_text, answer_status, answer_text)
-            return _Decision(status, text, data_status, answer_status)
+            status, text, words = _combine(data, given)
+            return _Decision(status, text, words, data[0], given[0])
         case _:  # pragma: no cover
             raise AssertionError(indicator.method)
 
 
-def _combine(
-    data_status: Status | None, data_text: str, answer_status: Status | None, answer_text: str
-) -> tuple[Status, str]:
+# A side of the decision: its status (None: it has nothing to say), machine text and plain words.
+_Side = tuple[Status | None, str, str]
+
+
+def _combine(data: _Side, given: _Side) -> tuple[Status, str, str]:
     """Data and an assessor answer: N/A wins, a missing side gives way, else the lower counts."""
+    data_status, data_text, data_words = data
+    answer_status, answer_text, answer_words = given
     if answer_status is Status.NOT_APPLICABLE:
-        return Status.NOT_APPLICABLE, answer_text
+        return Status.NOT_APPLICABLE, answer_text, answer_words
     if data_status is None:
-        return (answer_status or Status.NOT_ASSESSED), f"{answer_text} {data_text}"
+        return (
+            (answer_status or Status.NOT_ASSESSED),
+            f"{answer_text} {data_text}",
+            f"{answer_words} {data_words}",
+        )
     if answer_status is None:
-        return data_status, f"{data_text} {answer_text}"
+        return data_status, f"{data_text} {answer_text}", f"{data_words} {answer_words}"
     lower = min(data_status, answer_status, key=STATUS_RANK.__getitem__)
-    note = (
-        ""
-        if data_status == answer_status
-        else f" Data and assessor differ; the lower status ({lower}) counts."
-    )
-    return lower, f"{data_text} {answer_text}{note}"
+    note = words = ""
+    if data_status != answer_status:
+        note = f" Data and assessor differ; the lower status ({lower}) counts."
+        words = (
+            " The data and the assessor's answer differ; the lower result counts: "
+            f"{STATUS_WORDS[lower]}."
+        )
+    return lower, f"{data_text} {answer_text}{note}", f"{data_words} {answer_words}{words}"
 
 
 def _texts(trace: Sequence[TraceEntry], result: bool | None) -> str:
     return "; ".join(dict.fromkeys(e.text for e in trace if e.result is result))
 
 
-def _check(
-    indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]
-) -> tuple[Status | None, str]:
+def _plain(trace: Sequence[TraceEntry], result: bool | None, condition: Condition) -> str:
+    """The plain words of the trace entries with this result, else what the condition asks."""
+    return join_sentences(_sentences(trace, result, condition))
+
+
+def _sentences(trace: Sequence[TraceEntry], result: bool | None, condition: Condition) -> list[str]:
+    found = list(dict.fromkeys(e.plain for e in trace if e.result is result and e.plain))
+    if found:
+        return found
+    asks = sentence(condition.plain) if condition.plain else condition.text
+    if result is None:
+        return [f"The evidence does not give what the check needs: {lower_first(asks)}"]
+    return [f"{'Met' if result else 'Not met'}: {lower_first(asks)}"]
+
+
+def _check(indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]) -> _Side:
     check: Condition | None = indicator.check
     if check is None:  # validation refuses method check/both without a check
-        return None, "No check defined."
+        return None, "No check defined.", "No check is defined."
     check_trace: list[TraceEntry] = []
     value = check.evaluate(facts, check_trace)
     trace.extend(check_trace)
     if value is True:
-        return Status.PASS, f"Data meets the check: {_texts(check_trace, True) or check.text}."
+        text = f"Data meets the check: {_texts(check_trace, True) or check.text}."
+        return Status.PASS, text, _plain(check_trace, True, check)
     if value is None:
-        return None, f"Data missing for the check ({_texts(check_trace, None) or check.text})."
+        text = f"Data missing for the check ({_texts(check_trace, None) or check.text})."
+        return None, text, _plain(check_trace, None, check)
     failed = _texts(check_trace, False) or check.text
+    failed_words = _sentences(check_trace, False, check)
     if indicator.partial_check is not None:
         partial_trace: list[TraceEntry] = []
         if indicator.partial_check.evaluate(facts, partial_trace) is True:
             trace.extend(partial_trace)
+            partly = _sentences(partial_trace, True, indicator.partial_check)
             return (
                 Status.PARTIAL,
                 f"Data partly meets the check: {failed}; but {_texts(partial_trace, True)}.",
+                but_sentences(failed_words, partly),
             )
-    return Status.FAIL, f"Data fails the check: {failed}."
+    return Status.FAIL, f"Data fails the check: {failed}.", join_sentences(failed_words)
 
 
-def _answer(answer: AssessorAnswer | None, source: str) -> tuple[Status | None, str]:
+def _answer(answer: AssessorAnswer | None, source: str) -> _Side:
     if answer is None:
-        return None, "No assessor answer recorded."
+        return None, "No assessor answer recorded.", "No assessor answer is recorded."
     via = f" (given for {source})" if source else ""
     comment = f": {answer.comment.strip()}" if answer.comment.strip() else ""
     label = "N/A" if answer.answer is Answer.NA else f"'{answer.answer}'"
-    return ANSWER_STATUS[answer.answer], f"Assessor answered {label}{via}{comment}"
+    text = f"Assessor answered {label}{via}{comment}"
+    given_for = f" (given for {source.replace(':', ' ', 1)})" if source else ""
+    said = (
+        "The assessor marked it not applicable"
+        if answer.answer is Answer.NA
+        else f"The assessor answered '{answer.answer}'"
+    )
+    return ANSWER_STATUS[answer.answer], text, sentence(f"{said}{given_for}{comment}")
+
+
+def _overridden(override: Override, source: str, computed: Status, summary: str) -> str:
+    """The override in words, where it was given, then what the evidence gave."""
+    by = f" by {override.by}" if override.by else ""
+    on = f" on {override.on}" if override.on else ""
+    via = f" (given for {source.replace(':', ' ', 1)})" if source else ""
+    reason = f": {override.reason.strip()}" if override.reason.strip() else ""
+    changed = sentence(
+        f"The result was changed to {STATUS_WORDS[override.status]}{by}{on}{via}{reason}"
+    )
+    return f"{changed} Computed result: {STATUS_WORDS[computed]}. {summary}"
 
 
 def _fact_refs(

@@ -118,8 +118,9 @@ class TraceEntry:
     """One step of a condition's evaluation, for explanations."""
 
     result: bool | None
-    text: str
+    text: str  # machine wording: "portfolio.par30 = 0.071, expected ≤ 0.05 (par30_limit)"
     paths: tuple[str, ...] = ()
+    plain: str = ""  # plain words: "PAR30 is 7.1 %, above the 5 % limit."
 
 
 class Condition(Protocol):
@@ -133,6 +134,11 @@ class Condition(Protocol):
     @property
     def paths(self) -> tuple[str, ...]:
         """The evidence paths it reads ('@.x' for fields of list items)."""
+        ...
+
+    @property
+    def plain(self) -> str:
+        """What it asks, in plain words ("PAR30 is at most 5 %")."""
         ...
 
     def evaluate(self, facts: Mapping[str, object], trace: list[TraceEntry] | None) -> bool | None:
@@ -526,6 +532,7 @@ class IndicatorResult:
     # One status per respondent when the indicator was evaluated for several (see Respondents);
     # its score is then the mean of theirs, not the default of `status`.
     respondent_statuses: tuple[Status, ...] = ()
+    summary: str = ""  # the explanation in plain words, for people
 
 
 @dataclass(frozen=True, slots=True)

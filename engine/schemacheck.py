@@ -91,15 +91,18 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
     """Each key not allowed in an object: (key, message, the known key it probably stands for)."""
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     known = list(schema.get("properties", {}))
+    # Spellings authors reach for ('le' for 'lte'): generated into the schema from the operator
+    # table (engine.conditions.vocabulary).
+    synonyms: Mapping[str, str] = schema.get("x-synonyms", {})
     instance: Mapping[str, object] = error.instance if isinstance(error.instance, Mapping) else {}
     is_condition = "path" in known and ("eq" in known or "param" in known)
     noun = "operator" if is_condition else "key"
     for key in instance:
         if key in known:
             continue
-        close = closest(str(key), known)
-        if close is None and _OPERATOR_SYNONYMS.get(str(key).lower()) in known:
-            close = _OPERATOR_SYNONYMS[str(key).lower()]
+        # A synonym from the operator table is exact ('and' means 'all', not the closer 'any').
+        synonym = synonyms.get(str(key).lower())
+        close = synonym if synonym in known else closest(str(key), known)
         if close is not None:
             hint = f" (did you mean '{close}'?)"
         elif len(known) <= 12 or is_condition:
@@ -107,36 +110,6 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
         else:
             hint = ""
         yield str(key), f"unknown {noun} '{key}'{hint}", close
-
-
-# Spellings rule authors reach for, from other rule languages.
-_OPERATOR_SYNONYMS = {
-    "==": "eq",
-    "equals": "eq",
-    "equal": "eq",
-    "is": "eq",
-    "!=": "ne",
-    "neq": "ne",
-    "not_equal": "ne",
-    "<": "lt",
-    "less_than": "lt",
-    "<=": "lte",
-    "le": "lte",
-    "less_or_equal": "lte",
-    "max": "lte",
-    ">": "gt",
-    "greater_than": "gt",
-    ">=": "gte",
-    "ge": "gte",
-    "greater_or_equal": "gte",
-    "min": "gte",
-    "regex": "matches",
-    "match": "matches",
-    "includes": "contains",
-    "has": "contains",
-    "and": "all",
-    "or": "any",
-}
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:

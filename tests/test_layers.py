@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _layers() -> list[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    (contract,) = config["tool"]["importlinter"]["contracts"]
+    contracts = config["tool"]["importlinter"]["contracts"]
+    contract = next(c for c in contracts if c["name"] == "One-way pipeline")
     return [name.strip() for layer in contract["layers"] for name in layer.split("|")]
 
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from engine.errors import InvalidInputError
 from engine.evidence import build_evidence, check_evidence_for
 from engine.load import parse_text
-from engine.model import AuditResult, FrameworkResult, Method, RuleSet
+from engine.model import AuditResult, FrameworkResult, Method, RuleSet, TraceEntry
 from engine.pipeline import assess
 from engine.render.json_report import JsonRenderer
 from engine.rulesets import load_rule_set
@@ -187,6 +187,7 @@ def run(document: Mapping[str, Any]) -> AuditResult | None:
 def check_framework(framework: FrameworkResult) -> None:
     for scored in framework.indicators:
         assert scored.score is None or 0 <= scored.score <= 1
+        assert scored.result.summary.strip(), scored.result.indicator.id
     for node in (framework.overall, *framework.nodes):
         assert node.score is None or 0 <= node.score <= 1, node.node.id
         counts = node.counts
@@ -218,6 +219,22 @@ def test_engine_never_crashes_and_scores_are_consistent(document: dict[str, Any]
         return
     for framework in result.frameworks:
         check_framework(framework)
+
+
+@given(evidence_documents())
+def test_every_trace_entry_has_plain_words(document: dict[str, Any]) -> None:
+    result = run(document)
+    if result is None:
+        return
+    facts = result.evidence.facts
+    for indicator in universal_rules().indicators():
+        for condition in (indicator.applies_when, indicator.check, indicator.partial_check):
+            if condition is None:
+                continue
+            trace: list[TraceEntry] = []
+            condition.evaluate(facts, trace)
+            for entry in trace:
+                assert entry.plain.strip().endswith("."), (indicator.id, entry)
 
 
 @given(evidence_documents())

@@ -98,7 +98,7 @@ def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
                 if d["id"] not in confidential or policy.confidential_documents
             ]
             if not policy.evidence_text:
-                i["explanation"] = None
+                i["explanation"] = i["summary"] = None
                 i["evidence"] = {"documents": [], "facts": []}
             answer, override, action = i["answer"], i["override"], i["action"]
             if answer is not None:
@@ -290,6 +290,7 @@ def indicator_record(
         "method": str(ind.method),
         "inferred": ind.inferred,
         "explanation": r.explanation,
+        "summary": r.summary,
         "evidence": {
             "documents": cited_documents,
             "facts": [
