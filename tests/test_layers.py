@@ -59,3 +59,12 @@ def test_cli_sits_above_every_layer_and_nothing_imports_it() -> None:
     ]
     assert engine_imports
     assert unknown == []
+
+
+def test_no_module_is_over_600_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in [*(ROOT / "engine").rglob("*.py"), ROOT / "cli.py"]
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}
