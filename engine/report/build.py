@@ -128,6 +128,7 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
             if policy.shows_document(d.confidential)
         ),
         shows_documents=policy.documents,
+        shows_trail=policy.evidence_text,
         warnings=tuple(str(w) for w in result.warnings) if policy.evidence_text else (),
         engine_version=result.engine_version,
         evidence_file=PurePath(evidence.file).name,

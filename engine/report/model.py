@@ -77,7 +77,8 @@ class IndicatorView:
     benchmark: bool
     finding: str  # the text its status states ('' when met)
     recommendation: str
-    explanation: str  # '' where the audience sees no evidence text
+    explanation: str  # the machine trace; '' where the audience sees no evidence text
+    summary: str  # the result in plain words; '' likewise
     rests_on: str  # the one line the detailed results print ('' likewise)
     facts: tuple[FactLine, ...]
     documents: tuple[CitedDocument, ...]
@@ -187,6 +188,7 @@ class FrameworkView:
     critical_note: str  # how many critical findings in all, when the summary does not list them
     finding_cards: tuple[IndicatorView, ...]
     further_findings: tuple[IndicatorView, ...]
+    further_note: str  # where the findings without a card are
     costliest_gaps: tuple[IndicatorView, ...]
     gaps: tuple[IndicatorView, ...]
     not_applicable: tuple[IndicatorView, ...]
@@ -364,6 +366,7 @@ class Report:
     shows_detail: bool
     documents: tuple[DocumentView, ...]
     shows_documents: bool
+    shows_trail: bool  # the evidence-trail annex: the machine trace of every finding
     warnings: tuple[str, ...]
     engine_version: str
     evidence_file: str

@@ -242,7 +242,9 @@ def _goal_value(goal: Mapping[str, object], key: str) -> str:
     value = _number(goal.get(key))
     if value is None:
         return "—"
-    return share(value) if goal.get("unit") in ("share", "rate", "%") else f"{value:g}"
+    if goal.get("unit") in ("share", "rate", "%"):
+        return share(value)
+    return count(value) if value == int(value) else f"{value:,.2f}"
 
 
 def social_goals(

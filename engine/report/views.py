@@ -125,6 +125,13 @@ def framework_view(
         ),
         finding_cards=tuple(findings[:FINDING_CARDS]),
         further_findings=tuple(findings[FINDING_CARDS:]),
+        further_note=(
+            f"The other {len(findings) - FINDING_CARDS} findings, less severe, are in the detailed "
+            "results (each with its explanation) and in the action plan of Annex A (each with its "
+            "recommendation)."
+            if len(findings) > FINDING_CARDS
+            else ""
+        ),
         costliest_gaps=tuple(
             sorted(
                 (i for i in indicators if i.status is Status.NOT_ASSESSED and i.points_lost),
@@ -302,7 +309,8 @@ def _indicator(
         finding=ind.finding_for(r.status),
         recommendation=ind.recommendation_for(r.status),
         explanation=r.explanation if policy.evidence_text else "",
-        rests_on=_rests_on(si, facts, cited) if policy.evidence_text else "",
+        summary=(r.summary or r.explanation) if policy.evidence_text else "",
+        rests_on=_rests_on(si, cited) if policy.evidence_text else "",
         facts=facts,
         documents=cited,
         evidence_sought=ind.evidence,
@@ -330,22 +338,12 @@ def _documents_text(cited: Sequence[CitedDocument]) -> str:
     return "; ".join(f"{d.id}{' p. ' + d.pages if d.pages else ''}" for d in cited)
 
 
-def _rests_on(
-    si: ScoredIndicator, facts: Sequence[FactLine], cited: Sequence[CitedDocument]
-) -> str:
-    """What the detailed results print under an indicator.
+def _rests_on(si: ScoredIndicator, cited: Sequence[CitedDocument]) -> str:
+    """What the detailed results print under an indicator: its result in plain words, and documents.
 
-    For a met indicator, a one-line account of what it rests on (facts read, the assessor's
-    answer, documents); for the others the full explanation, then the documents cited.
+    The machine trace is in the evidence-trail annex and the JSON.
     """
     r = si.result
     documents = _documents_text(cited)
-    if r.status is not Status.PASS:
-        return f"{r.explanation} Documents: {documents}." if documents else r.explanation
-    parts = [f"{x.path} = {x.value_text}" for x in facts]
-    if r.answer is not None:
-        given = f" (given for {r.answer_source})" if r.answer_source else ""
-        parts.append(f"assessor: {r.answer.answer}{given}")
-    if documents:
-        parts.append(documents)
-    return "; ".join(parts) or r.explanation
+    words = r.summary or r.explanation
+    return f"{words} Documents: {documents}." if documents else words

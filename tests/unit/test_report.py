@@ -33,6 +33,7 @@ def _view(framework: str, ident: str, status: Status = Status.FAIL, **extra: Any
         finding=f"{framework} {ident} is wrong.",
         recommendation=f"fix {framework} {ident}",
         explanation="",
+        summary="",
         rests_on="",
         facts=(),
         documents=(),
