@@ -380,6 +380,7 @@ class Report:
     red_flags: tuple[RedFlag, ...]
     red_flags_more: str  # how many are not listed
     figures: tuple[FigureGroup, ...]
+    figures_note: str  # the date the figures describe, and the documents they come from
     goals: tuple[GoalRow, ...]
     goals_note: str  # which indicators read the goals
     roadmap: tuple[Action, ...]  # at most ROADMAP actions, most urgent first
