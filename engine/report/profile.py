@@ -166,7 +166,9 @@ def key_figures(
     prices = _prices(facts, sources)
     if prices:
         groups.append(FigureGroup("Prices", prices))
-    as_of = f"Figures as of {evidence.dates.period_end.isoformat()}, the end of the reporting period."
+    as_of = (
+        f"Figures as of {evidence.dates.period_end.isoformat()}, the end of the reporting period."
+    )
     return tuple(groups), f"{as_of} {sources.text()}".strip()
 
 
