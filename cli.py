@@ -19,7 +19,7 @@ from engine.lint import lint_rule_sets
 from engine.migrate import migrate_evidence, migration_lines
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
-from engine.render import RENDERERS, Audience
+from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
 from engine.render.pdf_report import font_notes, system_problems
 from engine.rulediff_report import diff_report
 from engine.ruledocs import write_rule_docs
@@ -35,6 +35,9 @@ from engine.rulesuite import run_rule_tests
 T = TypeVar("T")
 
 OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
+CsvDialect = StrEnum(  # type: ignore[misc]
+    "CsvDialect", {name.upper().replace("-", "_"): name for name in CSV_DIALECTS}
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -156,11 +159,21 @@ def assess(
             "public (scores, grade and summary; no evidence text).",
         ),
     ] = Audience.FULL,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(
+            "--csv-dialect",
+            help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
+            "French, German, Spanish settings) or plain (for programs).",
+        ),
+    ] = CsvDialect("excel"),
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
-        with contextlib.closing(RENDERERS[_format_for(fmt, out)](audience.value)) as renderer:
+        chosen_format = _format_for(fmt, out)
+        made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
+        with contextlib.closing(made) as renderer:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             result = run_audit(evidence, chosen)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 
 from engine.model import AuditResult
-from engine.render.csv_report import CsvRenderer
+from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.render.html_report import HtmlRenderer
 from engine.render.json_report import JsonRenderer
 from engine.render.pdf_report import PdfRenderer
 from engine.report import Audience
 
-__all__ = ["RENDERERS", "Audience", "Renderer"]
+__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for"]
 
 
 class Renderer(Protocol):
@@ -38,3 +38,11 @@ class Renderer(Protocol):
 RENDERERS: dict[str, type[Renderer]] = {
     r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer, CsvRenderer)
 }
+CSV_DIALECTS = tuple(DIALECTS)
+
+
+def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
+    """The renderer of a format, for an audience (the CSV dialect applies to CSV only)."""
+    if name == CsvRenderer.name:
+        return CsvRenderer(audience, csv_dialect=csv_dialect)
+    return RENDERERS[name](audience)
