@@ -38,6 +38,7 @@ OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS
 CsvDialect = StrEnum(  # type: ignore[misc]
     "CsvDialect", {name.upper().replace("-", "_"): name for name in CSV_DIALECTS}
 )
+DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -166,7 +167,7 @@ def assess(
             help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
             "French, German, Spanish settings) or plain (for programs).",
         ),
-    ] = CsvDialect("excel"),
+    ] = DEFAULT_CSV_DIALECT,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
