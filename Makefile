@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT := out
 
 .DEFAULT_GOAL := help
-.PHONY: help dev demo test lint check-rules system-deps goldens vocabulary bench wheel-check clean
+.PHONY: help dev demo test lint check-rules system-deps lsp-deps goldens vocabulary bench wheel-check clean
 
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,7 +51,15 @@ system-deps:  ## check for chromium (browser tests) and LibreOffice Calc (spread
 		fi; \
 	done
 
-test: system-deps lint check-rules  ## check system packages, lint, then run the whole suite
+YAML_SERVER := .cache/node/node_modules/yaml-language-server/bin/yaml-language-server
+
+lsp-deps: $(YAML_SERVER)  ## install the YAML language server (npm) for the editor-schema tests
+
+$(YAML_SERVER):
+	@command -v npm >/dev/null 2>&1 || { echo "error: the editor-schema tests need node and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/node yaml-language-server@1.25.0
+
+test: system-deps lsp-deps lint check-rules  ## check system packages, lint, then run the whole suite
 	$(BIN)/pytest
 
 goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)

@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from engine import describe, questionnaire
+from engine import describe, questionnaire, schemafiles
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.importers.green_index import import_export
 from engine.lint import lint_rule_sets
@@ -55,6 +55,10 @@ import_app = typer.Typer(
     no_args_is_help=True, help="Turn another tool's data export into an evidence file."
 )
 app.add_typer(import_app, name="import")
+schemas_app = typer.Typer(
+    no_args_is_help=True, help="The JSON Schemas of evidence and rule files, for editors."
+)
+app.add_typer(schemas_app, name="schemas")
 
 _state = {"debug": False}
 
@@ -104,6 +108,15 @@ def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     else:
         write_atomically(out, data, inputs=inputs)
         typer.echo(f"wrote {out}", err=True)
+
+
+def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
+    """Emit a YAML file for people to edit, with the schemas its first line names beside it."""
+    _emit(data, out, inputs)
+    if out is not None and schemafiles.install(out.parent):
+        typer.echo(
+            f"wrote the schemas for editors in {out.parent / schemafiles.SCHEMA_FOLDER}", err=True
+        )
 
 
 def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
@@ -211,7 +224,7 @@ def template(
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
     _run(
-        lambda: _emit(
+        lambda: _emit_editable(
             questionnaire.evidence_template(
                 load_rule_sets(framework or ["universal-standards"])
             ).encode(),
@@ -456,12 +469,28 @@ def import_green_index(
         imported = import_export(
             export, institution=institution, into=into, country=country, assessed_on=assessed_on
         )
-        write_atomically(
-            out, imported.yaml_text.encode(), inputs=[export, *([into] if into else [])]
-        )
+        _emit_editable(imported.yaml_text.encode(), out, [export, *([into] if into else [])])
+        typer.echo(f"{out}: {imported.institution}, {imported.respondents} respondent(s)", err=True)
+
+    _run(action)
+
+
+@schemas_app.command("install")
+def schemas_install(
+    folder: Annotated[
+        Path, typer.Argument(help="The folder of your evidence or rule files (default: here).")
+    ] = Path(),
+) -> None:
+    """Write the schemas into FOLDER/.spm-audit/, where the files' first line looks for them."""
+
+    def action() -> None:
+        written = schemafiles.install(folder)
+        where = folder / schemafiles.SCHEMA_FOLDER
         typer.echo(
-            f"wrote {out}: {imported.institution}, {imported.respondents} respondent(s)", err=True
+            f"wrote {len(written)} schema(s) in {where}" if written else f"{where} is up to date",
+            err=True,
         )
+        typer.echo(f"first line of an evidence file: {schemafiles.schema_line('evidence')}")
 
     _run(action)
 

@@ -11,6 +11,13 @@ from pathlib import Path
 from engine.errors import UsageError
 
 
+def _file_mode() -> int:
+    """The mode a new file gets here (0o666 less the umask): mkstemp's 0o600 is for secrets."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(path: Path, data: bytes, *, inputs: Iterable[Path] = ()) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
@@ -34,7 +41,7 @@ def write_atomically(path: Path, data: bytes, *, inputs: Iterable[Path] = ()) ->
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

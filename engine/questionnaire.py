@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.model import Method, RuleSet
-from engine.resources import SCHEMAS_DIR
 from engine.schemacheck import load_schema
+from engine.schemafiles import schema_line
 
 _WIDTH = 100
 
@@ -103,8 +103,8 @@ def evidence_template(rule_sets: Sequence[RuleSet]) -> str:
     used = _used_paths(rule_sets)
     names = ", ".join(rs.id for rs in rule_sets)
     lines = [
-        # The installed schema, so that editors with the YAML language server complete the file.
-        f"# yaml-language-server: $schema={(SCHEMAS_DIR / 'evidence.schema.json').as_uri()}",
+        # Editors with the YAML language server complete the file from the schemas written beside it.
+        schema_line("evidence"),
         f"# Evidence template for: {names}.",
         "# Fill in the institution and assessment, list the documents you reviewed, give the facts you",
         "# have (uncomment them), and answer each indicator. `spm-audit validate FILE` checks it;",

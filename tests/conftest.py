@@ -51,3 +51,17 @@ def browser():
             "chromium is not installed: run `make system-deps` (or apt-get install chromium)"
         )
     return Browser(executable)
+
+
+@pytest.fixture(scope="session")
+def yaml_server():
+    """The YAML language server over stdio (npm package; `make lsp-deps` installs it)."""
+    from lsp import YamlLanguageServer, find_server
+
+    command = find_server()
+    if command is None:
+        pytest.fail(
+            "yaml-language-server is not installed: run `make lsp-deps` (needs node and npm)"
+        )
+    with YamlLanguageServer(command) as server:
+        yield server

@@ -35,7 +35,7 @@ from engine.errors import Diagnostic, InvalidInputError, Position, UsageError, d
 from engine.evidence import build_evidence
 from engine.importers.xlsform import Fn, compile_expression, is_true
 from engine.load import display_name, load_file, parse_text
-from engine.resources import SCHEMAS_DIR
+from engine.schemafiles import schema_line
 
 FORM_FILE = Path(__file__).with_name("green_index_form.json")
 MAX_EXPORT_BYTES = 20 * 1024 * 1024
@@ -563,5 +563,4 @@ def _evidence(
 
 def _dump(data: Mapping[str, Any]) -> str:
     body = yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100)
-    schema = (SCHEMAS_DIR / "evidence.schema.json").as_uri()
-    return f"# yaml-language-server: $schema={schema}\n" + body
+    return schema_line("evidence") + "\n" + body
