@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -12,17 +13,10 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from engine import describe, questionnaire
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
-from engine.importers.green_index import import_export
-from engine.lint import lint_rule_sets
-from engine.migrate import migrate_evidence, migration_lines
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
 from engine.render import RENDERERS, Audience
-from engine.render.pdf_report import font_notes, system_problems
-from engine.rulediff_report import diff_report
-from engine.ruledocs import write_rule_docs
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -30,9 +24,104 @@ from engine.rulesets import (
     load_rule_sets,
     profiles_beside,
 )
-from engine.rulesuite import run_rule_tests
+
+# NOTE: what only one command needs (the PDF checks, linting, diffs, docs, importers) is imported
+# inside that command, so that `assess` starts without it.
 
 T = TypeVar("T")
+
+
+def _convert_options_without_pydantic() -> None:
+    """Let typer convert strings, paths, lists of them and choices without pydantic.
+
+    Typer 0.29 converts every option, given or not, through a pydantic `TypeAdapter`: importing
+    pydantic and building the adapters costs about 60 ms of every command, a sixth of
+    `assess --format json`. An option left out (None) needs no conversion, and strings, paths,
+    lists of them and choices convert with typer's own functions; those are built here, every
+    other type (numbers, booleans, a value of another shape) is left to typer, built only when an
+    option is given. tests/test_cli.py checks that both give the same values and messages.
+    """
+    import dataclasses
+    from enum import Enum
+    from typing import Any, get_args, get_origin
+
+    from typer import core
+    from typer._click.exceptions import BadParameter
+    from typer._click.utils import _escape_control_characters
+    from typer._coercion import RuntimeParam, TypeDescriptor
+    from typer._coercion import build_runtime_param as build_with_pydantic
+    from typer._param_types import coerce_cli_choice, coerce_cli_path
+
+    @dataclasses.dataclass(frozen=True)
+    class Converted(RuntimeParam):
+        """One option's conversion: ours when `own` takes the value, else typer's."""
+
+        descriptor: TypeDescriptor
+        own: Callable[[Any, Any, Any], Any] | None
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.own is not None:
+                converted = self.own(value, param, ctx)
+                if converted is not _THEIRS:
+                    return converted
+            theirs = build_with_pydantic(self.descriptor)
+            return theirs._coerce_value(value, param=param, ctx=ctx)
+
+    def leaf(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None:
+        if annotation is str:
+            return lambda value, param, ctx: value if isinstance(value, str) else _THEIRS
+        if annotation is Path and info.parser is None and not info.allow_dash:
+
+            def path(value: Any, param: Any, ctx: Any) -> Any:
+                if not isinstance(value, str):
+                    return _THEIRS
+                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+
+            return path
+        if isinstance(annotation, type) and issubclass(annotation, Enum) and info.parser is None:
+            choices = list(annotation)
+
+            def choice(value: Any, param: Any, ctx: Any) -> Any:
+                try:
+                    return coerce_cli_choice(
+                        value, choices=choices, case_sensitive=info.case_sensitive, ctx=ctx
+                    )
+                except ValueError as e:  # as typer words pydantic's error
+                    message = _escape_control_characters(f"Value error, {e}")
+                    raise BadParameter(message, ctx=ctx, param=param) from None
+
+            return choice
+        return None
+
+    def own(descriptor: TypeDescriptor) -> Callable[[Any, Any, Any], Any] | None:
+        annotation: Any = descriptor.annotation
+        info = descriptor.parameter_info
+        if descriptor.file_annotation is not None:
+            return None
+        if get_origin(annotation) is list:
+            item = leaf(get_args(annotation)[0], info)
+            if item is None:
+                return None
+            each = item
+
+            def items(value: Any, param: Any, ctx: Any) -> Any:
+                values = value if isinstance(value, (list, tuple)) else [value]
+                converted = [each(v, param, ctx) for v in values]
+                return _THEIRS if any(c is _THEIRS for c in converted) else converted
+
+            return items
+        return leaf(annotation, info)
+
+    def build(descriptor: TypeDescriptor) -> RuntimeParam:
+        return Converted(
+            descriptor.parameter_info, descriptor.annotation, descriptor, own(descriptor)
+        )
+
+    setattr(core, "build_runtime_param", build)  # noqa: B010 - not exported, hence setattr
+
+
+_THEIRS = object()  # a value our conversion leaves to typer's
+_convert_options_without_pydantic()
 
 OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
 
@@ -196,6 +285,8 @@ def template(
     ] = None,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
+    from engine import questionnaire
+
     _run(
         lambda: _emit(
             questionnaire.evidence_template(
@@ -248,6 +339,7 @@ def migrate(
     ] = None,
 ) -> None:
     """Carry answers, overrides and action-plan entries to a newer rule-set version's ids."""
+    from engine.migrate import migrate_evidence, migration_lines
 
     def action() -> None:
         migration = migrate_evidence(evidence, to, framework, since)
@@ -262,6 +354,7 @@ def migrate(
 @app.command()
 def doctor() -> None:
     """Check that this machine can render PDF reports (fonts, Pango)."""
+    from engine.render.pdf_report import font_notes, system_problems
 
     def action() -> None:
         problems = system_problems()
@@ -279,6 +372,8 @@ def doctor() -> None:
 @rules_app.command("list")
 def rules_list() -> None:
     """List the bundled frameworks and profiles."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.catalogue_text(bundled_profiles()), nl=False))
 
 
@@ -292,6 +387,8 @@ def rules_show(
     ] = None,
 ) -> None:
     """Show a rule set's tree, or one node or indicator in full."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.rule_set_text(load_named(framework), node), nl=False))
 
 
@@ -303,6 +400,7 @@ def rules_lint(
     ] = None,
 ) -> None:
     """Validate rule sets and profiles, and run every indicator's examples."""
+    from engine.lint import lint_rule_sets
 
     def action() -> int:
         folders = paths or [*bundled_frameworks().values(), *bundled_profiles().values()]
@@ -336,6 +434,7 @@ def rules_test(
     ] = None,
 ) -> None:
     """Run rule tests (tests/*.yaml beside a rule set) and every indicator's examples."""
+    from engine.rulesuite import run_rule_tests
 
     def action() -> int:
         run = run_rule_tests(paths or [])
@@ -375,6 +474,7 @@ def rules_diff(
     ] = None,
 ) -> None:
     """Show what changed between two versions of a rule set, and its impact on evidence files."""
+    from engine.rulediff_report import diff_report
 
     def action() -> None:
         _emit(diff_report(old, new, impact, fmt.value), out, [])
@@ -398,6 +498,7 @@ def rules_docs(
     fmt: Annotated[DocsFormat, typer.Option("--format", help="Page format.")] = DocsFormat.HTML,
 ) -> None:
     """Write a browsable reference of rule sets (one page per top-level node)."""
+    from engine.ruledocs import write_rule_docs
 
     def action() -> None:
         written = write_rule_docs(rule_sets, out, fmt.value)
@@ -411,6 +512,8 @@ def rules_resolve(
     profile: Annotated[str, typer.Argument(help="Profile id or profile file.")],
 ) -> None:
     """Print a profile resolved against its rule set (extends applied)."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.resolved_text(load_named(profile)), nl=False))
 
 
@@ -437,6 +540,7 @@ def import_green_index(
     ] = None,
 ) -> None:
     """Turn a Green Index 3.0 data export into evidence (facts.green_index); writes nothing on error."""
+    from engine.importers.green_index import import_export
 
     def action() -> None:
         imported = import_export(
@@ -454,6 +558,7 @@ def import_green_index(
 
 def main() -> None:
     """Console-script entry point."""
+    gc.freeze()  # the modules just imported live as long as the process: stop scanning them
     app()
 
 
