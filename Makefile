@@ -37,16 +37,19 @@ check-rules: $(STAMP)  ## lint every bundled rule set, run its examples and test
 	$(BIN)/spm-audit rules lint examples/rulesets/rma_code
 	$(BIN)/spm-audit rules test universal-standards smart-campaign spi examples/rulesets/rma_code
 
-system-deps:  ## check for chromium (the rule-docs browser test), installing it with apt-get when possible
-	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
-		echo "chromium: $$(command -v chromium || command -v chromium-browser)"; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		echo "installing the Debian package chromium (for the rule-docs browser test)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else \
-		echo "error: the browser tests need chromium: install the Debian package 'chromium' (apt-get install chromium) and run make test again" >&2; \
-		exit 1; \
-	fi
+system-deps:  ## check for chromium (browser tests) and LibreOffice Calc (spreadsheet tests), installing them with apt-get when possible
+	@for need in chromium:chromium soffice:libreoffice-calc-nogui; do \
+		command=$${need%%:*}; package=$${need#*:}; \
+		if command -v $$command >/dev/null 2>&1; then \
+			echo "$$command: $$(command -v $$command)"; \
+		elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing the Debian package $$package (for the tests that need $$command)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$package || exit 1; \
+		else \
+			echo "error: the tests need $$command: install the Debian package '$$package' (apt-get install $$package) and run make test again" >&2; \
+			exit 1; \
+		fi; \
+	done
 
 test: system-deps lint check-rules  ## check system packages, lint, then run the whole suite
 	$(BIN)/pytest

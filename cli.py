@@ -16,7 +16,7 @@ import typer
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
-from engine.render import RENDERERS, Audience
+from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -124,6 +124,10 @@ _THEIRS = object()  # a value our conversion leaves to typer's
 _convert_options_without_pydantic()
 
 OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
+CsvDialect = StrEnum(  # type: ignore[misc]
+    "CsvDialect", {name.upper().replace("-", "_"): name for name in CSV_DIALECTS}
+)
+DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -245,11 +249,21 @@ def assess(
             "public (scores, grade and summary; no evidence text).",
         ),
     ] = Audience.FULL,
+    csv_dialect: Annotated[
+        CsvDialect,
+        typer.Option(
+            "--csv-dialect",
+            help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
+            "French, German, Spanish settings) or plain (for programs).",
+        ),
+    ] = DEFAULT_CSV_DIALECT,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
-        with contextlib.closing(RENDERERS[_format_for(fmt, out)](audience.value)) as renderer:
+        chosen_format = _format_for(fmt, out)
+        made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
+        with contextlib.closing(made) as renderer:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             result = run_audit(evidence, chosen)

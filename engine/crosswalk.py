@@ -80,8 +80,15 @@ def shared_answers(
 def shared_overrides(
     rule_set: RuleSet, evidence: EvidenceSet, crosswalk: Crosswalk
 ) -> dict[str, tuple[Override, str]]:
-    """Overrides reaching `rule_set` through equivalent links: one verdict per fact."""
-    return _shared(rule_set, evidence.overrides, crosswalk)
+    """Overrides reaching `rule_set` through equivalent links: one verdict per fact.
+
+    An override whose scope is its own indicator only does not travel.
+    """
+    travelling = {
+        fw: {rid: o for rid, o in per.items() if o.reaches_equivalents}
+        for fw, per in evidence.overrides.items()
+    }
+    return _shared(rule_set, travelling, crosswalk)
 
 
 def conflicts(frameworks: Sequence[FrameworkResult], crosswalk: Crosswalk) -> tuple[Conflict, ...]:

@@ -105,6 +105,7 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
         )
 
     facts = data.get("facts", {})
+    in_force, expired = _overrides(doc, data)
     return EvidenceSet(
         file=doc.file,
         sha256=sha256,
@@ -128,19 +129,8 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
             fw: {rid: answer(a, ("answers", fw, rid)) for rid, a in per.items()}
             for fw, per in data.get("answers", {}).items()
         },
-        overrides={
-            fw: {
-                rid: Override(
-                    Status(o["status"]),
-                    o["reason"],
-                    o["by"],
-                    o["on"],
-                    doc.position_of(("overrides", fw, rid)),
-                )
-                for rid, o in per.items()
-            }
-            for fw, per in data.get("overrides", {}).items()
-        },
+        overrides=in_force,
+        expired_overrides=expired,
         action_plan={
             fw: {
                 rid: ActionItem(
@@ -168,6 +158,33 @@ def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> 
             for fw, version in data["assessment"].get("rule_set_versions", {}).items()
         },
     )
+
+
+OverridesByFramework = dict[str, dict[str, Override]]
+
+
+def _overrides(
+    doc: YamlDocument, data: Mapping[str, Any]
+) -> tuple[OverridesByFramework, OverridesByFramework]:
+    """The overrides in force on the assessment date, and those expired before it."""
+    assessed_on = dt.date.fromisoformat(data["assessment"]["assessed_on"])
+    in_force: OverridesByFramework = {}
+    expired: OverridesByFramework = {}
+    for fw, per in data.get("overrides", {}).items():
+        for rid, o in per.items():
+            override = Override(
+                Status(o["status"]),
+                o["reason"],
+                o["by"],
+                o["on"],
+                doc.position_of(("overrides", fw, rid)),
+                authority=o.get("authority", ""),
+                expires=_date(o["expires"]) if "expires" in o else None,
+                reaches_equivalents=o.get("scope", "equivalents") == "equivalents",
+            )
+            lapsed = override.expires is not None and override.expires < assessed_on
+            (expired if lapsed else in_force).setdefault(fw, {})[rid] = override
+    return in_force, expired
 
 
 def _fact_positions(doc: YamlDocument) -> dict[str, Position]:
@@ -337,6 +354,25 @@ def _check_evidence_semantics(
             ("institution", "country"),
             f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, countries())}",
         )
+    for fw, per in data.get("overrides", {}).items():
+        for rid, override in per.items():
+            expires = _date(override.get("expires", ""))
+            given = _date(override["on"])
+            if expires is None:
+                continue
+            at = ("overrides", fw, rid, "expires")
+            if given and expires < given:
+                problem(
+                    at, f"the override of '{rid}' expires ({expires}) before it was given ({given})"
+                )
+            elif assessed_on and expires < assessed_on:
+                problem(
+                    at,
+                    f"the override of '{rid}' expired on {expires}, before the assessment "
+                    f"({assessed_on}): it no longer applies; renew it or remove it",
+                    Severity.WARNING,
+                    "waiver",
+                )
     total_answers = 0
     for fw, per in data.get("answers", {}).items():
         for rid, answer in per.items():

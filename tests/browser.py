@@ -8,6 +8,7 @@ name when it is missing.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +65,59 @@ class Browser:
                 f"chromium failed on {page} (exit {done.returncode}): {done.stderr[-2000:]}"
             )
         return done.stdout
+
+    def screenshot(
+        self, page: Path, out: Path, width: int, height: int, timeout: float = 60
+    ) -> None:
+        """A PNG of a local page at a window size."""
+        with tempfile.TemporaryDirectory(prefix="spm-chromium-") as profile:
+            subprocess.run(
+                [
+                    self.executable,
+                    *FLAGS,
+                    f"--user-data-dir={profile}",
+                    f"--window-size={width},{height}",
+                    f"--screenshot={out}",
+                    page.resolve().as_uri(),
+                ],
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+            )
+
+    def widths(self, page: Path, width: int, timeout: float = 60) -> tuple[int, int]:
+        """(content width, window width) of a page laid out at `width`: more content than
+        window means the reader must scroll sideways.
+
+        A copy of the page gets a probe script (the reports have none of their own).
+        """
+        probe = (
+            "<script>window.addEventListener('load', () => document.body.setAttribute("
+            "'data-widths', document.documentElement.scrollWidth + 'x' + window.innerWidth))"
+            "</script>"
+        )
+        with tempfile.TemporaryDirectory(prefix="spm-probe-") as folder:
+            copy = Path(folder) / page.name
+            copy.write_text(page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
+            with tempfile.TemporaryDirectory(prefix="spm-chromium-") as profile:
+                done = subprocess.run(
+                    [
+                        self.executable,
+                        *FLAGS,
+                        f"--user-data-dir={profile}",
+                        f"--window-size={width},900",
+                        "--dump-dom",
+                        copy.as_uri(),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                    check=True,
+                )
+        found = re.search(r'data-widths="(\d+)x(\d+)"', done.stdout)
+        if found is None:
+            raise RuntimeError(f"the probe did not run on {page}: {done.stderr[-1000:]}")
+        return int(found.group(1)), int(found.group(2))
 
 
 class _Anchors(HTMLParser):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from engine.errors import RenderError
 from engine.pipeline import run_audit
-from engine.render import RENDERERS, fonts, pdf_layout
+from engine.render import RENDERERS, fonts, pdf_layout, renderer_for
 from engine.render.html_report import render_html
 from engine.render.pdf_report import PdfRenderer, render_pdf
 from engine.resources import EXAMPLES_DIR
@@ -109,7 +109,7 @@ def test_csv_has_one_row_per_indicator_per_framework() -> None:
     import csv
 
     result = run_audit(KOMBIT, ["universal-standards", "smart-campaign"])
-    data = RENDERERS["csv"]().render(result)
+    data = renderer_for("csv", csv_dialect="plain").render(result)
     assert data.startswith(b"\xef\xbb\xbf")
     everything = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     rows = [r for r in everything if r["row"] == "indicator"]
@@ -124,7 +124,7 @@ def test_csv_has_one_row_per_indicator_per_framework() -> None:
     assert float(overall[0]["score"]) == float(result.frameworks[0].overall.score)
     assert {r["row"] for r in everything} == {"framework", "node", "gate", "indicator"}
     assert first["status"] in {"pass", "partial", "fail", "not_applicable", "not_assessed"}
-    assert data == RENDERERS["csv"]().render(result)
+    assert data == renderer_for("csv", csv_dialect="plain").render(result)
 
 
 TANGUT = "\U00017000"  # a letter practically no machine has a font for
@@ -224,7 +224,9 @@ def test_html_pdf_and_csv_agree_on_every_indicator() -> None:
     result = run_audit(KOMBIT, ["all"])
     rows = [
         r
-        for r in csv.DictReader(io.StringIO(RENDERERS["csv"]().render(result).decode("utf-8-sig")))
+        for r in csv.DictReader(
+            io.StringIO(renderer_for("csv", csv_dialect="plain").render(result).decode("utf-8-sig"))
+        )
         if r["row"] == "indicator"
     ]
     page = render_html(result)

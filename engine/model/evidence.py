@@ -58,6 +58,9 @@ class Override:
     by: str
     on: str
     position: Position
+    authority: str = ""  # who approved it, beside the assessor
+    expires: dt.date | None = None  # the last day it applies
+    reaches_equivalents: bool = True  # scope: also the equivalent indicators of other frameworks
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class EvidenceSet:
     fact_positions: Mapping[str, Position]
     dates: AssessmentDates
     fact_sources: Mapping[str, str] = field(default_factory=dict)  # facts section -> document id
+    # overrides whose `expires` is before the assessment date: listed, not applied
+    expired_overrides: Mapping[str, Mapping[str, Override]] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
     # framework id -> (the rule-set version the file was written for, where it says so)
     rule_set_versions: Mapping[str, tuple[str, Position]] = field(default_factory=dict)

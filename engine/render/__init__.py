@@ -2,7 +2,7 @@
 
 `RENDERERS` names every format; a renderer's module (and what it needs: Jinja2 for HTML, WeasyPrint
 and fontconfig for PDF) is imported only when its format is asked for, so a JSON run never pays
-for the PDF machinery.
+for the PDF machinery (the CSV renderer, light, is imported for its dialects' names).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from typing import ClassVar, Protocol, cast
 
 from engine.model import AuditResult
+from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.report import Audience
 
-__all__ = ["RENDERERS", "Audience", "Renderer"]
+__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for"]
 
 
 class Renderer(Protocol):
@@ -67,3 +68,11 @@ RENDERERS: Mapping[str, type[Renderer]] = _Registry(
         "csv": "engine.render.csv_report:CsvRenderer",
     }
 )
+CSV_DIALECTS = tuple(DIALECTS)
+
+
+def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
+    """The renderer of a format, for an audience (the CSV dialect applies to CSV only)."""
+    if name == CsvRenderer.name:
+        return CsvRenderer(audience, csv_dialect=csv_dialect)
+    return RENDERERS[name](audience)

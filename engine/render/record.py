@@ -90,6 +90,11 @@ def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
         ]
     if not policy.evidence_text:
         record["warnings"] = []
+    for expired in record["expired_overrides"]:
+        if not policy.evidence_text:
+            expired["reason"] = None
+        if not policy.names:
+            expired["by"] = None
     for framework in record["frameworks"]:
         for i in framework["indicators"]:
             i["evidence"]["documents"] = [
@@ -152,6 +157,19 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "expired_overrides": [
+            {
+                "framework": fw,
+                "id": rid,
+                "status": str(o.status),
+                "by": o.by,
+                "on": o.on,
+                "expires": o.expires.isoformat() if o.expires else None,
+                "reason": o.reason,
+            }
+            for fw, per in result.evidence.expired_overrides.items()
+            for rid, o in per.items()
+        ],
         "conflicts": [
             {
                 "framework": c.framework,
@@ -313,6 +331,9 @@ def indicator_record(
             "by": r.override.by,
             "on": r.override.on,
             "given_for": r.override_source or None,
+            "authority": r.override.authority or None,
+            "expires": r.override.expires.isoformat() if r.override.expires else None,
+            "scope": "equivalents" if r.override.reaches_equivalents else "indicator",
         },
         "data_status": None if r.data_status is None else str(r.data_status),
         "answer_status": None if r.answer_status is None else str(r.answer_status),

@@ -42,6 +42,7 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
     actions = build_actions(frameworks) if policy.action_plan else ()
     # red flags are built from the merged findings, whatever the audience sees of the plan
     flags, more_flags = red_flags(result, frameworks, build_actions(frameworks))
+    figures, figures_note = key_figures(evidence, policy.shows_document)
     goals, resting = social_goals(
         evidence,
         [f.ruleset for f in result.frameworks if f.ruleset.id in {v.id for v in frameworks}],
@@ -147,7 +148,8 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         opinion=opinion(_mapping(assessment.get("opinion")) or None, frameworks, name),
         red_flags=flags,
         red_flags_more=more_flags,
-        figures=key_figures(evidence, policy.shows_document),
+        figures=figures,
+        figures_note=figures_note,
         goals=goals,
         goals_note=(
             f"Indicators that read these goals: {', '.join(resting)}." if goals and resting else ""

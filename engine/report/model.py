@@ -52,6 +52,20 @@ class OverrideView:
     by: str
     on: str
     reason: str
+    authority: str = ""
+    expires: str = ""
+    scope_text: str = ""  # 'this indicator only' when it does not reach equivalents
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredWaiver:
+    """An override whose expiry is before the assessment date: listed, not applied."""
+
+    id: str
+    status_label: str
+    expired_on: str
+    by: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +207,7 @@ class FrameworkView:
     gaps: tuple[IndicatorView, ...]
     not_applicable: tuple[IndicatorView, ...]
     overridden: tuple[IndicatorView, ...]
+    expired_waivers: tuple[ExpiredWaiver, ...]
     pathway: tuple[PathwayRow, ...]
     indicator_count: int
     inferred_text: str
@@ -380,6 +395,7 @@ class Report:
     red_flags: tuple[RedFlag, ...]
     red_flags_more: str  # how many are not listed
     figures: tuple[FigureGroup, ...]
+    figures_note: str  # the date the figures describe, and the documents they come from
     goals: tuple[GoalRow, ...]
     goals_note: str  # which indicators read the goals
     roadmap: tuple[Action, ...]  # at most ROADMAP actions, most urgent first

@@ -124,27 +124,33 @@ _GROUPS: tuple[tuple[str, tuple[_Figure, ...]], ...] = (
 
 
 class _Sources:
-    """'K-FIN Audited financial statements 2025 (2026-01-25)' for each part of the facts."""
+    """The document each part of the facts comes from: its id beside a figure, its title once."""
 
     def __init__(self, evidence: EvidenceSet, shows_document: Callable[[bool], bool]) -> None:
         self.evidence = evidence
         self.shows_document = shows_document
-        self.period_end = evidence.dates.period_end.isoformat()
+        self.used: dict[str, str] = {}  # id -> 'title, date', in the order first cited
 
     def of(self, path: str) -> str:
         document = self.evidence.documents.get(
             self.evidence.fact_sources.get(path.split(".")[0], "")
         )
-        if document is not None and self.shows_document(document.confidential):
-            dated = f", {document.date}" if document.date else ""
-            return f"{document.id} {document.title}{dated}; as of {self.period_end}"
-        return f"evidence file; as of {self.period_end}"
+        if document is None or not self.shows_document(document.confidential):
+            return "evidence file"
+        dated = f", {document.date}" if document.date else ""
+        self.used.setdefault(document.id, f"{document.title}{dated}")
+        return document.id
+
+    def text(self) -> str:
+        """'Sources: K-MIS Social performance dashboard, 2026-01-10; …' ('' when none)."""
+        listed = "; ".join(f"{i} {title}" for i, title in self.used.items())
+        return f"Sources: {listed}." if listed else ""
 
 
 def key_figures(
     evidence: EvidenceSet, shows_document: Callable[[bool], bool]
-) -> tuple[FigureGroup, ...]:
-    """The profile's figures, grouped; only those the evidence gives."""
+) -> tuple[tuple[FigureGroup, ...], str]:
+    """The profile's figures, grouped (only those the evidence gives), and their sources."""
     facts = evidence.facts
     sources = _Sources(evidence, shows_document)
     groups = []
@@ -160,7 +166,10 @@ def key_figures(
     prices = _prices(facts, sources)
     if prices:
         groups.append(FigureGroup("Prices", prices))
-    return tuple(groups)
+    as_of = (
+        f"Figures as of {evidence.dates.period_end.isoformat()}, the end of the reporting period."
+    )
+    return tuple(groups), f"{as_of} {sources.text()}".strip()
 
 
 def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> list[KeyFigure]:

@@ -26,6 +26,7 @@ from engine.report.audience import AudiencePolicy
 from engine.report.labels import PATHWAY_LABEL, STATUS_LABEL, VERDICT_LABEL, pct, pct_nb, value_text
 from engine.report.model import (
     CitedDocument,
+    ExpiredWaiver,
     FactLine,
     FrameworkView,
     GateView,
@@ -141,6 +142,16 @@ def framework_view(
         gaps=tuple(i for i in indicators if i.status is Status.NOT_ASSESSED),
         not_applicable=tuple(i for i in indicators if i.status is Status.NOT_APPLICABLE),
         overridden=tuple(i for i in indicators if i.overridden),
+        expired_waivers=tuple(
+            ExpiredWaiver(
+                rid,
+                STATUS_LABEL[o.status],
+                o.expires.isoformat() if o.expires else "",
+                o.by if policy.names else "",
+                o.reason if policy.evidence_text else "",
+            )
+            for rid, o in result.evidence.expired_overrides.get(rs.answers_key, {}).items()
+        ),
         pathway=tuple(
             PathwayRow(
                 PATHWAY_LABEL[p.stage],
@@ -286,7 +297,12 @@ def _indicator(
     override = None
     if r.override is not None and policy.evidence_text:
         override = OverrideView(
-            r.override.by if policy.names else "", r.override.on, r.override.reason
+            r.override.by if policy.names else "",
+            r.override.on,
+            r.override.reason,
+            r.override.authority,
+            r.override.expires.isoformat() if r.override.expires else "",
+            "" if r.override.reaches_equivalents else "this indicator only",
         )
     return IndicatorView(
         framework=f.ruleset.id,
