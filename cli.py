@@ -26,102 +26,12 @@ from engine.rulesets import (
 )
 
 # NOTE: what only one command needs (the PDF checks, linting, diffs, docs, importers) is imported
-# inside that command, so that `assess` starts without it.
+# inside that command, so that `assess` starts without it. Typer converts every option through a
+# pydantic TypeAdapter (about 40 ms of each command, measured 2026-12-02); no public typer API
+# avoids that, and patching its internals would break on the next typer release, so it is paid.
 
 T = TypeVar("T")
 
-
-def _convert_options_without_pydantic() -> None:
-    """Let typer convert strings, paths, lists of them and choices without pydantic.
-
-    Typer 0.29 converts every option, given or not, through a pydantic `TypeAdapter`: importing
-    pydantic and building the adapters costs about 60 ms of every command, a sixth of
-    `assess --format json`. An option left out (None) needs no conversion, and strings, paths,
-    lists of them and choices convert with typer's own functions; those are built here, every
-    other type (numbers, booleans, a value of another shape) is left to typer, built only when an
-    option is given. tests/test_cli.py checks that both give the same values and messages.
-    """
-    import dataclasses
-    from enum import Enum
-    from typing import Any, get_args, get_origin
-
-    from typer import core
-    from typer._click.exceptions import BadParameter
-    from typer._click.utils import _escape_control_characters
-    from typer._coercion import RuntimeParam, TypeDescriptor
-    from typer._coercion import build_runtime_param as build_with_pydantic
-    from typer._param_types import coerce_cli_choice, coerce_cli_path
-
-    @dataclasses.dataclass(frozen=True)
-    class Converted(RuntimeParam):
-        """One option's conversion: ours when `own` takes the value, else typer's."""
-
-        descriptor: TypeDescriptor
-        own: Callable[[Any, Any, Any], Any] | None
-
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            if self.own is not None:
-                converted = self.own(value, param, ctx)
-                if converted is not _THEIRS:
-                    return converted
-            theirs = build_with_pydantic(self.descriptor)
-            return theirs._coerce_value(value, param=param, ctx=ctx)
-
-    def leaf(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None:
-        if annotation is str:
-            return lambda value, param, ctx: value if isinstance(value, str) else _THEIRS
-        if annotation is Path and info.parser is None and not info.allow_dash:
-
-            def path(value: Any, param: Any, ctx: Any) -> Any:
-                if not isinstance(value, str):
-                    return _THEIRS
-                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
-
-            return path
-        if isinstance(annotation, type) and issubclass(annotation, Enum) and info.parser is None:
-            choices = list(annotation)
-
-            def choice(value: Any, param: Any, ctx: Any) -> Any:
-                try:
-                    return coerce_cli_choice(
-                        value, choices=choices, case_sensitive=info.case_sensitive, ctx=ctx
-                    )
-                except ValueError as e:  # as typer words pydantic's error
-                    message = _escape_control_characters(f"Value error, {e}")
-                    raise BadParameter(message, ctx=ctx, param=param) from None
-
-            return choice
-        return None
-
-    def own(descriptor: TypeDescriptor) -> Callable[[Any, Any, Any], Any] | None:
-        annotation: Any = descriptor.annotation
-        info = descriptor.parameter_info
-        if descriptor.file_annotation is not None:
-            return None
-        if get_origin(annotation) is list:
-            item = leaf(get_args(annotation)[0], info)
-            if item is None:
-                return None
-            each = item
-
-            def items(value: Any, param: Any, ctx: Any) -> Any:
-                values = value if isinstance(value, (list, tuple)) else [value]
-                converted = [each(v, param, ctx) for v in values]
-                return _THEIRS if any(c is _THEIRS for c in converted) else converted
-
-            return items
-        return leaf(annotation, info)
-
-    def build(descriptor: TypeDescriptor) -> RuntimeParam:
-        return Converted(
-            descriptor.parameter_info, descriptor.annotation, descriptor, own(descriptor)
-        )
-
-    setattr(core, "build_runtime_param", build)  # noqa: B010 - not exported, hence setattr
-
-
-_THEIRS = object()  # a value our conversion leaves to typer's
-_convert_options_without_pydantic()
 
 OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
 CsvDialect = StrEnum(  # type: ignore[misc]
