@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -12,17 +13,11 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from engine import describe, questionnaire, schemafiles
+from engine import schemafiles
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
-from engine.importers.green_index import import_export
-from engine.lint import lint_rule_sets
-from engine.migrate import migrate_evidence, migration_lines
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
 from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
-from engine.render.pdf_report import font_notes, system_problems
-from engine.rulediff_report import diff_report
-from engine.ruledocs import write_rule_docs
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -30,9 +25,14 @@ from engine.rulesets import (
     load_rule_sets,
     profiles_beside,
 )
-from engine.rulesuite import run_rule_tests
+
+# NOTE: what only one command needs (the PDF checks, linting, diffs, docs, importers) is imported
+# inside that command, so that `assess` starts without it. Typer converts every option through a
+# pydantic TypeAdapter (about 40 ms of each command, measured 2026-12-02); no public typer API
+# avoids that, and patching its internals would break on the next typer release, so it is paid.
 
 T = TypeVar("T")
+
 
 OutputFormat = StrEnum("OutputFormat", {name.upper(): name for name in RENDERERS})  # type: ignore[misc]
 CsvDialect = StrEnum(  # type: ignore[misc]
@@ -223,6 +223,8 @@ def template(
     ] = None,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
+    from engine import questionnaire
+
     _run(
         lambda: _emit_editable(
             questionnaire.evidence_template(
@@ -275,6 +277,7 @@ def migrate(
     ] = None,
 ) -> None:
     """Carry answers, overrides and action-plan entries to a newer rule-set version's ids."""
+    from engine.migrate import migrate_evidence, migration_lines
 
     def action() -> None:
         migration = migrate_evidence(evidence, to, framework, since)
@@ -289,6 +292,7 @@ def migrate(
 @app.command()
 def doctor() -> None:
     """Check that this machine can render PDF reports (fonts, Pango)."""
+    from engine.render.pdf_report import font_notes, system_problems
 
     def action() -> None:
         problems = system_problems()
@@ -306,6 +310,8 @@ def doctor() -> None:
 @rules_app.command("list")
 def rules_list() -> None:
     """List the bundled frameworks and profiles."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.catalogue_text(bundled_profiles()), nl=False))
 
 
@@ -319,6 +325,8 @@ def rules_show(
     ] = None,
 ) -> None:
     """Show a rule set's tree, or one node or indicator in full."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.rule_set_text(load_named(framework), node), nl=False))
 
 
@@ -330,6 +338,7 @@ def rules_lint(
     ] = None,
 ) -> None:
     """Validate rule sets and profiles, and run every indicator's examples."""
+    from engine.lint import lint_rule_sets
 
     def action() -> int:
         folders = paths or [*bundled_frameworks().values(), *bundled_profiles().values()]
@@ -363,6 +372,7 @@ def rules_test(
     ] = None,
 ) -> None:
     """Run rule tests (tests/*.yaml beside a rule set) and every indicator's examples."""
+    from engine.rulesuite import run_rule_tests
 
     def action() -> int:
         run = run_rule_tests(paths or [])
@@ -402,6 +412,7 @@ def rules_diff(
     ] = None,
 ) -> None:
     """Show what changed between two versions of a rule set, and its impact on evidence files."""
+    from engine.rulediff_report import diff_report
 
     def action() -> None:
         _emit(diff_report(old, new, impact, fmt.value), out, [])
@@ -425,6 +436,7 @@ def rules_docs(
     fmt: Annotated[DocsFormat, typer.Option("--format", help="Page format.")] = DocsFormat.HTML,
 ) -> None:
     """Write a browsable reference of rule sets (one page per top-level node)."""
+    from engine.ruledocs import write_rule_docs
 
     def action() -> None:
         written = write_rule_docs(rule_sets, out, fmt.value)
@@ -438,6 +450,8 @@ def rules_resolve(
     profile: Annotated[str, typer.Argument(help="Profile id or profile file.")],
 ) -> None:
     """Print a profile resolved against its rule set (extends applied)."""
+    from engine import describe
+
     _run(lambda: typer.echo(describe.resolved_text(load_named(profile)), nl=False))
 
 
@@ -464,6 +478,7 @@ def import_green_index(
     ] = None,
 ) -> None:
     """Turn a Green Index 3.0 data export into evidence (facts.green_index); writes nothing on error."""
+    from engine.importers.green_index import import_export
 
     def action() -> None:
         imported = import_export(
@@ -497,6 +512,7 @@ def schemas_install(
 
 def main() -> None:
     """Console-script entry point."""
+    gc.freeze()  # the modules just imported live as long as the process: stop scanning them
     app()
 
 

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from babel import Locale
-
 from engine import schemacheck
 from engine.conditions import ConditionCompiler, FieldType, fact_types
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
@@ -42,10 +40,17 @@ from engine.yamlsource import PathKey, YamlDocument
 logger = logging.getLogger(__name__)
 
 MAX_ANSWERS = 5000
-COUNTRIES = frozenset(
-    code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()
-)
 CHECKS_FILE = "evidence-checks.yaml"
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 country codes (read from Babel's data when first needed)."""
+    from babel import Locale
+
+    return frozenset(
+        code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()
+    )
 
 
 @functools.cache
@@ -223,10 +228,8 @@ def compile_evidence_checks(
 @functools.cache
 def bundled_evidence_checks() -> tuple[EvidenceCheck, ...]:
     """The consistency checks of schemas/evidence-checks.yaml (a bundled, trusted file)."""
-    loaded = load_file(SCHEMAS_DIR / CHECKS_FILE)
-    diagnostics = schemacheck.check(
-        loaded.document, loaded.document.data, schemacheck.validator("evidence-checks")
-    )
+    loaded = load_file(SCHEMAS_DIR / CHECKS_FILE, cache=True)
+    diagnostics = schemacheck.check_file(loaded.document, loaded.sha256, "evidence-checks")
     _raise_if_errors(diagnostics)
     data = cast(Mapping[str, Any], loaded.document.data)
     checks = compile_evidence_checks(loaded.document, ("checks",), data["checks"], diagnostics)
@@ -346,10 +349,10 @@ def _check_evidence_semantics(
                 code="reference",
             )
     country = data["institution"]["country"]
-    if country not in COUNTRIES:
+    if country not in countries():
         problem(
             ("institution", "country"),
-            f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, COUNTRIES)}",
+            f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, countries())}",
         )
     for fw, per in data.get("overrides", {}).items():
         for rid, override in per.items():

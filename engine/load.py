@@ -2,6 +2,11 @@
 
 Enforces the size limit and the encoding (UTF-8, an optional byte-order mark is dropped), and reads
 JSON through the same position-keeping parser as YAML.
+
+Rule files (`cache=True`) are parsed once per content: the data and packed positions of a file that
+parsed cleanly are kept in the cache folder (engine.filecache) as `marshal` bytes, keyed by the
+file's SHA-256, its kind (YAML or JSON) and the engine digest, and read back in a few milliseconds
+instead of a YAML parse. An entry whose checksum, key or shape does not match is ignored.
 """
 
 from __future__ import annotations
@@ -9,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
+from engine import filecache
 from engine.errors import Diagnostic, InvalidInputError, Position
-from engine.yamlsource import YamlDocument, parse_yaml
+from engine.yamlsource import Positions, YamlDocument, parse_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +48,14 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_file(path: Path, *, name: str | None = None) -> LoadedFile:
-    """Read and parse one YAML or JSON file."""
+def load_file(path: Path, *, name: str | None = None, cache: bool = False) -> LoadedFile:
+    """Read and parse one YAML or JSON file.
+
+    Args:
+        path: the file.
+        name: how diagnostics name it (default: relative to the working directory).
+        cache: keep and reuse its parse in the cache folder (rule files: evidence stays private).
+    """
     shown = name or display_name(path)
     start = Position(shown, 1, 1)
     try:
@@ -67,11 +82,57 @@ def load_file(path: Path, *, name: str | None = None) -> LoadedFile:
             [Diagnostic(start, f"cannot read file: {e.strerror}", code="io")]
         ) from e
     logger.debug("loaded %s (%d bytes)", shown, len(raw))
-    return LoadedFile(
-        path,
-        parse_text(raw, shown, is_json=path.suffix.lower() == ".json"),
-        hashlib.sha256(raw).hexdigest(),
-    )
+    sha256 = hashlib.sha256(raw).hexdigest()
+    is_json = path.suffix.lower() == ".json"
+    if not cache:
+        return LoadedFile(path, parse_text(raw, shown, is_json=is_json), sha256)
+    key = _cache_key(sha256, is_json)
+    document = _cached_document(key, sha256, raw, shown, is_json)
+    if document is None:
+        document = parse_text(raw, shown, is_json=is_json)
+        _remember_document(key, sha256, document)
+    return LoadedFile(path, document, sha256)
+
+
+_CACHE_KIND = "parsed"
+_ENTRY_MAGIC = b"spm-audit parsed 1\n"
+
+
+def _cache_key(sha256: str, is_json: bool) -> str:
+    kind = "json" if is_json else "yaml"
+    return hashlib.sha256(f"{filecache.engine_digest()}:{kind}:{sha256}".encode()).hexdigest()
+
+
+def _remember_document(key: str, sha256: str, document: YamlDocument) -> None:
+    if not filecache.is_enabled() or not isinstance(document.positions, Positions):
+        return
+    # the parser builds only dicts, lists, strings, numbers, booleans and None: all marshallable
+    entry = cast(Any, (sha256, document.data, document.positions.packed))
+    payload = marshal.dumps(entry)
+    checksum = zlib.crc32(payload).to_bytes(4, "big")
+    filecache.write_entry(_CACHE_KIND, key, _ENTRY_MAGIC + checksum + payload)
+
+
+def _cached_document(
+    key: str, sha256: str, raw: bytes, name: str, is_json: bool
+) -> YamlDocument | None:
+    """The cached parse of these bytes, or None when there is no sound entry."""
+    entry = filecache.read_entry(_CACHE_KIND, key)
+    if entry is None or not entry.startswith(_ENTRY_MAGIC):
+        return None
+    start = len(_ENTRY_MAGIC) + 4
+    checksum, payload = entry[len(_ENTRY_MAGIC) : start], entry[start:]
+    if zlib.crc32(payload).to_bytes(4, "big") != checksum:
+        return None
+    try:
+        # NOTE: the entry was written by this program into the user's own cache folder and its
+        # checksum matched; marshal builds plain data (it runs no code, unlike pickle).
+        stored_sha, data, packed = marshal.loads(payload)  # noqa: S302
+    except (EOFError, ValueError, TypeError):
+        return None
+    if stored_sha != sha256 or not isinstance(packed, dict) or () not in packed:
+        return None
+    return YamlDocument(name, data, Positions(name, packed), _source_text(raw, is_json))
 
 
 def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
@@ -115,13 +176,24 @@ def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
         raise InvalidInputError([Diagnostic(Position(name, 1, 1), "file is empty", code="input")])
     if is_json:
         _check_json_syntax(text, name)
-        # JSON writes characters beyond the BMP as surrogate pairs ("\\ud83d\\ude00"), which the YAML
-        # parser refuses. Columns after such a pair on the same line shift by 11 per pair.
-        text = _SURROGATE_PAIR.sub(_join_surrogates, text)
-        # JSON allows tabs between tokens where YAML does not; inside JSON strings a tab must be
-        # escaped, so replacing raw tabs by spaces keeps the meaning and every column.
-        text = text.replace("\t", " ")
+        text = _as_yaml_text(text)
     return parse_yaml(text, name)
+
+
+def _source_text(raw: bytes, is_json: bool) -> str:
+    """The text the parser read, for bytes already known to parse (a cache hit)."""
+    text = (raw[len(_BOM) :] if raw.startswith(_BOM) else raw).decode("utf-8")
+    return _as_yaml_text(text) if is_json else text
+
+
+def _as_yaml_text(text: str) -> str:
+    """JSON text as the YAML parser can read it, with the same meaning and positions."""
+    # JSON writes characters beyond the BMP as surrogate pairs ("\\ud83d\\ude00"), which the YAML
+    # parser refuses. Columns after such a pair on the same line shift by 11 per pair.
+    text = _SURROGATE_PAIR.sub(_join_surrogates, text)
+    # JSON allows tabs between tokens where YAML does not; inside JSON strings a tab must be
+    # escaped, so replacing raw tabs by spaces keeps the meaning and every column.
+    return text.replace("\t", " ")
 
 
 _SURROGATE_PAIR = re.compile(

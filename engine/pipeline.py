@@ -31,7 +31,7 @@ from engine.evaluate import evaluate_rule_set
 from engine.evidence import check_evidence_for, load_evidence
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
 from engine.resources import EXAMPLES_DIR
-from engine.rulesets import ALL, bundled_frameworks, load_rule_sets
+from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
 from engine.versions import version_warnings
 
@@ -90,8 +90,9 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
         InvalidInputError: the evidence or a rule set is invalid; carries every diagnostic.
         UsageError: an unknown framework was asked for.
     """
-    rule_sets = load_rule_sets(list(frameworks) or ["universal-standards"])
-    evidence = load_evidence(evidence_path)
+    names = check_names(list(frameworks) or ["universal-standards"])
+    evidence = load_evidence(evidence_path)  # refused evidence fails before any rule set loads
+    rule_sets = load_rule_sets(names)
     assessed = {rs.answers_key for rs in rule_sets}
     others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
     context = load_rule_sets(others) if others else []

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from engine import schemacache
 from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
@@ -53,6 +54,16 @@ def check(
 ) -> list[Diagnostic]:
     """Every schema error in `data` (found at `prefix` in `doc`) as a diagnostic."""
     return sorted({diagnostic for _, diagnostic in check_paths(doc, data, schema, prefix)})
+
+
+def check_file(doc: YamlDocument, sha256: str, name: str) -> list[Diagnostic]:
+    """`check` of a whole file against schema `name`, skipped when these bytes already passed it."""
+    if schemacache.is_known_valid(name, sha256):
+        return []
+    found = check(doc, doc.data, validator(name))
+    if not found:
+        schemacache.remember_valid(name, sha256)
+    return found
 
 
 def check_paths(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -46,13 +46,48 @@ _STANDARD_TAGS = {
 }
 
 
+_COLUMN_BITS = 32  # a packed position is line << 32 | column (a 5 MiB line still fits)
+
+
+class Positions(Mapping[PathKey, Position]):
+    """Path → position, kept as packed integers; a `Position` is made only when one is asked for.
+
+    A rule set has some 25,000 keys and items and needs the positions of a few thousand, so
+    packing them keeps both the parse and the cache (engine.load) cheap.
+    """
+
+    __slots__ = ("file", "packed")
+
+    def __init__(self, file: str, packed: dict[PathKey, int]) -> None:
+        self.file = file
+        self.packed = packed  # path → line << 32 | column
+
+    def __getitem__(self, key: PathKey) -> Position:
+        value = self.packed[key]
+        return Position(self.file, value >> _COLUMN_BITS, value & ((1 << _COLUMN_BITS) - 1))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+
+def pack_position(line: int, column: int) -> int:
+    """A 1-based line and column as one integer (see `Positions`)."""
+    return line << _COLUMN_BITS | column
+
+
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
     """Parsed data with the position of every mapping key and sequence item."""
 
     file: str
     data: object
-    positions: dict[PathKey, Position]
+    positions: Mapping[PathKey, Position]
     text: str = field(default="", repr=False, compare=False)  # the source, for locating characters
 
     def position_of(self, path: Sequence[str | int]) -> Position:
@@ -83,7 +118,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise InvalidInputError(
             [Diagnostic(Position(file, 1, 1), "file is empty (only comments or blank lines)")]
         )
-    return YamlDocument(file, data, builder.positions, text)
+    return YamlDocument(file, data, Positions(file, builder.positions), text)
 
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
@@ -123,7 +158,7 @@ def _events(text: str) -> Iterator[yaml.Event]:
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
-        self.positions: dict[PathKey, Position] = {(): Position(file, 1, 1)}
+        self.positions: dict[PathKey, int] = {(): pack_position(1, 1)}
         self.problems: list[Diagnostic] = []
         self.empty = False
         self.aliases_seen: set[str] = set()
@@ -135,6 +170,10 @@ class _Builder:
             if mark
             else Position(self.file, 1, 1)
         )
+
+    def _packed(self, event: yaml.Event) -> int:
+        mark = event.start_mark
+        return pack_position(mark.line + 1, mark.column + 1) if mark else pack_position(1, 1)
 
     def _problem(self, event: yaml.Event, message: str) -> None:
         self.problems.append(Diagnostic(self._pos(event), message, code="yaml"))
@@ -181,7 +220,7 @@ class _Builder:
                 if isinstance(child, yaml.SequenceEndEvent):
                     return items
                 item_path = (*path, len(items))
-                self.positions[item_path] = self._pos(child)
+                self.positions[item_path] = self._packed(child)
                 items.append(self._node(child, events, item_path, depth + 1))
             return items
         if isinstance(event, yaml.MappingStartEvent):
@@ -196,14 +235,14 @@ class _Builder:
                     continue
                 key_path = (*path, key)
                 if key in mapping:
-                    first = self.positions[key_path]
+                    first = Positions(self.file, self.positions)[key_path]
                     where = f"line {first.line}"
                     if first.line == self._pos(key_event).line:
                         where += f", column {first.column}"
                     self._problem(key_event, f"duplicate key '{key}' (first at {where})")
                     self._node(value_event, events, path, depth + 1)
                     continue
-                self.positions[key_path] = self._pos(key_event)
+                self.positions[key_path] = self._packed(key_event)
                 mapping[key] = self._node(value_event, events, key_path, depth + 1)
             return mapping
         self._problem(event, f"unexpected YAML event {type(event).__name__}")  # pragma: no cover

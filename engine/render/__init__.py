@@ -1,14 +1,18 @@
-"""Stage 5, render: an `AuditResult` → bytes in one format. Renderers compute nothing."""
+"""Stage 5, render: an `AuditResult` → bytes in one format. Renderers compute nothing.
+
+`RENDERERS` names every format; a renderer's module (and what it needs: Jinja2 for HTML, WeasyPrint
+and fontconfig for PDF) is imported only when its format is asked for, so a JSON run never pays
+for the PDF machinery (the CSV renderer, light, is imported for its dialects' names).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, Protocol, cast
 
 from engine.model import AuditResult
 from engine.render.csv_report import DIALECTS, CsvRenderer
-from engine.render.html_report import HtmlRenderer
-from engine.render.json_report import JsonRenderer
-from engine.render.pdf_report import PdfRenderer
 from engine.report import Audience
 
 __all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for"]
@@ -35,9 +39,35 @@ class Renderer(Protocol):
         ...
 
 
-RENDERERS: dict[str, type[Renderer]] = {
-    r.name: r for r in (PdfRenderer, HtmlRenderer, JsonRenderer, CsvRenderer)
-}
+class _Registry(Mapping[str, type[Renderer]]):
+    """Format name → renderer class, imported from its module on first use."""
+
+    def __init__(self, where: Mapping[str, str]) -> None:
+        self._where = dict(where)  # name → "module:Class"
+        self._loaded: dict[str, type[Renderer]] = {}
+
+    def __getitem__(self, name: str) -> type[Renderer]:
+        if name not in self._loaded:
+            module, _, attribute = self._where[name].partition(":")
+            renderer = getattr(importlib.import_module(module), attribute)
+            self._loaded[name] = cast(type[Renderer], renderer)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+RENDERERS: Mapping[str, type[Renderer]] = _Registry(
+    {
+        "pdf": "engine.render.pdf_report:PdfRenderer",
+        "html": "engine.render.html_report:HtmlRenderer",
+        "json": "engine.render.json_report:JsonRenderer",
+        "csv": "engine.render.csv_report:CsvRenderer",
+    }
+)
 CSV_DIALECTS = tuple(DIALECTS)
 
 

@@ -75,10 +75,8 @@ def load_rule_set(
         InvalidInputError: with every problem in every file of the rule set.
     """
     header_path = rule_set_files(path)
-    header = load_file(header_path)
-    diagnostics = schemacheck.check(
-        header.document, header.document.data, schemacheck.validator("ruleset")
-    )
+    header = load_file(header_path, cache=True)
+    diagnostics = schemacheck.check_file(header.document, header.sha256, "ruleset")
     raise_if_errors(diagnostics)
     data = cast(Mapping[str, Any], header.document.data)
     parts: list[LoadedFile] = []
@@ -95,7 +93,7 @@ def load_rule_set(
             )
             continue
         try:
-            part = load_file(part_path)
+            part = load_file(part_path, cache=True)
         except InvalidInputError as e:
             diagnostics.extend(e.diagnostics)
             continue

@@ -6,9 +6,11 @@ profile file into a `RuleSet`; whether a path is a rule set or a profile is deci
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from engine.errors import Diagnostic, InvalidInputError, UsageError, did_you_mean
@@ -43,7 +45,7 @@ def bundled_frameworks(rules_dir: Path = RULES_DIR) -> Mapping[str, Path]:
     """Framework id → rule set folder, for every folder of `rules_dir` with a ruleset.yaml."""
     found: dict[str, Path] = {}
     for header in sorted(rules_dir.glob(f"*/{RULESET_FILE}")):
-        data = load_file(header).document.data
+        data = load_file(header, cache=True).document.data
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             found[data["id"]] = header.parent
     return found
@@ -60,7 +62,7 @@ def find_profiles(rule_set_folders: Mapping[str, Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for folder in rule_set_folders.values():
         for path in sorted((folder / PROFILES_FOLDER).glob("*.yaml")):
-            data = load_file(path).document.data
+            data = load_file(path, cache=True).document.data
             if isinstance(data, dict) and isinstance(data.get("id"), str):
                 found[data["id"]] = path
     return found
@@ -76,7 +78,7 @@ def profiles_beside(paths: Sequence[Path]) -> dict[str, Path]:
     for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
             try:
-                data = load_file(path).document.data
+                data = load_file(path, cache=True).document.data
             except InvalidInputError:
                 continue  # reported when the file itself is linted
             if (
@@ -130,8 +132,12 @@ def load_named(name: str) -> RuleSet:
     return load_path(Path(name))
 
 
-def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
-    """Every named rule set or profile (`all`: every bundled framework), all problems together."""
+def check_names(names: Sequence[str]) -> list[str]:
+    """The rule sets and profiles `names` stand for (`all`: every bundled framework), in order.
+
+    Raises:
+        UsageError: no framework, profile or file has one of the names.
+    """
     wanted = list(
         dict.fromkeys(
             n for name in names for n in (bundled_frameworks() if name == ALL else [name])
@@ -144,13 +150,35 @@ def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
             and kind_of(Path(name)) is Kind.NEITHER
         ):
             raise _unknown(name)
+    return wanted
+
+
+def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
+    """Every named rule set or profile (`all`: every bundled framework), all problems together."""
+    wanted = check_names(names)
     rule_sets: list[RuleSet] = []
     problems: list[Diagnostic] = []
-    for name in wanted:
-        try:
-            rule_sets.append(load_named(name))
-        except InvalidInputError as e:
-            problems.extend(e.diagnostics)
+    with _collector_paused():
+        for name in wanted:
+            try:
+                rule_sets.append(load_named(name))
+            except InvalidInputError as e:
+                problems.extend(e.diagnostics)
     if problems:
         raise InvalidInputError(problems)
+    # NOTE: rule sets live as long as the process that loaded them; frozen, the tens of thousands
+    # of objects they hold are no longer scanned by every later collection (about 40 ms of a run).
+    gc.freeze()
     return rule_sets
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while building: what is built is kept, scanning it is waste."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

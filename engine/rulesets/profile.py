@@ -44,10 +44,8 @@ class _ProfileFile:
 
 
 def _read(path: Path) -> tuple[_ProfileFile | None, list[Diagnostic]]:
-    loaded = load_file(path)
-    problems = schemacheck.check(
-        loaded.document, loaded.document.data, schemacheck.validator("profile")
-    )
+    loaded = load_file(path, cache=True)
+    problems = schemacheck.check_file(loaded.document, loaded.sha256, "profile")
     if problems:
         return None, problems
     return _ProfileFile(loaded, cast(Mapping[str, Any], loaded.document.data)), []
@@ -169,7 +167,7 @@ def load_profile(
 
 def _declared_parameters(folder: Path) -> list[str]:
     """The parameter names a rule set's header declares (read without building the rule set)."""
-    data = load_file(rule_set_files(folder)).document.data
+    data = load_file(rule_set_files(folder), cache=True).document.data
     declared = data.get("parameters") if isinstance(data, dict) else None
     return list(declared) if isinstance(declared, dict) else []
 
