@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
@@ -64,26 +65,100 @@ def _raise_if_errors(diagnostics: Sequence[Diagnostic]) -> None:
         raise InvalidInputError(diagnostics)
 
 
+# Sections kept when a key they require is refused or missing, so that the other checks still run;
+# `_check_evidence_semantics` reads their keys with `.get`.
+_READ_WITH_CARE = (("institution",), ("assessment",), ("assessment", "period"))
+
+
+@dataclass(frozen=True)
+class EvidenceRead:
+    """An evidence file as far as it could be read: every problem, and what was sound of it.
+
+    `evidence` is built from the parts the schema accepts even when there are errors, so that a
+    run can go on to check answers against the rule sets and report every problem at once; it is
+    None only when nothing sound is left (the file's top level or its assessment is refused).
+    Never assess an `evidence` that came with errors.
+    """
+
+    evidence: EvidenceSet | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any diagnostic is an error."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
 def load_evidence(path: Path) -> EvidenceSet:
     """Load and validate an evidence file (YAML or JSON).
 
     Raises:
         InvalidInputError: with every problem in the file.
     """
+    return _valid(read_evidence(path))
+
+
+def read_evidence(path: Path) -> EvidenceRead:
+    """Load an evidence file and check it, keeping what is sound (see `EvidenceRead`).
+
+    Raises:
+        InvalidInputError: the file cannot be read or parsed at all.
+    """
     loaded = load_file(path)
-    return build_evidence(loaded.document, loaded.sha256, path)
+    return read_document(loaded.document, loaded.sha256, path)
 
 
 def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceSet:
-    """Validate a parsed evidence document and build the typed evidence set."""
-    diagnostics = schemacheck.check(doc, doc.data, schemacheck.validator("evidence"))
-    _raise_if_errors(diagnostics)
+    """Validate a parsed evidence document and build the typed evidence set.
+
+    Raises:
+        InvalidInputError: with every problem in the document.
+    """
+    return _valid(read_document(doc, sha256, path))
+
+
+def _valid(read: EvidenceRead) -> EvidenceSet:
+    if read.has_errors or read.evidence is None:
+        raise InvalidInputError(read.diagnostics)
+    return read.evidence
+
+
+def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceRead:
+    """Check a parsed evidence document: the schema, then on its sound part what a schema cannot say."""
+    schema = schemacheck.validator("evidence")
+    diagnostics = schemacheck.check(doc, doc.data, schema)
+    sound = (
+        schemacheck.sound_part(doc, schema, incomplete_ok=_READ_WITH_CARE)
+        if diagnostics
+        else schemacheck.SoundPart(doc, ())
+    )
+    if sound is None:
+        return EvidenceRead(None, tuple(diagnostics))
+    doc = sound.document
     data = cast(Mapping[str, Any], doc.data)
-    diagnostics.extend(_check_evidence_semantics(doc, data, path))
+    broken_documents = {
+        str(value["id"])
+        for at, value in sound.removed
+        if at[:1] == ("documents",) and len(at) == 2 and isinstance(value, Mapping)
+        if isinstance(value.get("id"), str)
+    }
+    diagnostics.extend(_check_evidence_semantics(doc, data, path, broken_documents))
     diagnostics.extend(
         run_evidence_checks(bundled_evidence_checks(), data.get("facts", {}), _fact_positions(doc))
     )
-    _raise_if_errors(diagnostics)
+    assessment, period = data["assessment"], data["assessment"].get("period", {})
+    dates = period.get("start", ""), period.get("end", ""), assessment.get("assessed_on", "")
+    if any(_date(d) is None for d in dates):
+        return EvidenceRead(
+            None, tuple(sorted(set(diagnostics)))
+        )  # reported above; nothing to date
+    evidence = _evidence_set(doc, sha256, data, diagnostics)
+    return EvidenceRead(evidence, tuple(sorted(set(diagnostics))))
+
+
+def _evidence_set(
+    doc: YamlDocument, sha256: str, data: Mapping[str, Any], diagnostics: Sequence[Diagnostic]
+) -> EvidenceSet:
     warnings = tuple(d for d in diagnostics if d.severity is Severity.WARNING)
 
     def answer(raw: Mapping[str, Any], at: PathKey) -> AssessorAnswer:
@@ -283,8 +358,9 @@ def _walk_dates(data: object, at: PathKey) -> Iterable[tuple[PathKey, str]]:
 
 
 def _check_evidence_semantics(
-    doc: YamlDocument, data: Mapping[str, Any], path: Path | None
+    doc: YamlDocument, data: Mapping[str, Any], path: Path | None, broken_documents: set[str]
 ) -> list[Diagnostic]:
+    """What a schema cannot say; a reference to a document the schema refused is not reported."""
     found: list[Diagnostic] = []
 
     def problem(
@@ -293,7 +369,7 @@ def _check_evidence_semantics(
         found.append(Diagnostic(doc.position_of(at), message, severity, code))
 
     assessment = data["assessment"]
-    assessed_on = _date(assessment["assessed_on"])
+    assessed_on = _date(assessment.get("assessed_on", ""))
     for at, text in _walk_dates(data, ()):
         when = _date(text)
         if when is None:
@@ -305,8 +381,8 @@ def _check_evidence_semantics(
             and at[-1] not in ("deadline",)
         ):
             problem(at, f"date {text} is after the assessment date {assessed_on.isoformat()}")
-    period = assessment["period"]
-    start, end = _date(period["start"]), _date(period["end"])
+    period = assessment.get("period", {})
+    start, end = _date(period.get("start", "")), _date(period.get("end", ""))
     if start and end and start > end:
         problem(
             ("assessment", "period", "end"), f"the period ends ({end}) before it starts ({start})"
@@ -341,15 +417,15 @@ def _check_evidence_semantics(
                     f"document path '{document['path']}' must stay inside the evidence file's folder",
                 )
     for section, doc_id in data.get("fact_sources", {}).items():
-        if doc_id not in documents:
+        if doc_id not in documents and doc_id not in broken_documents:
             hint = did_you_mean(doc_id, list(documents))
             problem(
                 ("fact_sources", section),
                 f"source document '{doc_id}' is not listed in 'documents'{hint}",
                 code="reference",
             )
-    country = data["institution"]["country"]
-    if country not in countries():
+    country = data["institution"].get("country")
+    if country is not None and country not in countries():
         problem(
             ("institution", "country"),
             f"'{country}' is not an ISO 3166-1 country code{did_you_mean(country, countries())}",
@@ -386,7 +462,7 @@ def _check_evidence_semantics(
                     "justification",
                 )
             for j, cite in enumerate(answer.get("evidence", [])):
-                if cite["document"] not in documents:
+                if cite["document"] not in documents and cite["document"] not in broken_documents:
                     hint = did_you_mean(cite["document"], list(documents))
                     problem(
                         (*at, "evidence", j, "document"),

@@ -28,7 +28,7 @@ from engine.errors import (
     did_you_mean,
 )
 from engine.evaluate import evaluate_rule_set
-from engine.evidence import check_evidence_for, load_evidence
+from engine.evidence import check_evidence_for, read_evidence
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
@@ -91,16 +91,19 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
         UsageError: an unknown framework was asked for.
     """
     names = check_names(list(frameworks) or ["universal-standards"])
-    evidence = load_evidence(evidence_path)  # refused evidence fails before any rule set loads
+    read = read_evidence(evidence_path)
+    if read.evidence is None:  # nothing sound to check against rule sets: do not load them
+        raise InvalidInputError(read.diagnostics)
+    evidence = read.evidence
     rule_sets = load_rule_sets(names)
     assessed = {rs.answers_key for rs in rule_sets}
     others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
     context = load_rule_sets(others) if others else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
-    if any(p.severity is Severity.ERROR for p in problems):
-        # the version warning says why ids may be unknown (and how to migrate)
+    if read.has_errors or any(p.severity is Severity.ERROR for p in problems):
+        # every problem of the file in one run; the version warning says why ids may be unknown
         raise InvalidInputError(
-            [*problems, *evidence.warnings, *version_warnings(evidence, rule_sets)]
+            sorted({*read.diagnostics, *problems, *version_warnings(evidence, rule_sets)})
         )
     result = assess(evidence, rule_sets, context)
     warnings = tuple(
@@ -143,11 +146,14 @@ def _unused_answers(result: AuditResult, frameworks: Sequence[str]) -> list[Diag
 
 def validate_evidence(evidence_path: Path) -> tuple[Diagnostic, ...]:
     """Check an evidence file against the schema and every bundled rule set; return its warnings."""
-    evidence = load_evidence(evidence_path)
+    read = read_evidence(evidence_path)
+    if read.evidence is None:
+        raise InvalidInputError(read.diagnostics)
+    evidence = read.evidence
     rule_sets = load_rule_sets([ALL])
     problems = check_evidence_for(evidence, rule_sets, ())
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInputError([*problems, *evidence.warnings])
+    if read.has_errors or any(p.severity is Severity.ERROR for p in problems):
+        raise InvalidInputError(sorted({*read.diagnostics, *problems}))
     return tuple(sorted({*evidence.warnings, *problems}))
 
 

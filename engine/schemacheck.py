@@ -6,9 +6,11 @@ suggestion for misspelt keys. Used by validate (stage 2) only.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -211,3 +213,98 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
     if kind == "propertyNames":
         return None, f"invalid key: {error.message}"
     return None, str(error.message)
+
+
+@dataclass(frozen=True)
+class SoundPart:
+    """What of a document passes its schema: the document without the refused parts.
+
+    `removed` holds each part taken out, as (path, value) at the time it was taken out, so that
+    later checks can tell "refers to a broken entry" from "refers to nothing".
+    """
+
+    document: YamlDocument
+    removed: tuple[tuple[PathKey, object], ...]
+
+
+def sound_part(
+    doc: YamlDocument,
+    schema: Draft202012Validator,
+    *,
+    incomplete_ok: Collection[PathKey] = (),
+    rounds: int = 10,
+) -> SoundPart | None:
+    """`doc` with every part `schema` refuses taken out, or None when the root itself is refused.
+
+    An unknown key goes alone; another refused value goes with its key or list item; a mapping
+    missing a required key goes whole, unless its path is in `incomplete_ok` (the caller reads
+    those with care). Taking a part out can make its parent incomplete, so this repeats until
+    the rest passes. Positions of what is kept stay those of the original file. Lets later
+    checks (references, ids) run in the same run as the schema check.
+    """
+    data: object = copy.deepcopy(doc.data)
+    positions: dict[PathKey, Any] = dict(doc.positions.items())
+    removed: list[tuple[PathKey, object]] = []
+    for _ in range(rounds):
+        broken = _refused_paths(schema, data, incomplete_ok)
+        if not broken:
+            return SoundPart(YamlDocument(doc.file, data, positions, doc.text), tuple(removed))
+        if () in broken:
+            return None
+        top = {p for p in broken if not any(p[:k] in broken for k in range(1, len(p)))}
+        removed.extend((p, copy.deepcopy(_at(data, p))) for p in sorted(top, key=repr))
+        data, positions = _without(data, positions, top)
+    return None
+
+
+def _refused_paths(
+    schema: Draft202012Validator, data: object, incomplete_ok: Collection[PathKey]
+) -> set[PathKey]:
+    found: set[PathKey] = set()
+    for error in _leaf_errors(schema.iter_errors(data)):
+        path: PathKey = tuple(error.absolute_path)
+        if error.validator == "required" and path in incomplete_ok:
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            found.update((*path, key) for key, _, _ in _unknown_keys(error))
+        else:
+            found.add(path)
+    return found
+
+
+def _at(data: object, path: PathKey) -> object:
+    for step in path:
+        data = data[step]  # type: ignore[index]
+    return data
+
+
+def _without(
+    data: object, positions: dict[PathKey, Any], paths: set[PathKey]
+) -> tuple[object, dict[PathKey, Any]]:
+    """`data` without `paths` (none inside another), and positions re-keyed to the new paths."""
+    by_parent: dict[PathKey, list[str | int]] = {}
+    for path in paths:
+        by_parent.setdefault(path[:-1], []).append(path[-1])
+    # Deeper parents first: removing a list item shifts the paths below its later siblings.
+    for parent in sorted(by_parent, key=len, reverse=True):
+        container = _at(data, parent)
+        for step in sorted(by_parent[parent], key=lambda s: (isinstance(s, str), s), reverse=True):
+            del container[step]  # type: ignore[attr-defined]
+
+    def moved(path: PathKey) -> PathKey | None:
+        new: list[str | int] = []
+        for depth, step in enumerate(path):
+            gone = by_parent.get(path[:depth], ())
+            if step in gone:
+                return None
+            if isinstance(step, int):
+                step -= sum(1 for g in gone if isinstance(g, int) and g < step)
+            new.append(step)
+        return tuple(new)
+
+    kept = {}
+    for path, position in positions.items():
+        target = moved(path)
+        if target is not None:
+            kept[target] = position
+    return data, kept

@@ -115,8 +115,9 @@ def test_broken_evidence_lists_every_problem_exits_2_and_writes_nothing(tmp_path
         'broken.yaml:2:33: error: "haiti" does not have the expected form (ISO 3166-1 alpha-2 country code) [schema]',
         "broken.yaml:8:15: error: 1.7 is out of range: expected at most 1 [schema]",
         "broken.yaml:8:27: error: unknown key 'par_90' (did you mean 'par90'?) [schema]",
+        "broken.yaml:11:5: error: '4.A.1.9' is not an indicator of 'universal-standards' (did you mean '4.A.1.5'?) [reference]",
         'broken.yaml:12:17: error: "maybe" is not one of: yes, partially, no, na [schema]',
-        "error: 4 problem(s) in input files",
+        "error: 5 problem(s) in input files",
     ]
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml"]

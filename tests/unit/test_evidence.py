@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InvalidInputError, Severity
-from engine.evidence import bundled_evidence_checks, check_evidence_for, load_evidence
+from engine.evidence import (
+    bundled_evidence_checks,
+    check_evidence_for,
+    load_evidence,
+    read_evidence,
+)
 from engine.rulesets import load_rule_set
 
 EVIDENCE = """\
@@ -90,3 +95,39 @@ def test_a_check_naming_an_unknown_fact_is_a_rule_set_error(
     assert any(
         "unknown evidence path 'portfolio.par300'" in d.message for d in raised.value.diagnostics
     )
+
+
+def test_checks_after_the_schema_run_on_what_it_accepts_at_the_original_lines(write) -> None:
+    """A refused list item is taken out; the items after it keep their own lines."""
+    path = write(
+        "e.yaml",
+        EVIDENCE.split("facts:")[0]
+        + "documents:\n"
+        + "  - {id: A, titel: First}\n"  # line 8: refused (unknown key, then no title)
+        + "  - {id: B, title: Second, path: ../outside.pdf}\n"  # line 9
+        + "  - {id: B, title: Third}\n"  # line 10: a duplicate id
+        + "fact_sources: {portfolio: A, clients: C}\n",  # line 11: A is refused, C is unknown
+    )
+    read = read_evidence(path)
+    assert read.evidence is not None
+    assert read.has_errors
+    lines = [(d.position.line, d.message) for d in read.diagnostics]
+    assert lines == [
+        (8, "unknown key 'titel' (did you mean 'title'?)"),
+        (9, "document path '../outside.pdf' must stay inside the evidence file's folder"),
+        (10, "duplicate document id 'B' (first at line 9)"),
+        (11, "source document 'C' is not listed in 'documents'"),
+    ]
+    assert list(read.evidence.documents) == ["B"]
+    with pytest.raises(InvalidInputError) as raised:
+        load_evidence(path)
+    assert len(raised.value.diagnostics) == 4
+
+
+def test_nothing_sound_is_left_when_a_section_is_missing(write) -> None:
+    path = write("e.yaml", EVIDENCE.replace("assessment:", "assessmnt:"))
+    read = read_evidence(path)
+    assert read.evidence is None
+    assert [d.message for d in read.diagnostics] == [
+        "unknown key 'assessmnt' (did you mean 'assessment'?)"
+    ]
