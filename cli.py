@@ -5,18 +5,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import sys
+import threading
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from engine import schemafiles
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.output import json_bytes, write_atomically
-from engine.pipeline import demo_evidence, exit_code_for, run_audit, validate_evidence
+from engine.pipeline import demo_evidence, run_audit, unmet_requirements, validate_evidence
 from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
@@ -42,7 +45,7 @@ DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
 app = typer.Typer(
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Audit social performance management against the Universal Standards, Smart Campaign and SPI.",
@@ -63,9 +66,33 @@ app.add_typer(schemas_app, name="schemas")
 _state = {"debug": False}
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"spm-audit {version('spm-audit')}")
+        raise typer.Exit()
+
+
+class _ListsFrameworks(typer.core.TyperCommand):
+    """A command whose help ends with the bundled frameworks and profiles, read when help is asked."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        frameworks = ", ".join(bundled_frameworks())
+        profiles = ", ".join(bundled_profiles())
+        self.epilog = f"Bundled frameworks: {frameworks}, or all. Profiles: {profiles}."
+        super().format_help(ctx, formatter)
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
     if debug:
@@ -99,12 +126,65 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
+class _Progress:
+    """A line on stderr saying what a long run is doing, shown after a second; only on a terminal."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self._shown = sys.stderr.isatty()
+        self._what = ""
+        self._since = time.monotonic()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._drawn = False
+
+    def __enter__(self) -> _Progress:
+        if self._shown:
+            threading.Thread(target=self._tick, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self.clear()
+
+    def step(self, what: str) -> None:
+        """Say what the run does now."""
+        with self._lock:
+            self._what, self._since = what, time.monotonic()
+
+    def clear(self) -> None:
+        """Take the line away (before printing anything else)."""
+        with self._lock:
+            self._what = ""
+            if self._drawn:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+                self._drawn = False
+
+    def _tick(self) -> None:
+        start = time.monotonic()
+        while not self._stop.wait(0.2):
+            with self._lock:
+                if self._what and time.monotonic() - start >= self.DELAY:
+                    sys.stderr.write(
+                        f"\r\033[K{self._what}… {time.monotonic() - self._since:.0f} s"
+                    )
+                    sys.stderr.flush()
+                    self._drawn = True
+
+
 def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
-    if out is None:
+    """Write `data` to `out` atomically, or to stdout when `out` is None or `-`."""
+    if out is None or out == STDOUT:
         if sys.stdout.isatty() and data[:1] not in (b"{", b"[", b"#") and not data.startswith(b"<"):
             raise UsageError("this format is binary: write it to a file with -o FILE")
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the reader stopped (`| head`): end quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
     else:
         write_atomically(out, data, inputs=inputs)
         typer.echo(f"wrote {out}", err=True)
@@ -120,29 +200,56 @@ def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
 
 
 def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
+    """The format asked for, else the one `out`'s suffix names, else JSON; an unknown suffix is refused."""
     if fmt is not None:
         return str(fmt.value)
-    if out is not None and out.suffix.lstrip(".").lower() in RENDERERS:
-        return out.suffix.lstrip(".").lower()
+    suffix = out.suffix.lstrip(".").lower() if out is not None and out != STDOUT else ""
+    if suffix in RENDERERS:
+        return suffix
+    if suffix:
+        raise UsageError(
+            f"cannot tell the report format from '{out}': use a suffix of "
+            f"{', '.join('.' + name for name in RENDERERS)}, or --format"
+        )
     return "json"
 
 
-@app.command()
+STDOUT = Path("-")
+
+
+@app.command(cls=_ListsFrameworks)
 def assess(
-    evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
+    evidence: Annotated[
+        Path,
+        typer.Argument(
+            help="Evidence file (YAML or JSON; - reads stdin).", dir_okay=False, metavar="EVIDENCE"
+        ),
+    ],
     framework: Annotated[
         list[str] | None,
-        typer.Option("--framework", "-f", help="Framework id (repeat for several, or 'all')."),
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="Framework id (repeat for several, or 'all'; listed below).",
+        ),
     ] = None,
     profile: Annotated[
         list[str] | None,
         typer.Option(
-            "--profile", "-p", help="Profile id, e.g. alinus or client-protection (repeatable)."
+            "--profile",
+            "-p",
+            metavar="ID",
+            help="Profile id, e.g. alinus or client-protection (repeatable).",
         ),
     ] = None,
     rules: Annotated[
         list[Path] | None,
-        typer.Option("--rules", help="A rule set folder or profile file of your own (repeatable)."),
+        typer.Option(
+            "--rules",
+            metavar="PATH",
+            help="A rule set folder or profile file of your own (repeatable).",
+        ),
     ] = None,
     fmt: Annotated[
         OutputFormat | None,
@@ -150,7 +257,12 @@ def assess(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Where to write the report (default: stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the report (- or default: stdout).",
+        ),
     ] = None,
     fail_under: Annotated[
         float | None,
@@ -158,19 +270,23 @@ def assess(
             "--fail-under",
             min=0,
             max=100,
+            metavar="PERCENT",
             help="Exit 1 if an overall score is below this percentage.",
         ),
     ] = None,
     require_gate: Annotated[
         list[str] | None,
-        typer.Option("--require-gate", help="Exit 1 unless this gate passed (repeatable)."),
+        typer.Option(
+            "--require-gate", metavar="GATE", help="Exit 1 unless this gate passed (repeatable)."
+        ),
     ] = None,
     audience: Annotated[
         Audience,
         typer.Option(
             "--audience",
-            help="Who reads the PDF/HTML: full (assessors), institution (no confidential documents), "
-            "public (scores, grade and summary; no evidence text).",
+            help="Who reads the report, in every format: full (assessors), institution (no "
+            "confidential documents), board (summary edition), public (summary edition: scores, "
+            "grade and findings; no names, evidence text or plan).",
         ),
     ] = Audience.FULL,
     csv_dialect: Annotated[
@@ -187,13 +303,23 @@ def assess(
     def action() -> int:
         chosen_format = _format_for(fmt, out)
         made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
-        with contextlib.closing(made) as renderer:
+        with contextlib.closing(made) as renderer, _Progress() as progress:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+            progress.step("assessing")
             result = run_audit(evidence, chosen)
+            progress.clear()
             _print_diagnostics(list(result.warnings))
-            _emit(renderer.render(result), out, [evidence])
-        return int(exit_code_for(result, fail_under=fail_under, required_gates=require_gate or []))
+            unmet = unmet_requirements(
+                result, fail_under=fail_under, required_gates=require_gate or []
+            )
+            for sentence in unmet:
+                typer.echo(f"failed: {sentence}", err=True)
+            progress.step(f"writing the {chosen_format.upper()} report")
+            data = renderer.render(result)
+            progress.clear()
+            _emit(data, out, [evidence])
+        return int(ExitCode.FAILED if unmet else ExitCode.OK)
 
     raise typer.Exit(_run(action))
 

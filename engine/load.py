@@ -1,7 +1,8 @@
 """Stage 1, load: a path → a :class:`YamlDocument` and the SHA-256 of its bytes.
 
 Enforces the size limit and the encoding (UTF-8, an optional byte-order mark is dropped), and reads
-JSON through the same position-keeping parser as YAML.
+JSON through the same position-keeping parser as YAML. The path `-` (`STDIN`) reads standard input,
+named `<stdin>` in diagnostics.
 
 Rule files (`cache=True`) are parsed once per content: the data and packed positions of a file that
 parsed cleanly are kept in the cache folder (engine.filecache) as `marshal` bytes, keyed by the
@@ -16,6 +17,7 @@ import json
 import logging
 import marshal
 import re
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,8 @@ from engine.yamlsource import Positions, YamlDocument, parse_yaml
 logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+STDIN = Path("-")
+STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -52,24 +56,18 @@ def load_file(path: Path, *, name: str | None = None, cache: bool = False) -> Lo
     """Read and parse one YAML or JSON file.
 
     Args:
-        path: the file.
+        path: the file, or `STDIN`.
         name: how diagnostics name it (default: relative to the working directory).
         cache: keep and reuse its parse in the cache folder (rule files: evidence stays private).
     """
+    if path == STDIN:
+        return _load_stdin(name or STDIN_NAME)
     shown = name or display_name(path)
     start = Position(shown, 1, 1)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InvalidInputError(
-                [
-                    Diagnostic(
-                        start,
-                        f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}",
-                        code="limit",
-                    )
-                ]
-            )
+            raise InvalidInputError([_too_big(start, size)])
         raw = path.read_bytes()
     except FileNotFoundError as e:
         raise InvalidInputError([Diagnostic(start, "file not found", code="io")]) from e
@@ -92,6 +90,25 @@ def load_file(path: Path, *, name: str | None = None, cache: bool = False) -> Lo
         document = parse_text(raw, shown, is_json=is_json)
         _remember_document(key, sha256, document)
     return LoadedFile(path, document, sha256)
+
+
+def _too_big(start: Position, size: int) -> Diagnostic:
+    return Diagnostic(
+        start, f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}", code="limit"
+    )
+
+
+def _load_stdin(shown: str) -> LoadedFile:
+    """Standard input as a file: YAML, or JSON when it starts with `{`; never cached."""
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvalidInputError(
+            [_too_big(Position(shown, 1, 1), len(raw) + len(sys.stdin.buffer.read()))]
+        )
+    is_json = raw.lstrip()[:1] == b"{"
+    return LoadedFile(
+        STDIN, parse_text(raw, shown, is_json=is_json), hashlib.sha256(raw).hexdigest()
+    )
 
 
 _CACHE_KIND = "parsed"

@@ -170,17 +170,56 @@ def exit_code_for(
     Raises:
         UsageError: a required gate exists in none of the assessed frameworks.
     """
-    failed = False
-    if fail_under is not None:
-        for framework in result.frameworks:
-            score = framework.overall.score
-            if score is None or score * 100 < Fraction(str(fail_under)):
-                failed = True
+    unmet = unmet_requirements(result, fail_under=fail_under, required_gates=required_gates)
+    return ExitCode.FAILED if unmet else ExitCode.OK
+
+
+def unmet_requirements(
+    result: AuditResult, *, fail_under: float | None = None, required_gates: Sequence[str] = ()
+) -> list[str]:
+    """What of `--fail-under` and `--require-gate` the result does not meet, one sentence each.
+
+    Raises:
+        UsageError: a required gate exists in none of the assessed frameworks.
+    """
     gates = {g.gate.id: g for f in result.frameworks for g in f.gates}
     for gate_id in required_gates:
         if gate_id not in gates:
             hint = did_you_mean(gate_id, gates, known="gates")
             raise UsageError(f"unknown gate '{gate_id}'{hint}")
-        if gates[gate_id].verdict is not Verdict.PASSED:
-            failed = True
-    return ExitCode.FAILED if failed else ExitCode.OK
+    unmet = []
+    if fail_under is not None:
+        threshold = Fraction(str(fail_under))
+        for framework in result.frameworks:
+            score = framework.overall.score
+            if score is None:
+                unmet.append(
+                    f"{framework.ruleset.id}: no overall score (nothing assessed), "
+                    f"--fail-under {fail_under:g} not met"
+                )
+            elif score * 100 < threshold:
+                short = float(threshold - score * 100)
+                coverage = framework.overall.coverage
+                covered = (
+                    f" ({float(coverage * 100):.0f} % assessed)" if coverage is not None else ""
+                )
+                unmet.append(
+                    f"{framework.ruleset.id}: overall score {float(score * 100):.1f} %{covered} is "
+                    f"below --fail-under {fail_under:g} by {short:.1f} points"
+                )
+    for gate_id in required_gates:
+        gate = gates[gate_id]
+        if gate.verdict is Verdict.PASSED:
+            continue
+        why = (
+            [f"not met: {', '.join(n for n, _, _ in gate.nodes_not_met)}"]
+            if gate.nodes_not_met
+            else []
+        )
+        if gate.critical_failures:
+            why.append(f"critical indicators failed: {', '.join(gate.critical_failures)}")
+        if gate.undetermined:
+            why.append(f"too little evidence to judge: {', '.join(gate.undetermined)}")
+        verdict = gate.verdict.value.replace("_", " ")
+        unmet.append(f"gate {gate_id}: {verdict}" + (f" ({'; '.join(why)})" if why else ""))
+    return unmet
