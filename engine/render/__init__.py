@@ -43,7 +43,7 @@ class _Registry(Mapping[str, type[Renderer]]):
     """Format name → renderer class, imported from its module on first use."""
 
     def __init__(self, where: Mapping[str, str]) -> None:
-        self._where = dict(where)  # name → "module:Class"
+        self._where = dict(where)  # name → "module:Class" (named from this package, wherever it is installed)
         self._loaded: dict[str, type[Renderer]] = {}
 
     def __getitem__(self, name: str) -> type[Renderer]:
@@ -62,10 +62,10 @@ class _Registry(Mapping[str, type[Renderer]]):
 
 RENDERERS: Mapping[str, type[Renderer]] = _Registry(
     {
-        "pdf": "engine.render.pdf_report:PdfRenderer",
-        "html": "engine.render.html_report:HtmlRenderer",
-        "json": "engine.render.json_report:JsonRenderer",
-        "csv": "engine.render.csv_report:CsvRenderer",
+        "pdf": f"{__name__}.pdf_report:PdfRenderer",
+        "html": f"{__name__}.html_report:HtmlRenderer",
+        "json": f"{__name__}.json_report:JsonRenderer",
+        "csv": f"{__name__}.csv_report:CsvRenderer",
     }
 )
 CSV_DIALECTS = tuple(DIALECTS)
