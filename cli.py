@@ -347,14 +347,26 @@ def template(
         Path | None,
         typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
     ] = None,
+    facts_only: Annotated[
+        bool,
+        typer.Option("--facts-only", help="Only the institution and its facts (no questions)."),
+    ] = False,
+    answers_only: Annotated[
+        bool,
+        typer.Option("--answers-only", help="Only the institution and the questions (no facts)."),
+    ] = False,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
     from engine import questionnaire
 
+    if facts_only and answers_only:
+        raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
     _run(
         lambda: _emit_editable(
             questionnaire.evidence_template(
-                load_rule_sets(framework or ["universal-standards"])
+                load_rule_sets(framework or ["universal-standards"]),
+                facts=not answers_only,
+                answers=not facts_only,
             ).encode(),
             out,
             [],

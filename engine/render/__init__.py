@@ -43,7 +43,8 @@ class _Registry(Mapping[str, type[Renderer]]):
     """Format name → renderer class, imported from its module on first use."""
 
     def __init__(self, where: Mapping[str, str]) -> None:
-        self._where = dict(where)  # name → "module:Class" (named from this package, wherever it is installed)
+        # name → "module:Class", named from this package wherever it is installed
+        self._where = dict(where)
         self._loaded: dict[str, type[Renderer]] = {}
 
     def __getitem__(self, name: str) -> type[Renderer]:
