@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
+from engine.errors import UsageError
 from engine.model import AuditResult
 from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.report import Audience
@@ -70,6 +72,21 @@ RENDERERS: Mapping[str, type[Renderer]] = _Registry(
     }
 )
 CSV_DIALECTS = tuple(DIALECTS)
+
+
+def format_for(name: str | None, out: Path | None) -> str:
+    """The format asked for, else the one `out`'s suffix names, else JSON; an unknown suffix is refused."""
+    if name is not None:
+        return name
+    suffix = out.suffix.lstrip(".").lower() if out is not None and str(out) != "-" else ""
+    if suffix in RENDERERS:
+        return suffix
+    if suffix:
+        raise UsageError(
+            f"cannot tell the report format from '{out}': use a suffix of "
+            f"{', '.join('.' + name for name in RENDERERS)}, or --format"
+        )
+    return "json"
 
 
 def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
