@@ -438,7 +438,7 @@ def _fact_refs(
 def _lookup(facts: Mapping[str, object], path: str) -> object:
     current: object = facts
     for part in path.split("."):
-        if not isinstance(current, Mapping):
+        if type(current) is not dict and not isinstance(current, Mapping):
             return None
         current = current.get(part)
     if isinstance(current, (list, dict)):
