@@ -324,6 +324,82 @@ def assess(
     raise typer.Exit(_run(action))
 
 
+@app.command(cls=_ListsFrameworks)
+def batch(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of evidence files (.yaml, .yml, .json) or a glob ('evidence/**/*.yaml').",
+            metavar="DIR|GLOB",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="OUT/", help="Folder for the records and portfolio.csv."
+        ),
+    ],
+    framework: Annotated[
+        list[str] | None,
+        typer.Option("--framework", "-f", metavar="ID", help="Framework id (repeat, or 'all')."),
+    ] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", "-p", metavar="ID", help="Profile id (repeatable)."),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", metavar="PATH", help="A rule set folder or profile file."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: one per core)."),
+    ] = None,
+    audience: Annotated[
+        Audience, typer.Option("--audience", help="Who reads the records (as for assess).")
+    ] = Audience.FULL,
+    csv_dialect: Annotated[
+        CsvDialect, typer.Option("--csv-dialect", help="Dialect of portfolio.csv (as for assess).")
+    ] = DEFAULT_CSV_DIALECT,
+) -> None:
+    """Assess many evidence files with the rule sets loaded once: a JSON record each, and portfolio.csv."""
+    from engine.api import Auditor
+    from engine.batch import Batch, BatchItem, batch_exit_code, evidence_files, write_portfolio
+
+    def action() -> int:
+        files = evidence_files(target)
+        chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+        auditor = Auditor(chosen)
+        runner = Batch(auditor, out, jobs=jobs, audience=audience.value)
+        with runner, _Progress() as progress:  # the workers fork before the progress thread starts
+
+            def said(item: BatchItem, done: int) -> None:
+                if item.output is None:
+                    progress.clear()
+                    for line in item.problems:
+                        typer.echo(line, err=True)
+                    typer.echo(
+                        f"error: {item.source}: refused ({len(item.problems)} problem(s)); "
+                        "the other files go on",
+                        err=True,
+                    )
+                progress.step(f"assessed {done} of {len(files)} evidence files")
+
+            items = runner.run(files, said)
+            progress.clear()
+        portfolio = write_portfolio(items, out, csv_dialect.value)
+        refused = sum(1 for i in items if i.output is None)
+        typer.echo(
+            f"assessed {len(items) - refused} of {len(items)} evidence files"
+            f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
+            f"and {portfolio}",
+            err=True,
+        )
+        return int(batch_exit_code(items))
+
+    raise typer.Exit(_run(action))
+
+
 @app.command()
 def validate(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
