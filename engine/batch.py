@@ -16,6 +16,7 @@ import glob
 import io
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -123,8 +124,10 @@ class _Job:
 _WORKER: dict[str, Any] = {}  # the auditor and the job of this process (inherited when forked)
 
 
-def _start_worker(frameworks: Sequence[str] | None, job: _Job) -> None:
+def _start_worker(frameworks: Sequence[str] | None, job: _Job, pooled: bool = True) -> None:
     """Set a worker up: with fork it already holds the auditor; with spawn it loads the rule sets."""
+    if pooled:  # Ctrl-C is the parent's to handle: it stops the pool
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if frameworks is not None:
         _WORKER["auditor"] = Auditor(frameworks)
     _WORKER["job"] = job
@@ -192,7 +195,7 @@ class Batch:
         job = _Job(self.out_dir, self.audience)
         _WORKER["auditor"] = self.auditor
         if self.jobs == 1:
-            _start_worker(None, job)
+            _start_worker(None, job, pooled=False)
             return self
         forked = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if forked else "spawn")
