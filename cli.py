@@ -39,6 +39,51 @@ CsvDialect = StrEnum(  # type: ignore[misc]
 )
 DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
+# The options several commands share, declared once.
+Frameworks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--framework",
+        "-f",
+        metavar="ID",
+        help="Framework id (repeat for several, or 'all'; listed below).",
+    ),
+]
+Profiles = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        metavar="ID",
+        help="Profile id, e.g. alinus or client-protection (repeatable).",
+    ),
+]
+RuleFolders = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        metavar="PATH",
+        help="A rule set folder or profile file of your own (repeatable).",
+    ),
+]
+Audiences = Annotated[
+    Audience,
+    typer.Option(
+        "--audience",
+        help="Who reads the report, in every format: full (assessors), institution (no "
+        "confidential documents), board (summary edition), public (summary edition: scores, "
+        "grade and findings; no names, evidence text or plan).",
+    ),
+]
+CsvDialects = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialect",
+        help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
+        "French, German, Spanish settings) or plain (for programs).",
+    ),
+]
+
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
@@ -150,32 +195,9 @@ def assess(
             help="Evidence file (YAML or JSON; - reads stdin).", dir_okay=False, metavar="EVIDENCE"
         ),
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--framework",
-            "-f",
-            metavar="ID",
-            help="Framework id (repeat for several, or 'all'; listed below).",
-        ),
-    ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            metavar="ID",
-            help="Profile id, e.g. alinus or client-protection (repeatable).",
-        ),
-    ] = None,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            metavar="PATH",
-            help="A rule set folder or profile file of your own (repeatable).",
-        ),
-    ] = None,
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RuleFolders = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -205,23 +227,8 @@ def assess(
             "--require-gate", metavar="GATE", help="Exit 1 unless this gate passed (repeatable)."
         ),
     ] = None,
-    audience: Annotated[
-        Audience,
-        typer.Option(
-            "--audience",
-            help="Who reads the report, in every format: full (assessors), institution (no "
-            "confidential documents), board (summary edition), public (summary edition: scores, "
-            "grade and findings; no names, evidence text or plan).",
-        ),
-    ] = Audience.FULL,
-    csv_dialect: Annotated[
-        CsvDialect,
-        typer.Option(
-            "--csv-dialect",
-            help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
-            "French, German, Spanish settings) or plain (for programs).",
-        ),
-    ] = DEFAULT_CSV_DIALECT,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -249,6 +256,72 @@ def assess(
     raise typer.Exit(_run(action))
 
 
+@app.command(cls=_ListsFrameworks)
+def batch(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of evidence files (.yaml, .yml, .json) or a glob ('evidence/**/*.yaml').",
+            metavar="DIR|GLOB",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="OUT/", help="Folder for the records and portfolio.csv."
+        ),
+    ],
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RuleFolders = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: one per core)."),
+    ] = None,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
+) -> None:
+    """Assess many evidence files with the rule sets loaded once: a JSON record each, and portfolio.csv."""
+    from engine.api import Auditor
+    from engine.batch import Batch, BatchItem, batch_exit_code, evidence_files, write_portfolio
+
+    def action() -> int:
+        files = evidence_files(target)
+        chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+        auditor = Auditor(chosen)
+        runner = Batch(auditor, out, jobs=jobs, audience=audience.value)
+        with (
+            runner,
+            terminal.Progress() as progress,
+        ):  # the workers fork before the progress thread starts
+
+            def said(item: BatchItem, done: int) -> None:
+                if item.output is None:
+                    progress.clear()
+                    for line in item.problems:
+                        typer.echo(line, err=True)
+                    typer.echo(
+                        f"error: {item.source}: refused ({len(item.problems)} problem(s)); "
+                        "the other files go on",
+                        err=True,
+                    )
+                progress.step(f"assessed {done} of {len(files)} evidence files")
+
+            items = runner.run(files, said)
+            progress.clear()
+        portfolio = write_portfolio(items, out, csv_dialect.value)
+        refused = sum(1 for i in items if i.output is None)
+        typer.echo(
+            f"assessed {len(items) - refused} of {len(items)} evidence files"
+            f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
+            f"and {portfolio}",
+            err=True,
+        )
+        return int(batch_exit_code(items))
+
+    raise typer.Exit(_run(action))
+
+
 @app.command()
 def validate(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
@@ -265,9 +338,7 @@ def validate(
 
 @app.command()
 def template(
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
     out: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
@@ -304,9 +375,7 @@ def demo(
     out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path(
         "spm-audit-demo.pdf"
     ),
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 
