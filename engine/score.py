@@ -28,6 +28,8 @@ from engine.model import (
     Priority,
     RuleSet,
     ScoredIndicator,
+    SourceUse,
+    SourceWeights,
     Status,
     Verdict,
     walk_nodes,
@@ -72,14 +74,46 @@ def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
 
 
 def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
-    """An indicator result's score: the mean of its respondents' scores when it has several."""
+    """An indicator result's score under the rule set's model.
+
+    The mean of its respondents' scores when it has several, and the mean of its questions' scores
+    when it was scored from another framework's (`scored_from`); an override's status wins.
+    """
     own = indicator_score(result.status, rule_set)
-    if result.override is not None or not result.respondent_statuses or own is None:
+    if result.override is not None or own is None:
+        return own
+    if result.sourced is not None and result.sourced.score is not None:
+        return result.sourced.score
+    if not result.respondent_statuses:
         return own
     values = [
         v for s in result.respondent_statuses if (v := indicator_score(s, rule_set)) is not None
     ]
     return sum(values, Fraction(0)) / len(values) if values else own
+
+
+def sourced_weights(rule_set: RuleSet) -> dict[str, Fraction]:
+    """The weight of each indicator declared `scored_from` with weights `questions`, when so scored.
+
+    It weighs its own weight times the number of questions it stands for, rescaled so that the
+    indicators of the declaring node keep their total weight (the node's share of the score).
+    """
+    groups: dict[tuple[str, str], list[Indicator]] = {}
+    for indicator in rule_set.indicators():
+        spec = indicator.scored_from
+        if spec is not None and spec.weights is SourceWeights.QUESTIONS:
+            groups.setdefault((spec.node, spec.framework), []).append(indicator)
+    weights: dict[str, Fraction] = {}
+    for members in groups.values():
+        total = sum((i.weight for i in members), Fraction(0))
+        questions = sum(
+            (i.weight * len(i.scored_from.questions) for i in members if i.scored_from),
+            Fraction(0),
+        )
+        for i in members:
+            if i.scored_from and questions:
+                weights[i.id] = i.weight * len(i.scored_from.questions) * total / questions
+    return weights
 
 
 def _counts(statuses: Iterable[Status]) -> Counts:
@@ -136,7 +170,10 @@ def _mean_of_children(sums: Sums, children: Scored) -> Fraction | None:
 def _share_pooled(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
     """Every counted indicator below `nodes` shares `share` by its weight."""
     pairs = [
-        (i, i.weight) for n in nodes for i in counted_indicators(n) if tree.values[i.id] is not None
+        (i, tree.weights[i.id])
+        for n in nodes
+        for i in counted_indicators(n)
+        if tree.values[i.id] is not None
     ]
     total = sum((w for _, w in pairs), Fraction(0))
     for indicator, weight in pairs:
@@ -151,9 +188,9 @@ def _share_by_children(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> N
         node_share = share * node.weight / total
         if node.indicators:
             counted = [i for i in node.indicators if tree.values[i.id] is not None]
-            weights = sum((i.weight for i in counted), Fraction(0))
+            weights = sum((tree.weights[i.id] for i in counted), Fraction(0))
             for indicator in counted:
-                tree.shares[indicator.id] = node_share * indicator.weight / weights
+                tree.shares[indicator.id] = node_share * tree.weights[indicator.id] / weights
         _share_by_children(tree, counted_children(node), node_share)
 
 
@@ -190,6 +227,12 @@ class _Tree:
         self.parents: dict[str, str | None] = {}
         self.sums: dict[str, Sums] = {}  # of the counted indicators below each node
         self.values = {r: result_score(res, rule_set) for r, res in results.items()}
+        sourced = sourced_weights(rule_set)
+        # the weight each counts with: its own, or the one for being scored from questions
+        self.weights = {
+            r: sourced[r] if res.sourced is not None and r in sourced else res.indicator.weight
+            for r, res in results.items()
+        }
 
     def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
         weights, weighted = Fraction(0), Fraction(0)
@@ -211,7 +254,9 @@ class _Tree:
                 children.append((child, value))
                 statuses.extend(self.statuses[child.id])
         self.statuses[node.id] = statuses
-        own = [(i.weight, s) for i in node.indicators if (s := self.values[i.id]) is not None]
+        own = [
+            (self.weights[i.id], s) for i in node.indicators if (s := self.values[i.id]) is not None
+        ]
         below_w, below_ws = self.pooled_sums(counted_children(node))
         sums = (
             below_w + sum((w for w, _ in own), Fraction(0)),
@@ -227,9 +272,16 @@ FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
 def score_rule_set(
-    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: dt.date
+    rule_set: RuleSet,
+    results: Sequence[IndicatorResult],
+    assessed_on: dt.date,
+    sources: Mapping[str, FrameworkResult] | None = None,
 ) -> FrameworkResult:
-    """Score one rule set's indicator results."""
+    """Score one rule set's indicator results.
+
+    `sources` are the results of the frameworks some indicators were scored from, by id: the
+    result names each node so scored, with that framework's overall score.
+    """
     by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
@@ -259,6 +311,7 @@ def score_rule_set(
         share = tree.shares.get(result.indicator.id, Fraction(0))
         lost = share * (1 - value) if value is not None else Fraction(0)
         benchmark = result.indicator.id in benchmarks
+        weight = tree.weights[result.indicator.id]
         scored.append(
             ScoredIndicator(
                 result,
@@ -268,13 +321,47 @@ def score_rule_set(
                 tree.paths[result.indicator.id],
                 None if benchmark else priority(result.status, result.indicator.critical),
                 benchmark,
+                None if weight == result.indicator.weight else weight,
             )
         )
     gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
     grade = _grade(rule_set, overall, gates)
     return FrameworkResult(
-        rule_set, overall, tuple(node_scores), tuple(scored), gates, grade, _pathway(scored)
+        rule_set,
+        overall,
+        tuple(node_scores),
+        tuple(scored),
+        gates,
+        grade,
+        _pathway(scored),
+        _source_uses(results, sources or {}),
     )
+
+
+def _source_uses(
+    results: Sequence[IndicatorResult], sources: Mapping[str, FrameworkResult]
+) -> tuple[SourceUse, ...]:
+    """Each declaring node whose indicators were scored from another framework in this run."""
+    used: dict[tuple[str, str], list[IndicatorResult]] = {}
+    for result in results:
+        spec = result.indicator.scored_from
+        if result.sourced is not None and spec is not None:
+            used.setdefault((spec.node, spec.framework), []).append(result)
+    uses = []
+    for (node, framework), members in used.items():
+        source = sources.get(framework)
+        questions = {q.id for r in members if r.sourced for q in r.sourced.questions}
+        uses.append(
+            SourceUse(
+                node,
+                framework,
+                members[0].sourced.questions[0].framework_title if members[0].sourced else "",
+                source.overall.score if source is not None else None,
+                len(members),
+                len(questions),
+            )
+        )
+    return tuple(uses)
 
 
 def priority(status: Status, critical: bool) -> Priority | None:
