@@ -90,6 +90,19 @@ def assess(
     )
 
 
+def context_names(evidence: EvidenceSet, rule_sets: Sequence[RuleSet]) -> list[str]:
+    """The bundled frameworks a run needs beside `rule_sets`, to load as `assess`'s context.
+
+    Those the evidence answers (their answers reach the assessed ones through mappings), then
+    those some indicators are scored from (`scored_from`).
+    """
+    assessed = {rs.answers_key for rs in rule_sets}
+    bundled = bundled_frameworks()
+    others = [f for f in evidence.answers if f not in assessed and f in bundled]
+    sources = {f for rs in rule_sets for f in rs.source_frameworks()} - assessed - set(others)
+    return [*others, *sorted(f for f in sources if f in bundled)]
+
+
 def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResult:
     """Assess one evidence file against the chosen frameworks and profiles.
 
@@ -110,8 +123,7 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     rule_sets = load_rule_sets(names)
     assessed = {rs.answers_key for rs in rule_sets}
     others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
-    sources = {f for rs in rule_sets for f in rs.source_frameworks()} - assessed - set(others)
-    wanted = [*others, *sorted(f for f in sources if f in bundled_frameworks())]
+    wanted = context_names(evidence, rule_sets)
     context = load_rule_sets(wanted) if wanted else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if read.has_errors or any(p.severity is Severity.ERROR for p in problems):

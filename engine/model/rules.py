@@ -105,8 +105,15 @@ class Indicator:
 
     @property
     def can_be_partial(self) -> bool:
-        """Whether some evidence can make it partly met (an assessor's answer, or a partial check)."""
-        return self.method is not Method.CHECK or self.partial_check is not None
+        """Whether some evidence can make it partly met.
+
+        An assessor's answer, a partial check, or the mean of the questions it is scored from.
+        """
+        return (
+            self.method is not Method.CHECK
+            or self.partial_check is not None
+            or self.scored_from is not None
+        )
 
     def finding_for(self, status: Status) -> str:
         """The finding its status states: the partial text when partly met, else the failure text."""
