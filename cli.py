@@ -324,6 +324,47 @@ def assess(
     raise typer.Exit(_run(action))
 
 
+class CompareFormat(StrEnum):
+    """Formats of `compare` and `whatif`."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@app.command()
+def compare(
+    old: Annotated[
+        Path, typer.Argument(help="The earlier assessment: a result JSON or an evidence file.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The later assessment: a result JSON or an evidence file.")
+    ],
+    framework: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="For an evidence file: the frameworks to assess (default: those of the result "
+            "JSON on the other side, else universal-standards).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", help="Report format.")
+    ] = CompareFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Compare two assessments of one institution: scores, findings, goals, the earlier action plan."""
+    from engine.compare_report import compare_report
+
+    def action() -> None:
+        _emit(compare_report(old, new, framework or [], fmt.value), out, [old, new])
+
+    _run(action)
+
+
 @app.command()
 def validate(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],

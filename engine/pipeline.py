@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from engine import schemacheck
+from engine.compare import compare
 from engine.crosswalk import (
     build_crosswalk,
     conflicts,
@@ -29,7 +32,10 @@ from engine.errors import (
 )
 from engine.evaluate import evaluate_rule_set
 from engine.evidence import check_evidence_for, read_evidence
+from engine.load import STDIN, display_name, load_file
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
+from engine.model.progress import Comparison
+from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
@@ -223,3 +229,67 @@ def unmet_requirements(
         verdict = gate.verdict.value.replace("_", " ")
         unmet.append(f"gate {gate_id}: {verdict}" + (f" ({'; '.join(why)})" if why else ""))
     return unmet
+
+
+def is_result_record(data: object) -> bool:
+    """Whether parsed data is a result record (`assess --format json`) rather than evidence."""
+    return isinstance(data, Mapping) and "provenance" in data and "frameworks" in data
+
+
+def _result_json(path: Path) -> Mapping[str, Any] | None:
+    """The result record in `path`, checked against its schema; None when it holds evidence."""
+    if path == STDIN:
+        raise UsageError("compare reads files: give each side as a file, not -")
+    loaded = load_file(path)
+    data = loaded.document.data
+    if not is_result_record(data):
+        return None
+    problems = schemacheck.check(loaded.document, data, schemacheck.validator("result"))
+    if problems:
+        raise InvalidInputError(problems)
+    assert isinstance(data, Mapping)  # noqa: S101 - is_result_record checked it
+    return data
+
+
+def read_record(path: Path, frameworks: Sequence[str] = ()) -> Mapping[str, Any]:
+    """A result record: read from a result JSON (schema-checked), or of an evidence file assessed.
+
+    An evidence file is assessed against `frameworks`.
+
+    Raises:
+        InvalidInputError: the file is not a valid result record or evidence file.
+        UsageError: standard input was given (each side must be a file).
+    """
+    found = _result_json(path)
+    return found if found is not None else result_record(run_audit(path, frameworks))
+
+
+def record_frameworks(record: Mapping[str, Any]) -> list[str]:
+    """The rule set ids a result record was assessed against."""
+    return [str(r["id"]) for r in record["provenance"]["rule_sets"]]
+
+
+def compare_files(old: Path, new: Path, frameworks: Sequence[str] = ()) -> Comparison:
+    """Compare two assessments, each a result JSON or an evidence file (assessed on the fly).
+
+    An evidence file is assessed against `frameworks`, else those of the result JSON on the other
+    side, else universal-standards.
+    """
+    found = {path: _result_json(path) for path in (old, new)}
+    chosen = list(frameworks) or next(
+        (record_frameworks(r) for r in found.values() if r is not None), []
+    )
+    records = [
+        r if r is not None else result_record(run_audit(p, chosen)) for p, r in found.items()
+    ]
+    return compare(records[0], records[-1], display_name(old), display_name(new))
+
+
+def with_previous(result: AuditResult, previous: Path) -> AuditResult:
+    """The result with its progress since a previous assessment (a result JSON or evidence file)."""
+    frameworks = [f.ruleset.id for f in result.frameworks]
+    old = read_record(previous, frameworks)
+    comparison = compare(
+        old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
+    )
+    return dataclasses.replace(result, progress=comparison)

@@ -157,6 +157,7 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "social_goals": social_goals_record(evidence.facts.get("social_goals")),
         "expired_overrides": [
             {
                 "framework": fw,
@@ -183,6 +184,21 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
         ],
         "warnings": [str(w) for w in result.warnings],
     }
+
+
+GOAL_KEYS = ("id", "goal", "indicator", "unit", "direction", "baseline", "target", "actual")
+
+
+def social_goals_record(raw: object) -> list[dict[str, Any]]:
+    """The evidence's social goals (targets and actuals), so a later assessment can compare them."""
+    goals = [g for g in raw if isinstance(g, Mapping)] if isinstance(raw, list) else []
+    return [
+        {
+            **{key: goal.get(key) for key in GOAL_KEYS},
+            "deadline": None if goal.get("deadline") is None else str(goal.get("deadline")),
+        }
+        for goal in goals
+    ]
 
 
 def _scoring(rule_set: RuleSet) -> dict[str, Any]:

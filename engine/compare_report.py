@@ -1,0 +1,317 @@
+"""The `compare` report: a plain record (JSON, comparison.schema.json) and Markdown for people.
+
+Scores are written as the nearest float and exactly ("numerator/denominator"), deltas in both too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from engine.model.progress import (
+    ActionState,
+    Comparison,
+    FindingChange,
+    FrameworkComparison,
+    GoalProgress,
+    ScoreDelta,
+    Side,
+)
+from engine.output import json_bytes
+from engine.pipeline import compare_files
+
+COMPARISON_VERSION = 1
+
+
+def _number(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _side(s: Side) -> dict[str, Any]:
+    return {
+        "file": s.file,
+        "institution": s.institution,
+        "assessment_type": s.assessment_type,
+        "period": {"start": s.period_start, "end": s.period_end},
+        "assessed_on": s.assessed_on,
+    }
+
+
+def _delta(d: ScoreDelta) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "level": d.level,
+        "parent": d.parent,
+        "old_score": _number(d.old_score),
+        "new_score": _number(d.new_score),
+        "delta": _number(d.delta),
+        "delta_exact": None if d.delta is None else _signed_exact(d.delta),
+        "old_coverage": _number(d.old_coverage),
+        "new_coverage": _number(d.new_coverage),
+        "coverage_delta": _number(d.coverage_delta),
+    }
+
+
+def _signed_exact(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _status(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _framework(f: FrameworkComparison) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "title": f.title,
+        "old_version": f.old_version,
+        "new_version": f.new_version,
+        "overall": _delta(f.overall),
+        "nodes": [_delta(n) for n in f.nodes],
+        "status_changes": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "old": _status(c.old),
+                "new": _status(c.new),
+                "critical": c.critical,
+            }
+            for c in f.status_changes
+        ],
+        "findings": {
+            str(kind): [
+                {
+                    "id": x.id,
+                    "title": x.title,
+                    "old": _status(x.old),
+                    "new": _status(x.new),
+                    "critical": x.critical,
+                    "finding": x.finding or None,
+                }
+                for x in f.findings_of(kind)
+            ]
+            for kind in FindingChange
+        },
+        "gates": [
+            {"id": g.id, "title": g.title, "old": _status(g.old), "new": _status(g.new)}
+            for g in f.gates
+        ],
+        "grade": {"old": f.old_grade, "new": f.new_grade},
+    }
+
+
+def _goal(g: GoalProgress) -> dict[str, Any]:
+    return {
+        "id": g.id,
+        "goal": g.goal,
+        "indicator": g.indicator,
+        "unit": g.unit,
+        "direction": g.direction,
+        "old": {"target": g.old_target, "actual": g.old_actual, "met": g.old_met},
+        "new": {"target": g.new_target, "actual": g.new_actual, "met": g.new_met},
+    }
+
+
+def comparison_record(c: Comparison) -> dict[str, Any]:
+    """The comparison as plain data."""
+    return {
+        "schema_version": COMPARISON_VERSION,
+        "old": _side(c.old),
+        "new": _side(c.new),
+        "notes": list(c.notes),
+        "frameworks": [_framework(f) for f in c.frameworks],
+        "goals": [_goal(g) for g in c.goals],
+        "previous_actions": [
+            {
+                "recommendation": a.recommendation,
+                "settles": [
+                    {"framework": s.framework, "id": s.id, "old": str(s.old), "new": _status(s.new)}
+                    for s in a.settles
+                ],
+                "owner": a.owner or None,
+                "due": a.due or None,
+                "critical": a.critical,
+                "state": str(a.state),
+            }
+            for a in c.actions
+        ],
+    }
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def points(value: Fraction | None) -> str:
+    """A score as points out of 100, one decimal ('—' when not rated)."""
+    return "—" if value is None else f"{float(value * 100):.1f}"
+
+
+def trend(delta: Fraction | None) -> str:
+    """A delta in points with an arrow: '▲ 3.2', '▼ 1.0', '= 0.0' ('' when not comparable)."""
+    if delta is None:
+        return ""
+    shown = f"{abs(float(delta * 100)):.1f}"
+    if shown == "0.0":
+        return "= 0.0"
+    return f"▲ {shown}" if delta > 0 else f"▼ {shown}"
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _status_word(value: object) -> str:
+    return "absent" if value is None else str(value).replace("_", " ")
+
+
+def _goal_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit in ("share", "rate", "%"):
+        return f"{value * 100:.0f} %"
+    return f"{value:g}"
+
+
+def _met_word(met: bool | None) -> str:
+    return "no data" if met is None else "met" if met else "missed"
+
+
+ACTION_WORDS = {
+    ActionState.DONE: "done",
+    ActionState.LATE: "late",
+    ActionState.OPEN: "open",
+    ActionState.NOT_ASSESSED: "not assessed",
+    ActionState.DROPPED: "dropped",
+}
+
+
+def action_words(state: ActionState, due: str) -> str:
+    """An action's state in words ('open, not yet due', 'open, no due date', 'late', …)."""
+    if state is ActionState.OPEN:
+        return "open, not yet due" if due else "open, no due date"
+    return ACTION_WORDS[state]
+
+
+def _goal_cell(target: float | None, actual: float | None, met: bool | None, unit: str) -> str:
+    if target is None and actual is None:
+        return "not set"
+    return f"{_goal_value(target, unit)} / {_goal_value(actual, unit)} ({_met_word(met)})"
+
+
+def comparison_markdown(c: Comparison, *, all_nodes: bool = False) -> str:
+    """The comparison for people; nodes whose score did not move are left out unless `all_nodes`."""
+    lines = [
+        f"# Progress: {c.new.institution}",
+        "",
+        f"- Earlier: {c.old.file} — {c.old.assessment_type}, period {c.old.period_start} to "
+        f"{c.old.period_end}, assessed {c.old.assessed_on}",
+        f"- Later: {c.new.file} — {c.new.assessment_type}, period {c.new.period_start} to "
+        f"{c.new.period_end}, assessed {c.new.assessed_on}",
+    ]
+    lines += [f"- Note: {n}" for n in c.notes]
+    for f in c.frameworks:
+        lines += ["", *_framework_md(f, all_nodes)]
+    if c.goals:
+        lines += [
+            "",
+            "## Social goals",
+            "",
+            "| goal | earlier: target / actual | later: target / actual |",
+            "|---|---|---|",
+        ]
+        for g in c.goals:
+            lines.append(
+                f"| {_md(g.id)} {_md(g.goal)} | "
+                f"{_goal_cell(g.old_target, g.old_actual, g.old_met, g.unit)} | "
+                f"{_goal_cell(g.new_target, g.new_actual, g.new_met, g.unit)} |"
+            )
+    if c.actions:
+        tally = {s: sum(a.state is s for a in c.actions) for s in ActionState}
+        lines += [
+            "",
+            "## The earlier action plan",
+            "",
+            ", ".join(f"{n} {ACTION_WORDS[s]}" for s, n in tally.items() if n) + ".",
+            "",
+            "| action | settles (earlier → later) | due | state |",
+            "|---|---|---|---|",
+        ]
+        for a in c.actions:
+            settles = "; ".join(
+                f"{s.framework} {s.id}: {_status_word(s.old)} → {_status_word(s.new)}"
+                for s in a.settles
+            )
+            lines.append(
+                f"| {_md(a.recommendation)} | {_md(settles)} | {a.due or '—'} | "
+                f"{action_words(a.state, a.due)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _framework_md(f: FrameworkComparison, all_nodes: bool) -> list[str]:
+    o = f.overall
+    if f.old_version is None or f.new_version is None:
+        which = "later" if f.old_version is None else "earlier"
+        return [f"## {f.title}", "", f"Assessed in the {which} assessment only."]
+    if not o.old_coverage and not o.new_coverage:
+        return [f"## {f.title}", "", "Nothing assessed on either date."]
+    lines = [
+        f"## {f.title}",
+        "",
+        f"Overall: {points(o.old_score)} → {points(o.new_score)} ({trend(o.delta) or 'n/a'}); "
+        f"coverage {points(o.old_coverage)} % → {points(o.new_coverage)} %.",
+    ]
+    if f.old_grade != f.new_grade:
+        lines.append(f"Grade: {f.old_grade or 'none'} → {f.new_grade or 'none'}.")
+    lines.extend(
+        f"Gate {g.id}: {_status_word(g.old)} → {_status_word(g.new)}."
+        for g in f.gates
+        if g.old is not g.new
+    )
+    moved = [n for n in f.nodes if all_nodes or n.delta != 0 or n.coverage_delta != 0]
+    if moved:
+        lines += ["", "| node | earlier | later | change | coverage |", "|---|---|---|---|---|"]
+        for n in moved:
+            lines.append(
+                f"| {_md(n.id)} {_md(n.title)} | {points(n.old_score)} | {points(n.new_score)} | "
+                f"{trend(n.delta) or 'n/a'} | {points(n.old_coverage)} → "
+                f"{points(n.new_coverage)} % |"
+            )
+    for kind, title in (
+        (FindingChange.CLOSED, "Findings closed"),
+        (FindingChange.NEW, "New findings"),
+        (FindingChange.RECURRING, "Recurring findings"),
+    ):
+        found = f.findings_of(kind)
+        if found:
+            lines += ["", f"### {title} ({len(found)})", ""]
+            lines += [
+                f"- {x.id} {x.title}: {_status_word(x.old)} → {_status_word(x.new)}"
+                + (" (critical)" if x.critical else "")
+                for x in found
+            ]
+    listed = {x.id for x in f.findings}
+    others = [c for c in f.status_changes if c.id not in listed]
+    if others:
+        lines += ["", f"### Other status changes ({len(others)})", ""]
+        lines += [
+            f"- {c.id} {c.title}: {_status_word(c.old)} → {_status_word(c.new)}" for c in others
+        ]
+    return lines
+
+
+def compare_report(
+    old: Path, new: Path, frameworks: Sequence[str] = (), fmt: str = "markdown"
+) -> bytes:
+    """`spm-audit compare`: the comparison of two assessments as Markdown or JSON bytes."""
+    comparison = compare_files(old, new, frameworks)
+    if fmt == "json":
+        return json_bytes(comparison_record(comparison))
+    return comparison_markdown(comparison).encode("utf-8")
