@@ -19,7 +19,13 @@ import typer
 from engine import schemafiles
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
 from engine.output import json_bytes, write_atomically
-from engine.pipeline import demo_evidence, run_audit, unmet_requirements, validate_evidence
+from engine.pipeline import (
+    demo_evidence,
+    run_audit,
+    unmet_requirements,
+    validate_evidence,
+    with_previous,
+)
 from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
@@ -297,6 +303,16 @@ def assess(
             "French, German, Spanish settings) or plain (for programs).",
         ),
     ] = DEFAULT_CSV_DIALECT,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            metavar="OLD",
+            help="The previous assessment (its result JSON, or its evidence file): the report "
+            "shows the change of every score and a progress section.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -308,6 +324,8 @@ def assess(
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             progress.step("assessing")
             result = run_audit(evidence, chosen)
+            if previous is not None:
+                result = with_previous(result, previous, chosen)
             progress.clear()
             _print_diagnostics(list(result.warnings))
             unmet = unmet_requirements(

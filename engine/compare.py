@@ -9,10 +9,11 @@ record of an evidence file just assessed), already checked against result.schema
   a finding before, *recurring* when it is a finding on both dates. A finding that is now not
   assessed or not applicable is neither closed nor recurring: it is listed among the status changes.
 - Goals: the evidence's social goals matched by id, target and actual on both dates.
-- The earlier action plan: an action is *done* when every indicator it settles passes now (or no
-  longer applies), *late* when one is still not met and its due date is before the later
-  assessment, *open* when one is still not met but not yet due, *not assessed* when the later
-  assessment cannot tell, *dropped* when none of its indicators is in the later assessment.
+- The earlier action plan, judged on the frameworks both assessments hold: an action is *done*
+  when every indicator it settles passes now (or no longer applies), *late* when one is still not
+  met and its due date is before the later assessment, *open* when one is still not met but not
+  yet due, *not assessed* when the later assessment cannot tell, *dropped* when none of its
+  indicators is in the later assessment.
 """
 
 from __future__ import annotations
@@ -114,9 +115,24 @@ def _notes(old: Record, new: Record, old_side: Side, new_side: Side) -> tuple[st
                 f"the {which} record is the '{record['audience']}' edition: what it withholds "
                 "(the action plan, evidence text) cannot be compared"
             )
+    unjudged = _unjudged_actions(old, new)
+    if unjudged:
+        notes.append(
+            f"{unjudged} action(s) of the earlier plan concern only frameworks the later "
+            "assessment does not hold: not judged"
+        )
     if "social_goals" not in old:
         notes.append("the earlier record holds no social goals (made before they were recorded)")
     return tuple(notes)
+
+
+def _unjudged_actions(old: Record, new: Record) -> int:
+    assessed_now = {f["id"] for f in new["frameworks"]}
+    return sum(
+        1
+        for action in old.get("action_plan", [])
+        if not any(s["framework"] in assessed_now for s in action["settles"])
+    )
 
 
 def _delta(old: Record | None, new: Record | None, fallback_id: str = "") -> ScoreDelta:
@@ -262,7 +278,9 @@ def action_state(settles: Sequence[SettledStatus], due: str, assessed_on: str) -
 
 
 def _actions(old: Record, new: Record, assessed_on: str) -> tuple[ActionProgress, ...]:
+    """The earlier plan's actions, judged on the frameworks the later assessment holds."""
     before, after = _statuses(old), _statuses(new)
+    assessed_now = {f["id"] for f in new["frameworks"]}
     rows = []
     for action in old.get("action_plan", []):
         settles = tuple(
@@ -273,7 +291,10 @@ def _actions(old: Record, new: Record, assessed_on: str) -> tuple[ActionProgress
                 after.get((s["framework"], s["id"])),
             )
             for s in action["settles"]
+            if s["framework"] in assessed_now
         )
+        if not settles:
+            continue  # none of its frameworks is assessed now: nothing to judge it on
         due = str(action.get("due") or "")
         rows.append(
             ActionProgress(

@@ -285,10 +285,16 @@ def compare_files(old: Path, new: Path, frameworks: Sequence[str] = ()) -> Compa
     return compare(records[0], records[-1], display_name(old), display_name(new))
 
 
-def with_previous(result: AuditResult, previous: Path) -> AuditResult:
-    """The result with its progress since a previous assessment (a result JSON or evidence file)."""
-    frameworks = [f.ruleset.id for f in result.frameworks]
-    old = read_record(previous, frameworks)
+def with_previous(
+    result: AuditResult, previous: Path, frameworks: Sequence[str] = ()
+) -> AuditResult:
+    """The result with its progress since a previous assessment (a result JSON or evidence file).
+
+    A previous evidence file is assessed against `frameworks` (those `result` was assessed
+    against, by default: bundled ids).
+    """
+    chosen = list(frameworks) or [f.ruleset.id for f in result.frameworks]
+    old = read_record(previous, chosen)
     comparison = compare(
         old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
     )

@@ -19,11 +19,14 @@ from cli import app
 from engine.compare import compare
 from engine.compare_report import comparison_markdown, comparison_record
 from engine.errors import InvalidInputError
-from engine.model import Status, Verdict
+from engine.model import AuditResult, Status, Verdict
 from engine.model.progress import ActionState, FindingChange
-from engine.pipeline import compare_files, run_audit
+from engine.pipeline import compare_files, run_audit, with_previous
+from engine.render import renderer_for
 from engine.render.record import result_record
+from engine.report import build_report
 from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
+from engine.schemacheck import validator
 
 HERE = Path(__file__).parent
 OLD = HERE / "inputs" / "progress" / "old.yaml"
@@ -98,10 +101,24 @@ def test_previous_action_plan_done_late_open(records: tuple[dict, dict]) -> None
 
 def test_an_action_whose_indicators_are_gone_is_dropped(records: tuple[dict, dict]) -> None:
     old, new = records
+    gone = copy.deepcopy(new)  # the later rule set no longer holds 1.B.1
+    gone["frameworks"][0]["indicators"] = [
+        i for i in gone["frameworks"][0]["indicators"] if i["id"] != "1.B.1"
+    ]
+    states = {a.settles[0].id: a.state for a in compare(old, gone).actions}
+    assert states["1.B.1"] is ActionState.DROPPED
+    assert states["1.A.1"] is ActionState.DONE
+
+
+def test_actions_of_a_framework_not_assessed_now_are_not_judged(
+    records: tuple[dict, dict],
+) -> None:
+    old, new = records
     gone = copy.deepcopy(new)
-    gone["frameworks"] = []  # the later assessment no longer holds the framework
+    gone["frameworks"] = []  # the later assessment did not assess the framework at all
     comparison = compare(old, gone)
-    assert {a.state for a in comparison.actions} == {ActionState.DROPPED}
+    assert comparison.actions == ()
+    assert any("4 action(s) of the earlier plan" in n for n in comparison.notes)
     assert comparison.frameworks[0].new_version is None
 
 
@@ -195,3 +212,87 @@ def test_an_evidence_side_is_assessed_against_the_frameworks_of_the_json_side(
     comparison = compare_files(old, EXAMPLES_DIR / "kombit-microfinance-2026.yaml")
     assert [f.id for f in comparison.frameworks] == ["smart-campaign"]
     assert comparison.frameworks[0].overall.delta is not None
+
+
+# --- assess --previous: the trend in the report -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_trend() -> AuditResult:
+    return with_previous(run_audit(NEW, [MINI]), OLD, [MINI])
+
+
+def test_every_score_of_the_report_gets_its_change(with_trend: AuditResult) -> None:
+    (view,) = build_report(with_trend).frameworks
+    assert view.overall.trend == "▼ 12.5"
+    assert view.overall.trend_text == "down 12.5 points since 2026-02-10 (was 38 %)"
+    trends = {n.id: n.trend for n in view.top} | {
+        c.id: c.trend for n in view.top for c in n.children
+    }
+    assert trends == {"1": "▲ 25.0", "1A": "▲ 50.0", "1B": "= 0.0", "2": "▼ 50.0", "2A": "▼ 50.0"}
+
+
+def test_no_previous_no_trend() -> None:
+    (view,) = build_report(run_audit(NEW, [MINI])).frameworks
+    assert view.overall.trend == ""
+    assert build_report(run_audit(NEW, [MINI])).progress is None
+
+
+def test_the_progress_section_lists_changes_goals_and_the_previous_plan(
+    with_trend: AuditResult,
+) -> None:
+    progress = build_report(with_trend).progress
+    assert progress is not None
+    (framework,) = progress.frameworks
+    assert framework.summary == "Overall 38 % → 25 % (▼ 12.5 points); coverage 100 % → 100 %."
+    assert framework.findings_text == "2 findings closed, 1 new, 2 recurring."
+    assert [(c.id, c.before, c.now, c.kind) for c in framework.changes] == [
+        ("1.A.1", "Partly met", "Met", "closed"),
+        ("1.A.2", "Partly met", "Met", "closed"),
+        ("2.A.2", "Met", "Not met", "new"),
+    ]
+    assert [(a.id, a.kind) for a in progress.actions] == [
+        ("mini 1.A.1: partly met → met", "done"),
+        ("mini 1.B.1: not met → not met", "late"),
+        ("mini 2.A.1: not met → not met", "open"),
+        ("mini 1.A.2: partly met → met", "done"),
+    ]
+    assert progress.actions_text.startswith("Of the previous action plan: 2 done, 1 late, 1 open.")
+    assert [(g.id, g.before, g.now) for g in progress.goals] == [
+        ("G1", "40 % against 50 %: missed", "55 % against 50 %: met"),
+        ("G2", "not set", "60 % against 80 %: missed"),
+    ]
+
+
+def test_the_public_sees_the_progress_but_not_the_previous_plan(with_trend: AuditResult) -> None:
+    progress = build_report(with_trend, "public").progress
+    assert progress is not None
+    assert progress.frameworks
+    assert progress.actions == ()
+    assert result_record(with_trend, "public")["progress"]["previous_actions"] == []
+
+
+def test_the_html_report_shows_the_trend_and_the_section(with_trend: AuditResult) -> None:
+    html = renderer_for("html").render(with_trend).decode("utf-8")
+    assert "Progress since the last assessment" in html
+    assert "▼&nbsp;12.5" in html or "▼\u00a012.5" in html  # beside the overall score
+    assert 'title="up 50.0 points since 2026-02-10 (was 50 %)">▲ 50.0</span>' in html
+
+
+def test_the_json_record_holds_the_comparison_and_is_valid(with_trend: AuditResult) -> None:
+    record = result_record(with_trend)
+    validator("result").validate(record)
+    assert record["progress"]["frameworks"][0]["overall"]["delta_exact"] == "-1/8"
+
+
+def test_assess_previous_from_the_command_line(tmp_path: Path) -> None:
+    old_json = tmp_path / "old.json"
+    done = runner.invoke(app, ["assess", str(OLD), "-f", MINI, "-o", str(old_json)])
+    assert done.exit_code == 0, done.output
+    out = tmp_path / "new.json"
+    args = ["assess", str(NEW), "-f", MINI, "--previous", str(old_json), "-o", str(out)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["progress"]["old"]["assessed_on"] == "2026-02-10"
+    assert record["progress"]["frameworks"][0]["overall"]["delta"] == -0.125

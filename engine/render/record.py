@@ -23,6 +23,7 @@ from engine.model import (
     RuleSet,
     ScoredIndicator,
 )
+from engine.render.comparison import comparison_record
 from engine.report import Audience, AudiencePolicy, build_report, policy_for
 from engine.report.model import Action
 from engine.score import FORMULA
@@ -53,6 +54,8 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
     """
     policy = policy_for(audience)
     record = _full_record(result)
+    if result.progress is not None:
+        record["progress"] = comparison_record(result.progress)
     record["audience"] = str(policy.audience)
     record["action_plan"] = [
         action_record(a) for a in build_report(result, policy.audience).actions
@@ -90,6 +93,15 @@ def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
         ]
     if not policy.evidence_text:
         record["warnings"] = []
+    progress = record.get("progress")
+    if progress is not None:
+        if not policy.action_plan:
+            progress["previous_actions"] = []
+        elif not policy.names:
+            for action in progress["previous_actions"]:
+                action["owner"] = None
+        if not policy.evidence_text:
+            progress["notes"] = []
     for expired in record["expired_overrides"]:
         if not policy.evidence_text:
             expired["reason"] = None

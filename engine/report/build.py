@@ -21,6 +21,7 @@ from engine.report.model import (
 )
 from engine.report.opinion import opinion, red_flags
 from engine.report.profile import LEGAL_FORM, country_name, key_figures, social_goals
+from engine.report.progress import progress_view, with_trends
 from engine.report.views import framework_view
 from engine.score import PRIORITY_RULE
 
@@ -35,6 +36,8 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
     status_label = "Approved" if approved else "Draft" if status == "draft" else "Reviewed"
     assessors = _assessors(_list(assessment.get("assessors")), policy)
     every = tuple(framework_view(f, result, policy) for f in result.frameworks)
+    if result.progress is not None:
+        every = tuple(with_trends(f, result.progress) for f in every)
     # A framework the evidence says nothing about is named once, not laid out in full
     # (unless nothing at all was assessed, when its gaps are what the reader needs).
     frameworks = tuple(f for f in every if f.assessed) or every
@@ -170,6 +173,9 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
             if f.ruleset.id in {v.id for v in frameworks}
         ),
         scope=_scope(_mapping(assessment.get("scope"))),
+        progress=None
+        if result.progress is None
+        else progress_view(result.progress, policy, [f.id for f in frameworks]),
     )
 
 
