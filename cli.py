@@ -384,6 +384,42 @@ def compare(
 
 
 @app.command()
+def whatif(
+    result: Annotated[
+        Path, typer.Argument(help="A result JSON (from assess --format json) or an evidence file.")
+    ],
+    framework: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="For an evidence file: the frameworks to assess (default: universal-standards).",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Actions the Markdown lists (JSON: all).")
+    ] = 20,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", help="Report format.")
+    ] = CompareFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Rank the actions by the exact score, grade and gate change each would bring.
+
+    And find the fewest actions that pass each failed gate or reach the next grade.
+    """
+    from engine.whatif_report import whatif_report
+
+    def action() -> None:
+        _emit(whatif_report(result, framework or [], fmt.value, top), out, [result])
+
+    _run(action)
+
+
+@app.command()
 def validate(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
 ) -> None:

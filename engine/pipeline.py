@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -33,13 +34,22 @@ from engine.errors import (
 from engine.evaluate import evaluate_rule_set
 from engine.evidence import check_evidence_for, read_evidence
 from engine.load import STDIN, display_name, load_file
-from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
+from engine.model import (
+    AuditResult,
+    EvidenceSet,
+    FrameworkResult,
+    IndicatorResult,
+    RuleSet,
+    Status,
+    Verdict,
+)
 from engine.model.progress import Comparison
 from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
 from engine.versions import version_warnings
+from engine.whatif import WhatIf, candidates_from_plan, what_if
 
 logger = logging.getLogger(__name__)
 
@@ -299,3 +309,77 @@ def with_previous(
         old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
     )
     return dataclasses.replace(result, progress=comparison)
+
+
+def what_if_file(path: Path, frameworks: Sequence[str] = ()) -> WhatIf:
+    """The what-if of an assessment: a result JSON, or an evidence file assessed against `frameworks`.
+
+    A result JSON is rescored from its statuses with the bundled rule sets it names.
+
+    Raises:
+        UsageError: the result JSON was made with rule sets that are not the bundled ones, or
+            holds no action plan (an audience that does not see it).
+    """
+    record = _result_json(path)
+    if record is None:
+        result = run_audit(path, frameworks)
+        plan = result_record(result)["action_plan"]
+        return what_if(
+            result.frameworks, candidates_from_plan(plan), result.evidence.dates.assessed_on
+        )
+    if record.get("audience", "full") != "full" and not record["action_plan"]:
+        raise UsageError(
+            f"{display_name(path)} is the '{record['audience']}' edition, which holds no action "
+            "plan: give the full result or the evidence file"
+        )
+    rescored = rescored_record(record, display_name(path))
+    assessed_on = dt.date.fromisoformat(str(record["assessment"]["assessed_on"]))
+    return what_if(rescored, candidates_from_plan(record["action_plan"]), assessed_on)
+
+
+def rescored_record(record: Mapping[str, Any], shown: str) -> list[FrameworkResult]:
+    """The frameworks of a result record rescored from its statuses with the bundled rule sets.
+
+    Raises:
+        UsageError: a rule set differs from the one the record was made with (by SHA-256), or
+            rescoring does not give back the record's own scores (e.g. indicators scored as the
+            mean of several respondents, which the record does not keep).
+    """
+    made_with = {r["id"]: r for r in record["provenance"]["rule_sets"]}
+    rule_sets = load_rule_sets(list(made_with))
+    assessed_on = dt.date.fromisoformat(str(record["assessment"]["assessed_on"]))
+    found = []
+    for rule_set, framework in zip(rule_sets, record["frameworks"], strict=True):
+        if rule_set.sha256 != made_with[rule_set.id]["sha256"]:
+            raise UsageError(
+                f"{shown}: rule set {rule_set.id} {made_with[rule_set.id]['version']} it was made "
+                f"with is not the one installed ({rule_set.version}, another SHA-256): give the "
+                "evidence file instead"
+            )
+        by_id = {i.id: i for i in rule_set.indicators()}
+        results = [
+            IndicatorResult(
+                by_id[i["id"]],
+                Status(i["status"]),
+                Status(i["computed_status"]),
+                i.get("explanation") or "",
+            )
+            for i in framework["indicators"]
+        ]
+        rescored = score_rule_set(rule_set, results, assessed_on)
+        before = [
+            framework["overall"]["score_exact"],
+            *(n["score_exact"] for n in framework["nodes"]),
+        ]
+        after = [_exact(rescored.overall.score), *(_exact(n.score) for n in rescored.nodes)]
+        if before != after:
+            raise UsageError(
+                f"{shown}: its {rule_set.id} scores cannot be rebuilt from its statuses (scores "
+                "from several respondents are not kept in a result): give the evidence file instead"
+            )
+        found.append(rescored)
+    return found
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
