@@ -367,6 +367,14 @@ def compare(
             "JSON on the other side, else universal-standards).",
         ),
     ] = None,
+    self_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--self-assessment",
+            help="OLD is the institution's self-assessment, NEW an external one of the same "
+            "period: list where the institution rated itself higher, with each side's evidence.",
+        ),
+    ] = False,
     fmt: Annotated[
         CompareFormat, typer.Option("--format", help="Report format.")
     ] = CompareFormat.MARKDOWN,
@@ -378,7 +386,8 @@ def compare(
     from engine.compare_report import compare_report
 
     def action() -> None:
-        _emit(compare_report(old, new, framework or [], fmt.value), out, [old, new])
+        data = compare_report(old, new, framework or [], fmt.value, self_assessment=self_assessment)
+        _emit(data, out, [old, new])
 
     _run(action)
 

@@ -26,13 +26,16 @@ from engine.model import Status, Verdict
 from engine.model.progress import (
     ActionProgress,
     ActionState,
+    CitedEvidence,
     Comparison,
     Finding,
     FindingChange,
     FrameworkComparison,
     GateDelta,
     GoalProgress,
+    RatingGap,
     ScoreDelta,
+    SelfVsExternal,
     SettledStatus,
     Side,
     StatusChange,
@@ -68,13 +71,32 @@ def side(record: Record, file: str) -> Side:
     )
 
 
-def compare(old: Record, new: Record, old_file: str = "", new_file: str = "") -> Comparison:
-    """What moved from the earlier assessment (`old`) to the later (`new`)."""
+def compare(
+    old: Record,
+    new: Record,
+    old_file: str = "",
+    new_file: str = "",
+    *,
+    self_assessment: bool = False,
+) -> Comparison:
+    """What moved from the earlier assessment (`old`) to the later (`new`).
+
+    With `self_assessment`, `old` is the institution's self-assessment and `new` an external
+    assessment (of the same period): the comparison also lists where the institution rated itself
+    higher, with the evidence each side cited.
+    """
     old_side, new_side = side(old, old_file), side(new, new_file)
-    old_fw = {f["id"]: f for f in old["frameworks"]}
-    new_fw = {f["id"]: f for f in new["frameworks"]}
-    ids = [*new_fw, *(i for i in old_fw if i not in new_fw)]
-    frameworks = tuple(_framework(old_fw.get(i), new_fw.get(i)) for i in ids)
+    if self_assessment:
+        return Comparison(
+            old_side,
+            new_side,
+            tuple(_framework(old_fw, new_fw) for old_fw, new_fw in _pairs(old, new)),
+            _goals(old.get("social_goals"), new.get("social_goals")),
+            (),
+            _self_notes(old_side, new_side),
+            self_vs_external(old, new),
+        )
+    frameworks = tuple(_framework(o, n) for o, n in _pairs(old, new))
     return Comparison(
         old_side,
         new_side,
@@ -83,6 +105,100 @@ def compare(old: Record, new: Record, old_file: str = "", new_file: str = "") ->
         _actions(old, new, new_side.assessed_on),
         _notes(old, new, old_side, new_side),
     )
+
+
+def _pairs(old: Record, new: Record) -> list[tuple[Record | None, Record | None]]:
+    old_fw = {f["id"]: f for f in old["frameworks"]}
+    new_fw = {f["id"]: f for f in new["frameworks"]}
+    ids = [*new_fw, *(i for i in old_fw if i not in new_fw)]
+    return [(old_fw.get(i), new_fw.get(i)) for i in ids]
+
+
+SELF_TYPES = frozenset({"self_assessment", "accompanied_self_assessment"})
+RANK = {Status.FAIL: 0, Status.PARTIAL: 1, Status.PASS: 2}
+
+
+def _self_notes(self_side: Side, external: Side) -> tuple[str, ...]:
+    notes = []
+    if self_side.institution != external.institution:
+        notes.append(
+            f"the two assessments are of different institutions: '{self_side.institution}' and "
+            f"'{external.institution}'"
+        )
+    if self_side.assessment_type not in SELF_TYPES:
+        notes.append(f"the first file is a {self_side.assessment_type}, not a self-assessment")
+    if external.assessment_type in SELF_TYPES:
+        notes.append(f"the second file is a {external.assessment_type}, not an external one")
+    if (self_side.period_start, self_side.period_end) != (
+        external.period_start,
+        external.period_end,
+    ):
+        notes.append(
+            f"the two cover different periods ({self_side.period_start} to "
+            f"{self_side.period_end}, {external.period_start} to {external.period_end})"
+        )
+    return tuple(notes)
+
+
+def cited(indicator: Record) -> CitedEvidence:
+    """What an indicator's rating rests on, from its record."""
+    answer = indicator.get("answer") or {}
+    documents = tuple(
+        " ".join(
+            part
+            for part in (
+                str(d["id"]),
+                str(d.get("title") or ""),
+                f"p. {d['pages']}" if d.get("pages") else "",
+                f"({d['note']})" if d.get("note") else "",
+            )
+            if part
+        )
+        for d in indicator["evidence"]["documents"]
+    )
+    facts = tuple(f"{f['path']} = {f['value']}" for f in indicator["evidence"]["facts"])
+    return CitedEvidence(
+        str(answer.get("answer") or ""),
+        str(answer.get("comment") or ""),
+        documents,
+        facts,
+        str(indicator.get("summary") or ""),
+    )
+
+
+def self_vs_external(own: Record, external: Record) -> SelfVsExternal:
+    """Where the institution's own rating is above, equal to or below the external one."""
+    higher, lower, same = [], 0, 0
+    for old_fw, new_fw in _pairs(own, external):
+        if old_fw is None or new_fw is None:
+            continue
+        theirs = {i["id"]: i for i in new_fw["indicators"]}
+        for mine in old_fw["indicators"]:
+            other = theirs.get(mine["id"])
+            if other is None:
+                continue
+            a, b = Status(mine["status"]), Status(other["status"])
+            if a not in RANK or b not in RANK:
+                continue
+            if RANK[a] == RANK[b]:
+                same += 1
+            elif RANK[a] < RANK[b]:
+                lower += 1
+            else:
+                higher.append(
+                    RatingGap(
+                        str(new_fw["id"]),
+                        str(mine["id"]),
+                        str(other["title"]),
+                        bool(other["critical"]),
+                        a,
+                        b,
+                        cited(mine),
+                        cited(other),
+                    )
+                )
+    higher.sort(key=lambda g: (RANK[g.external_status] - RANK[g.self_status], not g.critical))
+    return SelfVsExternal(tuple(higher), lower, same, len(higher) + lower + same)
 
 
 def _notes(old: Record, new: Record, old_side: Side, new_side: Side) -> tuple[str, ...]:

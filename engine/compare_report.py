@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.model.progress import (
     ActionState,
+    CitedEvidence,
     Comparison,
     FindingChange,
     FrameworkComparison,
@@ -172,11 +173,81 @@ def _framework_md(f: FrameworkComparison, all_nodes: bool) -> list[str]:
     return lines
 
 
+def _status_label(status: object) -> str:
+    return {"pass": "met", "partial": "partly met", "fail": "not met"}.get(str(status), str(status))
+
+
+def _evidence_md(e: CitedEvidence) -> str:
+    parts = []
+    if e.summary:
+        parts.append(_md(e.summary))
+    else:  # an edition without evidence text: what is left of it
+        if e.answer:
+            parts.append(f"answered {e.answer}")
+        if e.facts:
+            parts.append("data: " + "; ".join(_md(f) for f in e.facts))
+    if e.documents:
+        parts.append("Documents: " + "; ".join(_md(d) for d in e.documents) + ".")
+    return " ".join(parts) or "no evidence cited"
+
+
+def self_external_markdown(c: Comparison) -> str:
+    """A self-assessment set against an external assessment, for people."""
+    s = c.self_vs_external
+    assert s is not None  # noqa: S101 - compare(..., self_assessment=True) sets it
+    lines = [
+        f"# Self-assessment and external assessment: {c.new.institution}",
+        "",
+        f"- Self-assessment: {c.old.file} — {c.old.assessment_type}, period "
+        f"{c.old.period_start} to {c.old.period_end}, assessed {c.old.assessed_on}",
+        f"- External: {c.new.file} — {c.new.assessment_type}, period {c.new.period_start} to "
+        f"{c.new.period_end}, assessed {c.new.assessed_on}",
+    ]
+    lines += [f"- Note: {n}" for n in c.notes]
+    lines += ["", "## Scores", "", "| framework | self | external | self minus external |"]
+    lines.append("|---|---|---|---|")
+    for f in c.frameworks:
+        o = f.overall
+        gap = None if o.delta is None else -o.delta
+        lines.append(
+            f"| {_md(f.title)} | {points(o.old_score)} | {points(o.new_score)} | "
+            f"{trend(gap) or 'n/a'} |"
+        )
+    lines += [
+        "",
+        f"Of {s.compared} indicators both sides rated (met, partly met or not met): "
+        f"{s.rated_same} the same, {len(s.rated_higher)} higher by the institution, "
+        f"{s.rated_lower} lower by the institution.",
+        "",
+        f"## Where the institution rated itself higher ({len(s.rated_higher)})",
+    ]
+    if not s.rated_higher:
+        lines += ["", "None."]
+    for g in s.rated_higher:
+        lines += [
+            "",
+            f"### {g.framework} {g.id} {_md(g.title)}" + (" (critical)" if g.critical else ""),
+            "",
+            f"- Self-assessment: **{_status_label(g.self_status)}** — "
+            f"{_evidence_md(g.self_evidence)}",
+            f"- External: **{_status_label(g.external_status)}** — "
+            f"{_evidence_md(g.external_evidence)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def compare_report(
-    old: Path, new: Path, frameworks: Sequence[str] = (), fmt: str = "markdown"
+    old: Path,
+    new: Path,
+    frameworks: Sequence[str] = (),
+    fmt: str = "markdown",
+    *,
+    self_assessment: bool = False,
 ) -> bytes:
     """`spm-audit compare`: the comparison of two assessments as Markdown or JSON bytes."""
-    comparison = compare_files(old, new, frameworks)
+    comparison = compare_files(old, new, frameworks, self_assessment=self_assessment)
     if fmt == "json":
         return json_bytes(comparison_record(comparison))
+    if self_assessment:
+        return self_external_markdown(comparison).encode("utf-8")
     return comparison_markdown(comparison).encode("utf-8")

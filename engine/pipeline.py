@@ -279,11 +279,14 @@ def record_frameworks(record: Mapping[str, Any]) -> list[str]:
     return [str(r["id"]) for r in record["provenance"]["rule_sets"]]
 
 
-def compare_files(old: Path, new: Path, frameworks: Sequence[str] = ()) -> Comparison:
+def compare_files(
+    old: Path, new: Path, frameworks: Sequence[str] = (), *, self_assessment: bool = False
+) -> Comparison:
     """Compare two assessments, each a result JSON or an evidence file (assessed on the fly).
 
     An evidence file is assessed against `frameworks`, else those of the result JSON on the other
-    side, else universal-standards.
+    side, else universal-standards. With `self_assessment`, `old` is the institution's own
+    assessment and `new` an external one.
     """
     found = {path: _result_json(path) for path in (old, new)}
     chosen = list(frameworks) or next(
@@ -292,7 +295,13 @@ def compare_files(old: Path, new: Path, frameworks: Sequence[str] = ()) -> Compa
     records = [
         r if r is not None else result_record(run_audit(p, chosen)) for p, r in found.items()
     ]
-    return compare(records[0], records[-1], display_name(old), display_name(new))
+    return compare(
+        records[0],
+        records[-1],
+        display_name(old),
+        display_name(new),
+        self_assessment=self_assessment,
+    )
 
 
 def with_previous(

@@ -296,3 +296,50 @@ def test_assess_previous_from_the_command_line(tmp_path: Path) -> None:
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["progress"]["old"]["assessed_on"] == "2026-02-10"
     assert record["progress"]["frameworks"][0]["overall"]["delta"] == -0.125
+
+
+# --- self-assessment against an external assessment ---------------------------------------------
+
+SELF = HERE / "inputs" / "progress" / "self.yaml"
+
+
+def test_self_vs_external_lists_where_the_institution_rated_itself_higher() -> None:
+    comparison = compare_files(SELF, NEW, [MINI], self_assessment=True)
+    s = comparison.self_vs_external
+    assert s is not None
+    assert (s.compared, s.rated_same, s.rated_lower) == (5, 2, 1)
+    assert [(g.id, g.self_status, g.external_status) for g in s.rated_higher] == [
+        ("1.B.1", Status.PASS, Status.FAIL),
+        ("2.A.1", Status.PASS, Status.FAIL),
+    ]
+    strategy = s.rated_higher[1]
+    assert strategy.self_evidence.answer == "yes"
+    assert strategy.self_evidence.documents == ("S-STRAT Strategy note 2026 p. 1-4",)
+    assert strategy.external_evidence.comment == (
+        "The strategy note is a draft the board has not approved."
+    )
+    prices = s.rated_higher[0]
+    assert "90 %" in prices.external_evidence.summary
+    (mini,) = comparison.frameworks
+    assert (mini.overall.old_score, mini.overall.new_score) == (Fraction(11, 16), Fraction(1, 4))
+    assert comparison.actions == ()  # a self-assessment is not an earlier plan to follow up
+    assert comparison.notes == ()  # same institution, same period, the right types
+
+
+def test_self_vs_external_warns_when_the_files_are_not_what_it_expects() -> None:
+    comparison = compare_files(OLD, NEW, [MINI], self_assessment=True)
+    assert any("not a self-assessment" in n for n in comparison.notes)
+    assert any("different periods" in n for n in comparison.notes)
+
+
+def test_self_vs_external_from_the_command_line() -> None:
+    args = ["compare", str(SELF), str(NEW), "-f", MINI, "--self-assessment"]
+    done = runner.invoke(app, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    record = json.loads(done.stdout)
+    COMPARISON_SCHEMA.validate(record)
+    assert [g["id"] for g in record["self_vs_external"]["rated_higher"]] == ["1.B.1", "2.A.1"]
+    done = runner.invoke(app, args)
+    assert "## Where the institution rated itself higher (2)" in done.stdout
+    assert "- Self-assessment: **met** — The assessor answered 'yes'" in done.stdout
+    assert "| Mini rule set for tests | 68.8 | 25.0 | ▲ 43.8 |" in done.stdout

@@ -166,6 +166,41 @@ class ActionProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class CitedEvidence:
+    """What one side's rating of an indicator rests on, as its record gives it."""
+
+    answer: str  # the answer given (yes, partially, no, na), '' when the data decided
+    comment: str
+    documents: tuple[str, ...]  # 'K-CREDIT Credit policy manual, pp. 21-23'
+    facts: tuple[str, ...]  # 'portfolio.par30 = 0.038'
+    summary: str = ""  # the rating in plain words, as the report gives it
+
+
+@dataclass(frozen=True, slots=True)
+class RatingGap:
+    """An indicator the institution rated higher in its self-assessment than the external auditor."""
+
+    framework: str
+    id: str
+    title: str
+    critical: bool
+    self_status: Status
+    external_status: Status
+    self_evidence: CitedEvidence
+    external_evidence: CitedEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class SelfVsExternal:
+    """A self-assessment set against an external assessment of the same institution."""
+
+    rated_higher: tuple[RatingGap, ...]  # largest gap first, critical first
+    rated_lower: int  # indicators the institution rated lower than the auditor
+    rated_same: int
+    compared: int  # indicators both sides assessed (met, partly met or not met)
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Two assessments of one institution, the earlier (old) and the later (new)."""
 
@@ -175,6 +210,7 @@ class Comparison:
     goals: tuple[GoalProgress, ...]
     actions: tuple[ActionProgress, ...]
     notes: tuple[str, ...]  # what a reader must know: other institution, other rule set version, …
+    self_vs_external: SelfVsExternal | None = None  # old: the self-assessment, new: the external
 
     def framework(self, framework_id: str) -> FrameworkComparison | None:
         """The comparison of one framework, by id."""

@@ -10,11 +10,13 @@ from fractions import Fraction
 from typing import Any
 
 from engine.model.progress import (
+    CitedEvidence,
     Comparison,
     FindingChange,
     FrameworkComparison,
     GoalProgress,
     ScoreDelta,
+    SelfVsExternal,
     Side,
 )
 
@@ -115,8 +117,46 @@ def _goal(g: GoalProgress) -> dict[str, Any]:
     }
 
 
+def _cited(e: CitedEvidence) -> dict[str, Any]:
+    return {
+        "answer": e.answer or None,
+        "comment": e.comment or None,
+        "documents": list(e.documents),
+        "facts": list(e.facts),
+        "summary": e.summary or None,
+    }
+
+
+def _self_vs_external(s: SelfVsExternal) -> dict[str, Any]:
+    return {
+        "compared": s.compared,
+        "rated_same": s.rated_same,
+        "rated_lower": s.rated_lower,
+        "rated_higher": [
+            {
+                "framework": g.framework,
+                "id": g.id,
+                "title": g.title,
+                "critical": g.critical,
+                "self": str(g.self_status),
+                "external": str(g.external_status),
+                "self_evidence": _cited(g.self_evidence),
+                "external_evidence": _cited(g.external_evidence),
+            }
+            for g in s.rated_higher
+        ],
+    }
+
+
 def comparison_record(c: Comparison) -> dict[str, Any]:
     """The comparison as plain data."""
+    record = _comparison_record(c)
+    if c.self_vs_external is not None:
+        record["self_vs_external"] = _self_vs_external(c.self_vs_external)
+    return record
+
+
+def _comparison_record(c: Comparison) -> dict[str, Any]:
     return {
         "schema_version": COMPARISON_VERSION,
         "old": _side(c.old),
