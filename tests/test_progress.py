@@ -24,6 +24,7 @@ from engine.model.progress import ActionState, FindingChange
 from engine.pipeline import compare_files, run_audit, with_previous
 from engine.render import renderer_for
 from engine.render.record import result_record
+from engine.render.svg import dimension_chart
 from engine.report import build_report
 from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
 from engine.schemacheck import validator
@@ -343,3 +344,16 @@ def test_self_vs_external_from_the_command_line() -> None:
     assert "## Where the institution rated itself higher (2)" in done.stdout
     assert "- Self-assessment: **met** — The assessor answered 'yes'" in done.stdout
     assert "| Mini rule set for tests | 68.8 | 25.0 | ▲ 43.8 |" in done.stdout
+
+
+def test_the_chart_marks_the_previous_score_and_says_it(with_trend: AuditResult) -> None:
+    report = build_report(with_trend)
+    chart = str(dimension_chart(report.frameworks))
+    (view,) = report.frameworks
+    top = {n.id: n for n in view.top}
+    assert top["1"].previous_score == Fraction(1, 4)
+    assert chart.count("<path ") == 2  # one triangle per top-level part
+    assert "50 % (▲ 25.0)" in chart
+    assert "up 25.0 points since 2026-02-10 (was 25 %)" in chart  # in the description
+    plain = str(dimension_chart(build_report(run_audit(NEW, [MINI])).frameworks))
+    assert "<path " not in plain

@@ -128,6 +128,7 @@ class NodeView:
     indicators: tuple[IndicatorView, ...] = ()
     trend: str = ""  # since the previous assessment: '▲ 3.2', '▼ 1.0', '= 0.0' ('' when none)
     trend_text: str = ""  # the same in words: 'up 3.2 points since 2026-01-30 (was 90 %)'
+    previous_score: Fraction | None = None  # at the previous assessment, when one was given
 
     @property
     def practices(self) -> tuple[NodeView, ...]:

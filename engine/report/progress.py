@@ -76,6 +76,7 @@ def with_trends(view: FrameworkView, comparison: Comparison) -> FrameworkView:
             children=tuple(mark(c) for c in node.children),
             trend=trend(delta.delta) if delta else "",
             trend_text=trend_words(delta, since) if delta else "",
+            previous_score=delta.old_score if delta else None,
         )
 
     return dataclasses.replace(
