@@ -200,7 +200,7 @@ def test_compare_command_on_the_bundled_kombit_years() -> None:
 def test_compare_refuses_stdin() -> None:
     done = runner.invoke(app, ["compare", "-", str(NEW)])
     assert done.exit_code == 2
-    assert "not -" in done.output
+    assert "not from -" in done.output
 
 
 def test_an_evidence_side_is_assessed_against_the_frameworks_of_the_json_side(
