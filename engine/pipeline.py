@@ -249,7 +249,9 @@ def is_result_record(data: object) -> bool:
 def _result_json(path: Path) -> Mapping[str, Any] | None:
     """The result record in `path`, checked against its schema; None when it holds evidence."""
     if path == STDIN:
-        raise UsageError("an assessment to compare is read from a file, not from - (standard input)")
+        raise UsageError(
+            "an assessment to compare is read from a file, not from - (standard input)"
+        )
     loaded = load_file(path)
     data = loaded.document.data
     if not is_result_record(data):

@@ -320,7 +320,9 @@ def _targets(
     if grade is not None:
         bands = grade.scale.bands
         if grade.grade is None:
-            found.append(Target(fw, "grade", "", "a grade", False, (), False, None, grade.reason))
+            found.append(
+                Target(fw, "grade", "", "get a grade", False, (), False, None, grade.reason)
+            )
         elif grade.grade != bands[0].grade:
             index = [b.grade for b in bands].index(grade.grade)
             aim = bands[index - 1]

@@ -24,13 +24,16 @@ from cli import app
 from engine.errors import UsageError
 from engine.model import Verdict
 from engine.pipeline import run_audit, what_if_file
+from engine.render import renderer_for
 from engine.render.record import result_record
+from engine.report import build_report
 from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
 from engine.whatif import WhatIf, outcome
 from engine.whatif_report import whatif_markdown, whatif_record
 
 HERE = Path(__file__).parent
 OLD = HERE / "inputs" / "progress" / "old.yaml"
+SELF = HERE / "inputs" / "progress" / "self.yaml"
 MINI = str(HERE / "fixtures" / "mini")
 SCHEMA = Draft202012Validator(
     json.loads((SCHEMAS_DIR / "whatif.schema.json").read_text(encoding="utf-8"))
@@ -184,3 +187,35 @@ def test_whatif_command(tmp_path: Path) -> None:
     done = runner.invoke(app, ["whatif", str(tmp_path / "missing.json")])
     assert done.exit_code == 2
     assert "file not found" in done.output
+
+
+# --- in the report of a self-assessment -----------------------------------------------------------
+
+
+def test_a_self_assessment_report_says_what_the_plan_would_lift() -> None:
+    report = build_report(run_audit(SELF, [MINI]))
+    assert report.lift is not None
+    assert report.lift.targets == (
+        "mini — reach grade A (Excellent, from 80 %): 1 action(s), those on "
+        "2.A.2 (then 94 %, grade A; no fewer actions would do).",
+    )
+    assert [r.settles_text for r in report.lift.best] == ["mini 2.A.2", "mini 1.A.1"]
+    assert report.lift.best[0].change == "mini ▲ 25.0, grade B → A"
+    html = renderer_for("html").render(run_audit(SELF, [MINI])).decode("utf-8")
+    assert "What the action plan would lift" in html
+
+
+def test_no_lift_for_an_external_audit_or_a_reader_without_the_plan() -> None:
+    assert build_report(run_audit(OLD, [MINI])).lift is None  # an external audit
+    assert build_report(run_audit(SELF, [MINI]), "public").lift is None
+    assert build_report(run_audit(SELF, [MINI]), "board").lift is not None
+
+
+def test_out_of_reach_in_the_report_says_why() -> None:
+    tanoa = run_audit(EXAMPLES_DIR / "tanoa-savings-cooperative.yaml", ["universal-standards"])
+    lift = build_report(tanoa).lift
+    assert lift is not None
+    assert lift.targets[-1] == (
+        "Universal Standards — get a grade: out of reach of the action plan (no grade: coverage "
+        "38% is below the 70% this scale requires)."
+    )

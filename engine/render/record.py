@@ -58,7 +58,7 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
         record["progress"] = comparison_record(result.progress)
     record["audience"] = str(policy.audience)
     record["action_plan"] = [
-        action_record(a) for a in build_report(result, policy.audience).actions
+        action_record(a) for a in build_report(result, policy.audience, lift=False).actions
     ]
     return record if policy.audience is Audience.FULL else _withhold(record, policy)
 

@@ -13,6 +13,7 @@ from engine.model import AuditResult, DocumentRef, Node, RuleSet
 from engine.report.actions import ROADMAP, build_actions, group_actions, roadmap
 from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
 from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
+from engine.report.lift import lift_view
 from engine.report.model import (
     DocumentView,
     FrameworkView,
@@ -26,8 +27,14 @@ from engine.report.views import framework_view
 from engine.score import PRIORITY_RULE
 
 
-def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) -> Report:
-    """Everything the human formats show, for one audience."""
+def build_report(
+    result: AuditResult, audience: Audience | str = Audience.FULL, *, lift: bool = True
+) -> Report:
+    """Everything the human formats show, for one audience.
+
+    `lift=False` leaves out what the action plan would lift (a what-if rescoring per action,
+    for self-assessments), for callers that need the rest only.
+    """
     policy = policy_for(audience)
     evidence = result.evidence
     institution, assessment = evidence.institution, evidence.assessment
@@ -173,6 +180,7 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
             if f.ruleset.id in {v.id for v in frameworks}
         ),
         scope=_scope(_mapping(assessment.get("scope"))),
+        lift=lift_view(result, frameworks, actions) if lift else None,
         progress=None
         if result.progress is None
         else progress_view(result.progress, policy, [f.id for f in frameworks]),

@@ -378,6 +378,24 @@ class ProgressView:
 
 
 @dataclass(frozen=True, slots=True)
+class LiftRow:
+    """An action of the plan and the exact change it would bring on its own."""
+
+    recommendation: str
+    settles_text: str  # 'universal-standards 4.A.1.1, smart-campaign 2.1.1'
+    change: str  # 'Universal Standards ▲ 0.8; Smart Campaign ▲ 0.6, grade C → B'
+
+
+@dataclass(frozen=True, slots=True)
+class LiftView:
+    """What the action plan would lift, for a self-assessment: the what-if in the report."""
+
+    intro: str
+    targets: tuple[str, ...]  # one sentence per failed gate and next grade band
+    best: tuple[LiftRow, ...]  # the actions that would change most, on their own
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The whole report for one audience."""
 
@@ -442,3 +460,4 @@ class Report:
     confirmed_text: tuple[str, ...]  # how much of each rule set is confirmed against its source
     scope: tuple[tuple[str, str], ...]  # what the assessment covered: (heading, text)
     progress: ProgressView | None = None  # since the previous assessment, when one was given
+    lift: LiftView | None = None  # for a self-assessment whose reader sees the action plan
