@@ -24,7 +24,7 @@ from engine.model import (
     ScoredIndicator,
 )
 from engine.render.comparison import comparison_record
-from engine.report import Audience, AudiencePolicy, build_report, policy_for
+from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
 from engine.report.model import Action
 from engine.score import FORMULA
 
@@ -57,9 +57,7 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
     if result.progress is not None:
         record["progress"] = comparison_record(result.progress)
     record["audience"] = str(policy.audience)
-    record["action_plan"] = [
-        action_record(a) for a in build_report(result, policy.audience, lift=False).actions
-    ]
+    record["action_plan"] = [action_record(a) for a in plan_actions(result, policy.audience)]
     return record if policy.audience is Audience.FULL else _withhold(record, policy)
 
 

@@ -15,6 +15,7 @@ from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
 from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
 from engine.report.lift import lift_view
 from engine.report.model import (
+    Action,
     DocumentView,
     FrameworkView,
     Person,
@@ -27,14 +28,30 @@ from engine.report.views import framework_view
 from engine.score import PRIORITY_RULE
 
 
-def build_report(
-    result: AuditResult, audience: Audience | str = Audience.FULL, *, lift: bool = True
-) -> Report:
-    """Everything the human formats show, for one audience.
+def _framework_views(
+    result: AuditResult, policy: AudiencePolicy
+) -> tuple[tuple[FrameworkView, ...], tuple[FrameworkView, ...]]:
+    """Every framework's view, and those laid out in full.
 
-    `lift=False` leaves out what the action plan would lift (a what-if rescoring per action,
-    for self-assessments), for callers that need the rest only.
+    A framework the evidence says nothing about is named once, not laid out in full (unless
+    nothing at all was assessed, when its gaps are what the reader needs).
     """
+    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
+    if result.progress is not None:
+        every = tuple(with_trends(f, result.progress) for f in every)
+    return every, tuple(f for f in every if f.assessed) or every
+
+
+def plan_actions(
+    result: AuditResult, audience: Audience | str = Audience.FULL
+) -> tuple[Action, ...]:
+    """The merged action plan the audience sees: `build_report(...).actions`, without the rest."""
+    policy = policy_for(audience)
+    return build_actions(_framework_views(result, policy)[1]) if policy.action_plan else ()
+
+
+def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) -> Report:
+    """Everything the human formats show, for one audience."""
     policy = policy_for(audience)
     evidence = result.evidence
     institution, assessment = evidence.institution, evidence.assessment
@@ -42,16 +59,12 @@ def build_report(
     status = str(assessment.get("status", "draft"))
     status_label = "Approved" if approved else "Draft" if status == "draft" else "Reviewed"
     assessors = _assessors(_list(assessment.get("assessors")), policy)
-    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
-    if result.progress is not None:
-        every = tuple(with_trends(f, result.progress) for f in every)
-    # A framework the evidence says nothing about is named once, not laid out in full
-    # (unless nothing at all was assessed, when its gaps are what the reader needs).
-    frameworks = tuple(f for f in every if f.assessed) or every
+    every, frameworks = _framework_views(result, policy)
     unassessed = tuple(f for f in every if f not in frameworks)
-    actions = build_actions(frameworks) if policy.action_plan else ()
+    merged = build_actions(frameworks)
+    actions = merged if policy.action_plan else ()
     # red flags are built from the merged findings, whatever the audience sees of the plan
-    flags, more_flags = red_flags(result, frameworks, build_actions(frameworks))
+    flags, more_flags = red_flags(result, frameworks, merged)
     figures, figures_note = key_figures(evidence, policy.shows_document)
     goals, resting = social_goals(
         evidence,
@@ -180,7 +193,7 @@ def build_report(
             if f.ruleset.id in {v.id for v in frameworks}
         ),
         scope=_scope(_mapping(assessment.get("scope"))),
-        lift=lift_view(result, frameworks, actions) if lift else None,
+        lift=lift_view(result, frameworks, actions),
         progress=None
         if result.progress is None
         else progress_view(result.progress, policy, [f.id for f in frameworks]),
