@@ -292,9 +292,11 @@ def periodic_irr(flows: Sequence[CashFlow]) -> float:
     Flows that change sign once (the client receives, then pays) have exactly one rate above
     -100 % (Descartes' rule of signs); it is bracketed between -99.9999 % and 100000 % per period
     and found to 1e-15 in ln(1 + r). Flows that change sign more often (savings returned with
-    the last instalment exceed it) may have several rates: the grid below finds every bracketed
-    one, and the only rate at or above zero is the price (a negative one is an artefact of the
-    money coming back at the end); more than one such rate is a problem.
+    the last instalment exceed it) may have several rates, and the only rate at or above zero is
+    the price (a negative one is an artefact of the money coming back at the end). Where the
+    running total of the flows changes sign once, there is exactly one positive rate (Norström's
+    criterion), bracketed between 0 and 100000 %; otherwise a grid finds every bracketed rate,
+    and more than one at or above zero is a problem.
     """
 
     def npv(y: float) -> tuple[float, float]:
@@ -303,11 +305,17 @@ def periodic_irr(flows: Sequence[CashFlow]) -> float:
     changes = _sign_changes([f.amount for f in flows])
     if changes == 0:
         raise TermsError((), "the client never pays anything back: the terms have no rate")
-    grid = (
-        [_Y_LOW, _Y_HIGH]
-        if changes == 1
-        else [_Y_LOW + (_Y_HIGH - _Y_LOW) * k / _GRID_STEPS for k in range(_GRID_STEPS + 1)]
-    )
+    running = list(itertools.accumulate(f.amount for f in flows))
+    if changes == 1:
+        grid = [_Y_LOW, _Y_HIGH]
+    elif (
+        _sign_changes(running) == 1
+        and running[-1] != 0
+        and (running[-1] < 0) != (npv(_Y_HIGH)[0] < 0)
+    ):
+        grid = [0.0, _Y_HIGH]  # the present value at r = 0 is the running total's last value
+    else:
+        grid = [_Y_LOW + (_Y_HIGH - _Y_LOW) * k / _GRID_STEPS for k in range(_GRID_STEPS + 1)]
     signs = [npv(y)[0] for y in grid]
     roots = [
         _root(npv, a, b)

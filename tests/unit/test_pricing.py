@@ -231,6 +231,21 @@ def test_terms_without_a_rate_say_why(
     assert price_of(terms) == TermsProblem(at, message)
 
 
+def test_savings_returned_beyond_what_was_paid_leave_no_rate() -> None:
+    # 1000 lent, 600 held: the client has 400, pays 300, then gets 600 - 400 = 200 back.
+    terms = {
+        "amount": 1000,
+        "frequency": "monthly",
+        "payments": [{"period": 1, "amount": 300}, {"period": 2, "amount": 400}],
+        "compulsory_savings": {"share": 0.6},
+    }
+    assert price_of(terms) == TermsProblem(
+        (),
+        "no rate between -99.9999 % and 100000 % per period makes the flows' present value "
+        "zero: the terms have no rate",
+    )
+
+
 def test_flows_with_two_positive_rates_are_refused() -> None:
     # 1 - 2.3 z + 1.32 z^2 = 0 for z = 1 / (1 + r): z = 1/1.1 and z = 1/1.2, rates 10 % and 20 %.
     flows = [CashFlow(0, 1.0), CashFlow(1, -2.3), CashFlow(2, 1.32)]

@@ -1,0 +1,42 @@
+"""Computed facts seen as a user sees them: the template, the demo's report and the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+from engine.errors import ExitCode
+from engine.pipeline import run_audit
+from engine.render.html_report import render_html
+from engine.resources import EXAMPLES_DIR
+
+runner = CliRunner()
+KOMBIT = EXAMPLES_DIR / "kombit-microfinance.yaml"
+
+
+def test_the_template_leaves_computed_facts_out(tmp_path: Path) -> None:
+    out = tmp_path / "template.yaml"
+    made = runner.invoke(app, ["template", "-f", "smart-campaign", "-f", "spi", "-o", str(out)])
+    assert made.exit_code == ExitCode.OK, made.output
+    text = out.read_text(encoding="utf-8")
+    assert "terms:" in text
+    assert "client_survey:" in text
+    for computed in ("apr_computed", "eir_computed", "poor_share_low", "households_scored"):
+        assert computed not in text
+
+
+def test_the_demo_shows_the_apr_computed_from_its_group_loan_terms() -> None:
+    # Kombit's group loan: 15000 over 6 months at 36 % on the declining balance, 2 % fee, 1 %
+    # premium and 5 % savings upfront: the client has 15000 - 300 - 150 - 750 = 13800 and pays
+    # the annuity 15000 x 0.03 / (1 - 1.03 ** -6) = 2768.96 five times and 2768.96 - 750 at the
+    # end: 4.2815 % a month, APR 51.4 %, EIR 65.4 %.
+    result = run_audit(KOMBIT, ["smart-campaign"])
+    page = render_html(result)
+    assert "APR of Solidarity group loan computed from its terms" in page
+    assert "51.4&nbsp;%&nbsp;(EIR&nbsp;65.4&nbsp;%;&nbsp;51&nbsp;%&nbsp;declared)" in page
+    indicator = next(
+        s.result for s in result.frameworks[0].indicators if s.result.indicator.id == "3.1.5"
+    )
+    assert indicator.status == "pass"
