@@ -96,6 +96,16 @@ def test_declining_balance_annuity_gives_back_its_own_rate() -> None:
     assert price.eir == pytest.approx(1.02**12 - 1, abs=1e-9)  # 26.82 %
 
 
+def test_mft_published_conversion_of_one_percent_a_month() -> None:
+    # MFTransparency's methodology page (mftransparency.org/pages/mftransparency-methodology/):
+    # "For a monthly interest rate of 1%, the APR [...] giving 12%. [...] the EIR gives an annual
+    # rate of 12.7%." An annuity at 12 % a year on the declining balance costs 1 % a month.
+    price = _price({**FLAT_10, "interest": {"method": "declining_balance", "rate": 0.12}})
+    assert price.periodic_rate == pytest.approx(0.01, abs=1e-12)
+    assert round(price.apr, 4) == 0.12
+    assert round(price.eir, 3) == 0.127  # 1.01 ** 12 - 1 = 12.68 %
+
+
 def test_one_repayment_by_period_number() -> None:
     # 1000 lent, 1100 repaid after 12 months: (1 + r) ** 12 = 1.1.
     price = _price(
