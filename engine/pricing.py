@@ -260,24 +260,32 @@ def _npv_sign_scaled(flows: Sequence[CashFlow], y: float) -> tuple[float, float]
 
 
 def _root(f: Callable[[float], tuple[float, float]], low: float, high: float) -> float:
-    """A root of f in [low, high], where f changes sign: Newton's steps, kept inside the bracket."""
-    f_low = f(low)[0]
+    """A root of f in [low, high], where f changes sign (Numerical Recipes' rtsafe).
+
+    Newton's step where it stays inside the bracket and shrinks it at least as fast as bisection
+    would; a bisection otherwise. The bracket always holds the root, so it cannot be lost.
+    """
+    falling = f(low)[0] > 0  # f goes from positive at `low` to negative at `high`
+    step = previous = high - low
     y = (low + high) / 2
-    for _ in range(400):
+    value, slope = f(y)
+    for _ in range(500):
+        newton_leaves = ((y - high) * slope - value) * ((y - low) * slope - value) > 0
+        if newton_leaves or abs(2 * value) > abs(previous * slope):
+            previous, step = step, (high - low) / 2
+            y = low + step
+        else:
+            previous, step = step, value / slope
+            y -= step
+        if abs(step) <= _TOLERANCE * (1 + abs(y)):
+            return y
         value, slope = f(y)
         if value == 0:
             return y
-        if (value < 0) == (f_low < 0):
-            low, f_low = y, value
+        if (value > 0) == falling:
+            low = y
         else:
             high = y
-        step = value / slope if slope else math.inf
-        guess = y - step
-        if not low < guess < high:  # Newton would leave the bracket: bisect
-            guess = (low + high) / 2
-        if abs(guess - y) <= _TOLERANCE * (1 + abs(y)) or high - low <= _TOLERANCE:
-            return guess
-        y = guess
     return y
 
 

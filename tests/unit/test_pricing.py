@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.pricing import CashFlow, Price, TermsError, TermsProblem, periodic_irr, price_of
 
@@ -276,3 +278,56 @@ def test_the_rate_makes_the_present_value_zero_to_1e9() -> None:
     r = price.periodic_rate
     npv = math.fsum(f.amount / (1 + r) ** f.time for f in price.flows)
     assert abs(npv) < 1e-9 * terms["amount"]
+
+
+FREQUENCIES = st.sampled_from(["weekly", "fortnightly", "monthly", "quarterly"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rate=st.floats(min_value=0.001, max_value=3.0),
+    count=st.integers(min_value=1, max_value=2000),
+    frequency=FREQUENCIES,
+)
+def test_an_annuity_gives_back_its_nominal_rate(rate: float, count: int, frequency: str) -> None:
+    # Equal instalments on the declining balance at `rate` a year: the periodic IRR is rate / ppy.
+    terms = {
+        "amount": 10000,
+        "frequency": frequency,
+        "instalments": count,
+        "interest": {"method": "declining_balance", "rate": rate},
+    }
+    price = _price(terms)
+    assert price.apr == pytest.approx(rate, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rate=st.floats(min_value=0.0, max_value=0.1),
+    count=st.integers(min_value=1, max_value=200),
+    frequency=FREQUENCIES,
+    method=st.sampled_from(["flat", "declining_balance"]),
+    fee=st.floats(min_value=0.0, max_value=0.1),
+    savings=st.floats(min_value=0.0, max_value=0.3),
+    collected=st.sampled_from(["upfront", "each_instalment"]),
+)
+def test_the_rate_found_zeroes_the_present_value(
+    rate: float, count: int, frequency: str, method: str, fee: float, savings: float, collected: str
+) -> None:
+    per_instalment = savings / count if collected == "each_instalment" else savings
+    terms = {
+        "amount": 1000,
+        "frequency": frequency,
+        "instalments": count,
+        "interest": {"method": method, "rate": rate, "per": "month"},
+        "fees": [{"name": "Fee", "share": fee}],
+        "compulsory_savings": {"share": per_instalment, "collected": collected},
+    }
+    price = price_of(terms)
+    if isinstance(price, TermsProblem):  # e.g. no interest and savings back: no positive rate
+        assert "no rate" in price.message or "several" in price.message
+        return
+    r = price.periodic_rate
+    assert r >= -1e-12 or rate == 0
+    npv = math.fsum(f.amount / (1 + r) ** f.time for f in price.flows)
+    assert abs(npv) < 1e-7 * terms["amount"]
