@@ -26,7 +26,13 @@ from engine.scorecards import find_scorecard, read_scorecard
 from engine.yamlsource import PathKey, YamlDocument
 
 COMPUTED_PRODUCT_FACTS = ("apr_computed", "eir_computed")
-COMPUTED_SURVEY_FACTS = ("poor_share", "poor_share_low", "poor_share_high", "households_scored")
+COMPUTED_SURVEY_FACTS = (
+    "poor_share",
+    "poor_share_low",
+    "poor_share_high",
+    "households_scored",
+    "scorecard_fictional",
+)
 Problem = Callable[..., None]
 
 
@@ -174,7 +180,11 @@ def _surveyed(
     estimate = estimate_share(likelihoods)
     if estimate.low is None:
         problem((*at, "households"), "one household gives no confidence interval", Severity.WARNING)
-    computed: dict[str, Any] = {"poor_share": estimate.share, "households_scored": len(households)}
+    computed: dict[str, Any] = {
+        "poor_share": estimate.share,
+        "households_scored": len(households),
+        "scorecard_fictional": scorecard.fictional,
+    }
     if estimate.low is not None and estimate.high is not None:
         computed |= {"poor_share_low": estimate.low, "poor_share_high": estimate.high}
     origin = doc.position_of(("facts", *at, "households"))

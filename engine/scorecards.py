@@ -33,6 +33,11 @@ def bundled_scorecards(folder: Path = SCORECARDS_DIR) -> Mapping[str, Path]:
     return found
 
 
+def is_scorecard_file(path: Path) -> bool:
+    """Whether `path` is a scorecard file: a .yaml file of a `scorecards` folder."""
+    return path.suffix in (".yaml", ".yml") and path.parent.name == SCORECARDS_DIR.name
+
+
 def find_scorecard(name: str, evidence_folder: Path | None) -> Path | str:
     """The file a survey's `scorecard` names (a bundled id, or a file path), or why there is none."""
     if name.endswith((".yaml", ".yml")):

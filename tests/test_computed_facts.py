@@ -14,6 +14,7 @@ from engine.resources import EXAMPLES_DIR
 
 runner = CliRunner()
 KOMBIT = EXAMPLES_DIR / "kombit-microfinance.yaml"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_template_leaves_computed_facts_out(tmp_path: Path) -> None:
@@ -40,3 +41,43 @@ def test_the_demo_shows_the_apr_computed_from_its_group_loan_terms() -> None:
         s.result for s in result.frameworks[0].indicators if s.result.indicator.id == "3.1.5"
     )
     assert indicator.status == "pass"
+
+
+def test_rules_lint_checks_a_scorecard(tmp_path: Path) -> None:
+    folder = tmp_path / "scorecards"
+    folder.mkdir()
+    text = (ROOT / "rules" / "scorecards" / "fictional-demo.yaml").read_text(encoding="utf-8")
+    broken = folder / "mine.yaml"
+    broken.write_text(text.replace("points: [60, 67]", "points: [61, 67]"), encoding="utf-8")
+    linted = runner.invoke(app, ["rules", "lint", str(broken)])
+    assert linted.exit_code == ExitCode.INVALID_INPUT, linted.output
+    assert f"{broken}:45:5: error: poverty line 'fictional_line': no row covers 60 points" in (
+        linted.stderr
+    )
+    assert runner.invoke(app, ["rules", "lint"]).exit_code == ExitCode.OK
+
+
+def test_a_survey_shows_in_the_profile_as_fictional(tmp_path: Path) -> None:
+    evidence = tmp_path / "survey.yaml"
+    evidence.write_text(
+        KOMBIT.read_text(encoding="utf-8").replace(
+            "\n  clients:\n",
+            "\n  client_survey:\n"
+            "    scorecard: fictional-demo\n"
+            "    poverty_line: fictional_line\n"
+            "    households:\n"
+            "      - {answers: {household_size: six_or_more, children_in_school: 'no', floor: earth,"
+            " cooking_fuel: wood, phone: none}}\n"
+            "      - {answers: {household_size: four_or_five, children_in_school: some,"
+            " floor: cement, cooking_fuel: charcoal, phone: basic}}\n"
+            "  clients:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    page = render_html(run_audit(evidence, ["spi"]))
+    # (0.90 + 0.35) / 2 = 62.5 %; SE 0.275; 0.625 - 1.96 x 0.275 = 8.6 %, the top clipped at 100 %
+    assert "survey of 2 households, scorecard fictional-demo, FICTIONAL" in page
+    assert (
+        "62.5&nbsp;%,&nbsp;95&nbsp;%&nbsp;interval&nbsp;8.6&nbsp;%&nbsp;to&nbsp;100&nbsp;%" in page
+    )

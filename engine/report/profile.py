@@ -204,7 +204,8 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
             found.append(
                 KeyFigure(
                     f"Clients below the poverty line (survey of {survey.get('households_scored')} "
-                    f"households, scorecard {survey.get('scorecard')})",
+                    f"households, scorecard {survey.get('scorecard')}"
+                    f"{', FICTIONAL' if survey.get('scorecard_fictional') else ''})",
                     f"{share(estimate)}{interval}",
                     sources.of("client_survey"),
                 )
