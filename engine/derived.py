@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import Diagnostic, Position, Severity, did_you_mean
+from engine.model import ScorecardRef
 from engine.poverty import estimate_share, household_points, likelihood
 from engine.pricing import Price, price_of
 from engine.scorecards import find_scorecard, read_scorecard
@@ -43,6 +44,7 @@ class DerivedFacts:
     facts: Mapping[str, object]
     positions: Mapping[str, Position] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
+    scorecards: tuple[ScorecardRef, ...] = ()  # the scorecards the computed facts rest on
 
 
 def derive_facts(
@@ -54,6 +56,7 @@ def derive_facts(
     """
     found: list[Diagnostic] = []
     positions: dict[str, Position] = {}
+    scorecards: list[ScorecardRef] = []
 
     def problem(at: PathKey, message: str, severity: Severity = Severity.ERROR) -> None:
         found.append(
@@ -69,8 +72,10 @@ def derive_facts(
     survey = facts.get("client_survey")
     if isinstance(survey, Mapping):
         folder = path.parent if path is not None else None
-        derived["client_survey"] = _surveyed(doc, survey, folder, positions, problem, found)
-    return DerivedFacts(derived, positions, tuple(found))
+        derived["client_survey"] = _surveyed(
+            doc, survey, folder, positions, problem, found, scorecards
+        )
+    return DerivedFacts(derived, positions, tuple(found), tuple(scorecards))
 
 
 def _priced(
@@ -116,6 +121,7 @@ def _surveyed(
     positions: dict[str, Position],
     problem: Problem,
     found: list[Diagnostic],
+    used: list[ScorecardRef],
 ) -> Mapping[str, Any]:
     """The survey with the estimated share below the poverty line, if its answers can be scored."""
     at: PathKey = ("client_survey",)
@@ -135,6 +141,7 @@ def _surveyed(
         found.extend(problems)
         problem((*at, "scorecard"), f"scorecard '{survey['scorecard']}' has errors (above)")
         return survey
+    used.append(ScorecardRef(scorecard.id, scorecard.file, scorecard.sha256))
     line = survey["poverty_line"]
     if line not in scorecard.lines:
         hint = did_you_mean(line, sorted(scorecard.lines), known="its lines")

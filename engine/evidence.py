@@ -8,6 +8,7 @@ run. Raises `InvalidInputError` with every problem at once; warnings ride along 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -155,7 +156,10 @@ def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> E
         return EvidenceRead(
             None, tuple(sorted(set(diagnostics)))
         )  # reported above; nothing to date
-    evidence = _evidence_set(doc, sha256, data, diagnostics, derived.facts, derived.positions)
+    evidence = dataclasses.replace(
+        _evidence_set(doc, sha256, data, diagnostics, derived.facts, derived.positions),
+        scorecards=derived.scorecards,
+    )
     return EvidenceRead(evidence, tuple(sorted(set(diagnostics))))
 
 

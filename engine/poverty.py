@@ -40,6 +40,8 @@ class Scorecard:
     fictional: bool
     questions: Mapping[str, Mapping[str, int]]  # question id -> answer id -> points
     lines: Mapping[str, tuple[Band, ...]]  # poverty line id -> its table, by points
+    file: str = ""  # where it was read, as shown
+    sha256: str = ""  # of that file
 
     @property
     def max_points(self) -> int:

@@ -78,7 +78,13 @@ def read_scorecard(path: Path) -> tuple[Scorecard | None, list[Diagnostic]]:
         for line in data["poverty_lines"]
     }
     scorecard = Scorecard(
-        data["id"], data["title"], bool(data.get("fictional", False)), questions, lines
+        data["id"],
+        data["title"],
+        bool(data.get("fictional", False)),
+        questions,
+        lines,
+        doc.file,
+        loaded.sha256,
     )
     return scorecard, []
 

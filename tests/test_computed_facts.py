@@ -81,3 +81,44 @@ def test_a_survey_shows_in_the_profile_as_fictional(tmp_path: Path) -> None:
     assert (
         "62.5&nbsp;%,&nbsp;95&nbsp;%&nbsp;interval&nbsp;8.6&nbsp;%&nbsp;to&nbsp;100&nbsp;%" in page
     )
+
+
+def test_the_result_records_the_scorecard_it_rests_on(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from engine.resources import SCHEMAS_DIR
+
+    card = ROOT / "rules" / "scorecards" / "fictional-demo.yaml"
+    evidence = tmp_path / "survey.yaml"
+    evidence.write_text(
+        "schema_version: 1\n"
+        "institution: {name: Test MFI, country: HT}\n"
+        "assessment: {type: self_assessment, assessed_on: '2026-01-31',"
+        " period: {start: '2025-01-01', end: '2025-12-31'}}\n"
+        "facts:\n"
+        "  client_survey:\n"
+        "    scorecard: fictional-demo\n"
+        "    poverty_line: fictional_extreme_line\n"
+        "    households:\n"
+        "      - {answers: {household_size: six_or_more, children_in_school: 'no', floor: earth,"
+        " cooking_fuel: wood, phone: none}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "result.json"
+    assessed = runner.invoke(app, ["assess", str(evidence), "-f", "spi", "-o", str(out)])
+    assert assessed.exit_code == ExitCode.OK, assessed.output
+    # one household: 0 points -> 0.60 on the extreme line, and no interval (a warning)
+    assert "one household gives no confidence interval" in assessed.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS_DIR / "result.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(record)
+    assert record["provenance"]["scorecards"] == [
+        {
+            "id": "fictional-demo",
+            "file": "fictional-demo.yaml",
+            "sha256": hashlib.sha256(card.read_bytes()).hexdigest(),
+        }
+    ]

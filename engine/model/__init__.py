@@ -13,6 +13,7 @@ from engine.model.evidence import (
     DocumentRef,
     EvidenceSet,
     Override,
+    ScorecardRef,
 )
 from engine.model.results import (
     AuditResult,
@@ -106,6 +107,7 @@ __all__ = [
     "Respondents",
     "RuleId",
     "RuleSet",
+    "ScorecardRef",
     "ScoredIndicator",
     "ScoringModel",
     "Status",
