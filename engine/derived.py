@@ -108,6 +108,14 @@ def _priced(
             f"{name}: the APR cannot be computed from its terms: {price.message}",
         )
         return product
+    runs = price.flows[-1].time / price.periods_per_year * 12
+    declared = product.get("term_months")
+    if isinstance(declared, int | float) and abs(declared - runs) > 0.5:
+        problem(
+            (*at, "term_months"),
+            f"{name}: term_months is {declared:g}, but its terms run {runs:.1f} months",
+            Severity.WARNING,
+        )
     where = doc.position_of(("facts", *at, "terms"))
     positions[f"products.{index}.apr_computed"] = where
     positions[f"products.{index}.eir_computed"] = where
