@@ -14,10 +14,10 @@ A computed fact is never written in an evidence file: one given there is an erro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from engine.errors import Diagnostic, Position, Severity, did_you_mean
 from engine.model import ScorecardRef
@@ -34,7 +34,13 @@ COMPUTED_SURVEY_FACTS = (
     "households_scored",
     "scorecard_fictional",
 )
-Problem = Callable[..., None]
+
+
+class Problem(Protocol):
+    """Records a problem at a facts path."""
+
+    def __call__(self, at: PathKey, message: str, severity: Severity = Severity.ERROR) -> None:
+        """Record it."""
 
 
 @dataclass(frozen=True)
