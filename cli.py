@@ -5,10 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import os
-import sys
-import threading
-import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -16,11 +12,11 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from engine import schemafiles
-from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine import schemafiles, terminal
+from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, run_audit, unmet_requirements, validate_evidence
-from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
+from engine.render import CSV_DIALECTS, RENDERERS, Audience, format_for, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -42,6 +38,51 @@ CsvDialect = StrEnum(  # type: ignore[misc]
     "CsvDialect", {name.upper().replace("-", "_"): name for name in CSV_DIALECTS}
 )
 DEFAULT_CSV_DIALECT = CsvDialect("excel")
+
+# The options several commands share, declared once.
+Frameworks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--framework",
+        "-f",
+        metavar="ID",
+        help="Framework id (repeat for several, or 'all'; listed below).",
+    ),
+]
+Profiles = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        metavar="ID",
+        help="Profile id, e.g. alinus or client-protection (repeatable).",
+    ),
+]
+RuleFolders = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        metavar="PATH",
+        help="A rule set folder or profile file of your own (repeatable).",
+    ),
+]
+Audiences = Annotated[
+    Audience,
+    typer.Option(
+        "--audience",
+        help="Who reads the report, in every format: full (assessors), institution (no "
+        "confidential documents), board (summary edition), public (summary edition: scores, "
+        "grade and findings; no names, evidence text or plan).",
+    ),
+]
+CsvDialects = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialect",
+        help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
+        "French, German, Spanish settings) or plain (for programs).",
+    ),
+]
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -126,68 +167,11 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-class _Progress:
-    """A line on stderr saying what a long run is doing, shown after a second; only on a terminal."""
-
-    DELAY = 1.0
-
-    def __init__(self) -> None:
-        self._shown = sys.stderr.isatty()
-        self._what = ""
-        self._since = time.monotonic()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._drawn = False
-
-    def __enter__(self) -> _Progress:
-        if self._shown:
-            threading.Thread(target=self._tick, daemon=True).start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self.clear()
-
-    def step(self, what: str) -> None:
-        """Say what the run does now."""
-        with self._lock:
-            self._what, self._since = what, time.monotonic()
-
-    def clear(self) -> None:
-        """Take the line away (before printing anything else)."""
-        with self._lock:
-            self._what = ""
-            if self._drawn:
-                sys.stderr.write("\r\033[K")
-                sys.stderr.flush()
-                self._drawn = False
-
-    def _tick(self) -> None:
-        start = time.monotonic()
-        while not self._stop.wait(0.2):
-            with self._lock:
-                if self._what and time.monotonic() - start >= self.DELAY:
-                    sys.stderr.write(
-                        f"\r\033[K{self._what}… {time.monotonic() - self._since:.0f} s"
-                    )
-                    sys.stderr.flush()
-                    self._drawn = True
-
-
 def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     """Write `data` to `out` atomically, or to stdout when `out` is None or `-`."""
-    if out is None or out == STDOUT:
-        if sys.stdout.isatty() and data[:1] not in (b"{", b"[", b"#") and not data.startswith(b"<"):
-            raise UsageError("this format is binary: write it to a file with -o FILE")
-        try:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # the reader stopped (`| head`): end quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-    else:
-        write_atomically(out, data, inputs=inputs)
-        typer.echo(f"wrote {out}", err=True)
+    done = terminal.emit(data, out, inputs)
+    if done:
+        typer.echo(done, err=True)
 
 
 def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
@@ -200,21 +184,7 @@ def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
 
 
 def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
-    """The format asked for, else the one `out`'s suffix names, else JSON; an unknown suffix is refused."""
-    if fmt is not None:
-        return str(fmt.value)
-    suffix = out.suffix.lstrip(".").lower() if out is not None and out != STDOUT else ""
-    if suffix in RENDERERS:
-        return suffix
-    if suffix:
-        raise UsageError(
-            f"cannot tell the report format from '{out}': use a suffix of "
-            f"{', '.join('.' + name for name in RENDERERS)}, or --format"
-        )
-    return "json"
-
-
-STDOUT = Path("-")
+    return format_for(None if fmt is None else str(fmt.value), out)
 
 
 @app.command(cls=_ListsFrameworks)
@@ -225,32 +195,9 @@ def assess(
             help="Evidence file (YAML or JSON; - reads stdin).", dir_okay=False, metavar="EVIDENCE"
         ),
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--framework",
-            "-f",
-            metavar="ID",
-            help="Framework id (repeat for several, or 'all'; listed below).",
-        ),
-    ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            metavar="ID",
-            help="Profile id, e.g. alinus or client-protection (repeatable).",
-        ),
-    ] = None,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            metavar="PATH",
-            help="A rule set folder or profile file of your own (repeatable).",
-        ),
-    ] = None,
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RuleFolders = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -280,30 +227,15 @@ def assess(
             "--require-gate", metavar="GATE", help="Exit 1 unless this gate passed (repeatable)."
         ),
     ] = None,
-    audience: Annotated[
-        Audience,
-        typer.Option(
-            "--audience",
-            help="Who reads the report, in every format: full (assessors), institution (no "
-            "confidential documents), board (summary edition), public (summary edition: scores, "
-            "grade and findings; no names, evidence text or plan).",
-        ),
-    ] = Audience.FULL,
-    csv_dialect: Annotated[
-        CsvDialect,
-        typer.Option(
-            "--csv-dialect",
-            help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
-            "French, German, Spanish settings) or plain (for programs).",
-        ),
-    ] = DEFAULT_CSV_DIALECT,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
         chosen_format = _format_for(fmt, out)
         made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
-        with contextlib.closing(made) as renderer, _Progress() as progress:
+        with contextlib.closing(made) as renderer, terminal.Progress() as progress:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             progress.step("assessing")
@@ -324,6 +256,72 @@ def assess(
     raise typer.Exit(_run(action))
 
 
+@app.command(cls=_ListsFrameworks)
+def batch(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A folder of evidence files (.yaml, .yml, .json) or a glob ('evidence/**/*.yaml').",
+            metavar="DIR|GLOB",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="OUT/", help="Folder for the records and portfolio.csv."
+        ),
+    ],
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RuleFolders = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: one per core)."),
+    ] = None,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
+) -> None:
+    """Assess many evidence files with the rule sets loaded once: a JSON record each, and portfolio.csv."""
+    from engine.api import Auditor
+    from engine.batch import Batch, BatchItem, batch_exit_code, evidence_files, write_portfolio
+
+    def action() -> int:
+        files = evidence_files(target)
+        chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+        auditor = Auditor(chosen)
+        runner = Batch(auditor, out, jobs=jobs, audience=audience.value)
+        with (
+            runner,
+            terminal.Progress() as progress,
+        ):  # the workers fork before the progress thread starts
+
+            def said(item: BatchItem, done: int) -> None:
+                if item.output is None:
+                    progress.clear()
+                    for line in item.problems:
+                        typer.echo(line, err=True)
+                    typer.echo(
+                        f"error: {item.source}: refused ({len(item.problems)} problem(s)); "
+                        "the other files go on",
+                        err=True,
+                    )
+                progress.step(f"assessed {done} of {len(files)} evidence files")
+
+            items = runner.run(files, said)
+            progress.clear()
+        portfolio = write_portfolio(items, out, csv_dialect.value)
+        refused = sum(1 for i in items if i.output is None)
+        typer.echo(
+            f"assessed {len(items) - refused} of {len(items)} evidence files"
+            f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
+            f"and {portfolio}",
+            err=True,
+        )
+        return int(batch_exit_code(items))
+
+    raise typer.Exit(_run(action))
+
+
 @app.command()
 def validate(
     evidence: Annotated[Path, typer.Argument(help="Evidence file (YAML or JSON).", dir_okay=False)],
@@ -340,21 +338,31 @@ def validate(
 
 @app.command()
 def template(
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
     out: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
     ] = None,
+    facts_only: Annotated[
+        bool,
+        typer.Option("--facts-only", help="Only the institution and its facts (no questions)."),
+    ] = False,
+    answers_only: Annotated[
+        bool,
+        typer.Option("--answers-only", help="Only the institution and the questions (no facts)."),
+    ] = False,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
     from engine import questionnaire
 
+    if facts_only and answers_only:
+        raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
     _run(
         lambda: _emit_editable(
             questionnaire.evidence_template(
-                load_rule_sets(framework or ["universal-standards"])
+                load_rule_sets(framework or ["universal-standards"]),
+                facts=not answers_only,
+                answers=not facts_only,
             ).encode(),
             out,
             [],
@@ -367,9 +375,7 @@ def demo(
     out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path(
         "spm-audit-demo.pdf"
     ),
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 

@@ -36,7 +36,9 @@ BUDGETS = {  # design §8, on a 2-core machine
     "spm-audit assess --format json, whole process": 1.0,
     "full PDF report (all frameworks), whole process": 5.0,
     "full PDF report, another example": 5.0,  # issue 10: every bundled example, weak ones too
+    "spm-audit batch, per evidence file (all frameworks)": 0.120,  # issue 17
 }
+BATCH_FILES = 200  # copies of the examples, in turn
 RATIO_BUDGET = 20.0
 SHARD = 20  # rules per durable-rules ruleset
 
@@ -66,6 +68,41 @@ def process_time(args: list[str], repeat: int) -> tuple[float, float]:
         times.append(time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return statistics.median(times), peak
+
+
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[2:], check=True); "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))"
+)
+
+
+def batch_time(count: int) -> tuple[float, float, int]:
+    """Whole-process time of `spm-audit batch` over `count` copies of the examples."""
+    from engine.batch import default_jobs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "evidence"
+        folder.mkdir()
+        for n in range(count):
+            example = EXAMPLES[n % len(EXAMPLES)]
+            (folder / f"{example.stem}-{n:04d}.yaml").write_bytes(example.read_bytes())
+        out = str(Path(tmp) / "out")
+        # through a parent of its own, so that the peak is this batch's largest process, not the
+        # largest child this benchmark ever ran (a PDF run)
+        report = Path(tmp) / "peak"
+        start = time.perf_counter()
+        command = [SPM_AUDIT, "batch", str(folder), "-o", out, "-f", "all"]
+        subprocess.run(
+            [sys.executable, "-c", _PEAK, str(report), *command],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        seconds = time.perf_counter() - start
+        peak = int(report.read_text()) / 1024
+        written = len(list(Path(out).glob("*.json")))
+        assert written == count, f"batch wrote {written} records of {count}"
+    return seconds, peak, default_jobs()
 
 
 # -- durable-rules comparison ------------------------------------------------------------------
@@ -268,6 +305,14 @@ def main() -> int:
                 seconds,
                 f"{example.stem}: peak RSS {peak:.0f} MB, {_pages(Path(out))} pages",
             )
+    for count in (BATCH_FILES // 5, BATCH_FILES):
+        seconds, peak, jobs = batch_time(count)
+        row(
+            "spm-audit batch, per evidence file (all frameworks)",
+            seconds / count,
+            f"{count} files in {seconds:.1f} s, {jobs} workers, largest process {peak:.0f} MB RSS"
+            + ("" if count == BATCH_FILES else ", scaling check"),
+        )
     comparison = compare_with_durable_rules(ROOT / "examples" / "kombit-microfinance.yaml")
     width = max(len(r[0]) for r in rows)
     for name, shown, note in rows:

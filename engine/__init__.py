@@ -1,8 +1,10 @@
 """spm-audit: a rule-driven audit and rating engine for social performance management.
 
-Public API: load rule sets and evidence, run an audit, and get a typed result.
+Public API: load rule sets and evidence, run an audit, and get a typed result; `Auditor` keeps
+loaded rule sets for many evidence files.
 """
 
+from engine.api import Auditor
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Position
 from engine.evidence import load_evidence
 from engine.model import AuditResult, Status
@@ -12,6 +14,7 @@ from engine.rulesets import load_named, load_rule_set
 __all__ = [
     "AuditError",
     "AuditResult",
+    "Auditor",
     "Diagnostic",
     "ExitCode",
     "InvalidInputError",

@@ -63,13 +63,14 @@ def evaluate_rule_set(
     """
     answers = evidence.answers.get(rule_set.answers_key, {})
     overrides = evidence.overrides.get(rule_set.answers_key, {})
-    replaced = {old: ind.id for ind in rule_set.indicators() for old in ind.replaces}
+    indicators = rule_set.indicators()
+    replaced = {old: ind.id for ind in indicators for old in ind.replaces}
     answers = {replaced.get(k, k): v for k, v in answers.items()}
     overrides = {replaced.get(k, k): v for k, v in overrides.items()}
     shared = shared_answers or {}
     shared_over = shared_overrides or {}
     results = []
-    for indicator in rule_set.indicators():
+    for indicator in indicators:
         answer, source = answers.get(indicator.id), ""
         if answer is None and indicator.id in shared:
             answer, source = shared[indicator.id]
@@ -414,17 +415,17 @@ def _overridden(override: Override, source: str, computed: Status, summary: str)
     return f"{changed} Computed result: {STATUS_WORDS[computed]}. {summary}"
 
 
+_WANTED = {Status.PASS: True, Status.FAIL: False, Status.NOT_ASSESSED: None}  # trace results cited
+
+
 def _fact_refs(
     trace: Sequence[TraceEntry],
     status: Status,
     facts: Mapping[str, object],
     positions: Mapping[str, Position],
 ) -> tuple[FactRef, ...]:
-    wanted = {Status.PASS: True, Status.FAIL: False, Status.NOT_ASSESSED: None}.get(status)
     entries = (
-        [e for e in trace if e.result is wanted]
-        if status in (Status.PASS, Status.FAIL, Status.NOT_ASSESSED)
-        else list(trace)
+        [e for e in trace if e.result is _WANTED[status]] if status in _WANTED else list(trace)
     )
     refs: dict[str, FactRef] = {}
     for entry in entries or trace:
@@ -438,7 +439,7 @@ def _fact_refs(
 def _lookup(facts: Mapping[str, object], path: str) -> object:
     current: object = facts
     for part in path.split("."):
-        if not isinstance(current, Mapping):
+        if type(current) is not dict and not isinstance(current, Mapping):
             return None
         current = current.get(part)
     if isinstance(current, (list, dict)):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine.errors import UsageError
@@ -50,4 +51,122 @@ def write_atomically(path: Path, data: bytes, *, inputs: Iterable[Path] = ()) ->
 
 def json_bytes(data: object) -> bytes:
     """Plain data as UTF-8 JSON: sorted keys, two-space indent, a final newline."""
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (indented_json(data) + "\n").encode("utf-8")  # the record holds no NaN or infinity
+
+
+# -- JSON text ----------------------------------------------------------------------------------
+# `json.dumps(..., indent=2)` runs CPython's pure-Python encoder (its C encoder only writes compact
+# text), about 33 ms for a full result. `indented_json` writes the same bytes for plain data
+# (dict, list, tuple, str, int, float, bool, None; keys sorted) at a fraction of the cost: one
+# recursive function, the C string escaper, no generators. tests/unit/test_jsontext.py checks it
+# against json.dumps on random data.
+
+_escape = json.encoder.encode_basestring  # the C escaper when available (ensure_ascii=False)
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_INFINITY = float("inf")
+
+
+def _float(value: float) -> str:
+    if value != value or value == _INFINITY or value == -_INFINITY:
+        raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
+    return _float_repr(value)
+
+
+def _key(key: object) -> str:
+    """A dict key as json.dumps writes it (it converts scalars to strings)."""
+    if isinstance(key, str):
+        return _escape(key)
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, int):
+        return '"' + _int_repr(key) + '"'
+    if isinstance(key, float):
+        return '"' + _float(key) + '"'
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, str):
+        return _escape(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return _int_repr(value)
+    if isinstance(value, float):
+        return _float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _write(value: object, out: Callable[[str], None], newline: str, step: str) -> None:
+    """Pass `value`'s indented JSON to `out`; `newline` is a newline and the current indent."""
+    escape = _escape
+    if isinstance(value, dict):
+        if not value:
+            out("{}")
+            return
+        inner = newline + step
+        separator = "," + inner
+        out("{" + inner)
+        first = True
+        for key in sorted(value):
+            item = value[key]
+            head = escape(key) if type(key) is str else _key(key)
+            if first:
+                first = False
+            else:
+                head = separator + head
+            kind = type(item)
+            if kind is str:
+                out(head + ": " + escape(item))
+            elif kind is dict or kind is list or kind is tuple or not _is_scalar(item):
+                out(head + ": ")
+                _write(item, out, inner, step)
+            else:
+                out(head + ": " + _scalar(item))
+        out(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out("[]")
+            return
+        inner = newline + step
+        separator = "," + inner
+        out("[" + inner)
+        first = True
+        for item in value:
+            if first:
+                first = False
+            else:
+                out(separator)
+            kind = type(item)
+            if kind is str:
+                out(escape(item))
+            elif kind is dict or kind is list or kind is tuple or not _is_scalar(item):
+                _write(item, out, inner, step)
+            else:
+                out(_scalar(item))
+        out(newline + "]")
+    else:
+        out(_scalar(value))
+
+
+def _is_scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float)
+
+
+def indented_json(data: object, indent: int = 2) -> str:
+    """`json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False, allow_nan=False)`, faster.
+
+    For plain data only: no `default`, and a cyclic structure ends in RecursionError.
+    """
+    out: list[str] = []
+    _write(data, out.append, "\n", " " * indent)
+    return "".join(out)

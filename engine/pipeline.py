@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
@@ -28,7 +28,7 @@ from engine.errors import (
     did_you_mean,
 )
 from engine.evaluate import evaluate_rule_set
-from engine.evidence import check_evidence_for, read_evidence
+from engine.evidence import EvidenceRead, check_evidence_for, read_evidence
 from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
@@ -94,11 +94,31 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
     read = read_evidence(evidence_path)
     if read.evidence is None:  # nothing sound to check against rule sets: do not load them
         raise InvalidInputError(read.diagnostics)
+    return audit_read(read, load_rule_sets(names), load_rule_sets)
+
+
+ContextLoader = Callable[[Sequence[str]], Sequence[RuleSet]]
+
+
+def audit_read(
+    read: EvidenceRead, rule_sets: Sequence[RuleSet], load_context: ContextLoader
+) -> AuditResult:
+    """Check read evidence against loaded rule sets, then assess it (what `run_audit` does after loading).
+
+    Args:
+        read: the evidence as `read_evidence` gives it.
+        rule_sets: the frameworks and profiles to assess, loaded.
+        load_context: loads the bundled frameworks (by id) whose answers the evidence also holds.
+
+    Raises:
+        InvalidInputError: the evidence is invalid, alone or against these rule sets.
+    """
+    if read.evidence is None:
+        raise InvalidInputError(read.diagnostics)
     evidence = read.evidence
-    rule_sets = load_rule_sets(names)
     assessed = {rs.answers_key for rs in rule_sets}
     others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
-    context = load_rule_sets(others) if others else []
+    context = list(load_context(others)) if others else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if read.has_errors or any(p.severity is Severity.ERROR for p in problems):
         # every problem of the file in one run; the version warning says why ids may be unknown

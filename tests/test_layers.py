@@ -62,9 +62,8 @@ def test_cli_sits_above_every_layer_and_nothing_imports_it() -> None:
 
 
 def test_no_module_is_over_600_lines() -> None:
-    """Small modules. cli.py may hold 900 lines: it is mostly the declarations of every command's
-    options and help text, its logic being in engine/."""
-    limits = {ROOT / "cli.py": 900}
+    """cli.py, the declarations of every command, may hold 800 (docs/decisions/0002)."""
+    limits = {ROOT / "cli.py": 800}
     long = {
         str(path.relative_to(ROOT)): n
         for path in [*(ROOT / "engine").rglob("*.py"), ROOT / "cli.py"]

@@ -19,7 +19,7 @@ def getter(path: str) -> ExprFn:
     def get(facts: Facts, item: object) -> Value:
         current: object = item if in_item else facts
         for part in parts:
-            if isinstance(current, Mapping):
+            if type(current) is dict or isinstance(current, Mapping):  # dict first: ABC checks cost
                 current = current.get(part)
             else:
                 return None
@@ -39,6 +39,9 @@ def constant(value: object) -> ExprFn:
 
 def is_number(value: object) -> bool:
     """Numbers, not booleans."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return True
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

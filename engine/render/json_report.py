@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import ClassVar
 
 from engine.model import AuditResult
+from engine.output import indented_json
 from engine.render.record import result_record
 from engine.render.renderer import RendererBase
 
@@ -18,11 +18,6 @@ class JsonRenderer(RendererBase):
 
     def render(self, result: AuditResult) -> bytes:
         """The record as UTF-8 JSON, keys sorted, ending in a newline."""
-        text = json.dumps(
-            result_record(result, self.audience),
-            sort_keys=True,
-            indent=2,
-            ensure_ascii=False,
-            allow_nan=False,
-        )
+        # the bytes of json.dumps(sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        text = indented_json(result_record(result, self.audience))
         return (text + "\n").encode("utf-8")

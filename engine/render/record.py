@@ -23,7 +23,7 @@ from engine.model import (
     RuleSet,
     ScoredIndicator,
 )
-from engine.report import Audience, AudiencePolicy, build_report, policy_for
+from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
 from engine.report.model import Action
 from engine.score import FORMULA
 
@@ -54,9 +54,7 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
     policy = policy_for(audience)
     record = _full_record(result)
     record["audience"] = str(policy.audience)
-    record["action_plan"] = [
-        action_record(a) for a in build_report(result, policy.audience).actions
-    ]
+    record["action_plan"] = [action_record(a) for a in plan_actions(result, policy.audience)]
     return record if policy.audience is Audience.FULL else _withhold(record, policy)
 
 

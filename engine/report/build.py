@@ -14,6 +14,7 @@ from engine.report.actions import ROADMAP, build_actions, group_actions, roadmap
 from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
 from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
 from engine.report.model import (
+    Action,
     DocumentView,
     FrameworkView,
     Person,
@@ -25,6 +26,26 @@ from engine.report.views import framework_view
 from engine.score import PRIORITY_RULE
 
 
+def _framework_views(
+    result: AuditResult, policy: AudiencePolicy
+) -> tuple[tuple[FrameworkView, ...], tuple[FrameworkView, ...]]:
+    """Every framework's view, and those laid out in full.
+
+    A framework the evidence says nothing about is named once, not laid out in full (unless
+    nothing at all was assessed, when its gaps are what the reader needs).
+    """
+    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
+    return every, tuple(f for f in every if f.assessed) or every
+
+
+def plan_actions(
+    result: AuditResult, audience: Audience | str = Audience.FULL
+) -> tuple[Action, ...]:
+    """The merged action plan the audience sees: `build_report(...).actions`, without the rest."""
+    policy = policy_for(audience)
+    return build_actions(_framework_views(result, policy)[1]) if policy.action_plan else ()
+
+
 def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) -> Report:
     """Everything the human formats show, for one audience."""
     policy = policy_for(audience)
@@ -34,14 +55,12 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
     status = str(assessment.get("status", "draft"))
     status_label = "Approved" if approved else "Draft" if status == "draft" else "Reviewed"
     assessors = _assessors(_list(assessment.get("assessors")), policy)
-    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
-    # A framework the evidence says nothing about is named once, not laid out in full
-    # (unless nothing at all was assessed, when its gaps are what the reader needs).
-    frameworks = tuple(f for f in every if f.assessed) or every
+    every, frameworks = _framework_views(result, policy)
     unassessed = tuple(f for f in every if f not in frameworks)
-    actions = build_actions(frameworks) if policy.action_plan else ()
+    merged = build_actions(frameworks)
+    actions = merged if policy.action_plan else ()
     # red flags are built from the merged findings, whatever the audience sees of the plan
-    flags, more_flags = red_flags(result, frameworks, build_actions(frameworks))
+    flags, more_flags = red_flags(result, frameworks, merged)
     figures, figures_note = key_figures(evidence, policy.shows_document)
     goals, resting = social_goals(
         evidence,
