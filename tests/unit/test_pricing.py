@@ -130,8 +130,8 @@ def test_one_repayment_by_date_counts_days() -> None:
     )
     daily = 1.03 ** (1 / 30) - 1
     assert price.periods_per_year == 365
-    assert price.apr == pytest.approx(365 * daily, abs=1e-9)  # 35.97 %
-    assert price.eir == pytest.approx(1.03 ** (365 / 30) - 1, abs=1e-9)  # 43.27 %
+    assert price.apr == pytest.approx(365 * daily, abs=1e-9)  # 35.98 %
+    assert price.eir == pytest.approx(1.03 ** (365 / 30) - 1, abs=1e-9)  # 43.28 %
 
 
 def test_upfront_fee_on_a_one_month_loan() -> None:
