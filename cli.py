@@ -570,14 +570,21 @@ def rules_show(
 def rules_lint(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Rule set folders or profile files (default: every bundled one)."),
+        typer.Argument(
+            help="Rule set folders, profile files or scorecards (default: every bundled one)."
+        ),
     ] = None,
 ) -> None:
-    """Validate rule sets and profiles, and run every indicator's examples."""
+    """Validate rule sets, profiles and poverty scorecards, and run every indicator's examples."""
     from engine.lint import lint_rule_sets
+    from engine.scorecards import bundled_scorecards
 
     def action() -> int:
-        folders = paths or [*bundled_frameworks().values(), *bundled_profiles().values()]
+        folders = paths or [
+            *bundled_frameworks().values(),
+            *bundled_profiles().values(),
+            *bundled_scorecards().values(),
+        ]
         loaded, problems = lint_rule_sets(
             folders, {**bundled_profiles(), **profiles_beside(folders)}
         )
@@ -588,7 +595,10 @@ def rules_lint(
                 f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators",
                 err=True,
             )
-        typer.echo(f"{errors} problem(s) in {len(folders)} rule set(s) and profile(s)", err=True)
+        typer.echo(
+            f"{errors} problem(s) in {len(folders)} rule set(s), profile(s) and scorecard(s)",
+            err=True,
+        )
         return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
 
     raise typer.Exit(_run(action))

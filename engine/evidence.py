@@ -8,6 +8,7 @@ run. Raises `InvalidInputError` with every problem at once; warnings ride along 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -18,6 +19,7 @@ from typing import Any, cast
 
 from engine import schemacheck
 from engine.conditions import ConditionCompiler, FieldType, fact_types
+from engine.derived import derive_facts
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
 from engine.load import load_file
 from engine.model import (
@@ -145,6 +147,8 @@ def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> E
         if isinstance(value.get("id"), str)
     }
     diagnostics.extend(_check_evidence_semantics(doc, data, path, broken_documents))
+    derived = derive_facts(doc, data.get("facts", {}), path)
+    diagnostics.extend(derived.diagnostics)
     diagnostics.extend(
         run_evidence_checks(bundled_evidence_checks(), data.get("facts", {}), _fact_positions(doc))
     )
@@ -154,12 +158,20 @@ def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> E
         return EvidenceRead(
             None, tuple(sorted(set(diagnostics)))
         )  # reported above; nothing to date
-    evidence = _evidence_set(doc, sha256, data, diagnostics)
+    evidence = dataclasses.replace(
+        _evidence_set(doc, sha256, data, diagnostics, derived.facts, derived.positions),
+        scorecards=derived.scorecards,
+    )
     return EvidenceRead(evidence, tuple(sorted(set(diagnostics))))
 
 
 def _evidence_set(
-    doc: YamlDocument, sha256: str, data: Mapping[str, Any], diagnostics: Sequence[Diagnostic]
+    doc: YamlDocument,
+    sha256: str,
+    data: Mapping[str, Any],
+    diagnostics: Sequence[Diagnostic],
+    facts: Mapping[str, object],
+    computed_positions: Mapping[str, Position],
 ) -> EvidenceSet:
     warnings = tuple(d for d in diagnostics if d.severity is Severity.WARNING)
 
@@ -181,7 +193,6 @@ def _evidence_set(
             position=doc.position_of(at),
         )
 
-    facts = data.get("facts", {})
     in_force, expired = _overrides(doc, data)
     return EvidenceSet(
         file=doc.file,
@@ -220,7 +231,7 @@ def _evidence_set(
             }
             for fw, per in data.get("action_plan", {}).items()
         },
-        fact_positions=_fact_positions(doc),
+        fact_positions={**_fact_positions(doc), **computed_positions},
         fact_sources=dict(data.get("fact_sources", {})),
         dates=AssessmentDates(
             dt.date.fromisoformat(data["assessment"]["period"]["start"]),
@@ -381,6 +392,7 @@ def _check_evidence_semantics(
             and when > assessed_on
             and at[:1] in (("documents",), ("facts",))
             and at[-1] not in ("deadline",)
+            and "terms" not in at  # a loan's schedule runs past the assessment
         ):
             problem(at, f"date {text} is after the assessment date {assessed_on.isoformat()}")
     period = assessment.get("period", {})

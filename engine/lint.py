@@ -17,6 +17,7 @@ from engine.load import display_name, load_file
 from engine.model import Condition, Indicator, Method, Relation, RuleSet
 from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
 from engine.ruletests import check_examples
+from engine.scorecards import is_scorecard_file, read_scorecard
 
 
 def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
@@ -136,10 +137,13 @@ def check_equivalents(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[
 def lint_rule_sets(
     paths: Sequence[Path], profiles: Mapping[str, Path]
 ) -> tuple[list[RuleSet], list[Diagnostic]]:
-    """Lint rule set folders and profile files; returns what loaded and every diagnostic."""
+    """Lint rule set folders, profile files and scorecards; returns what loaded and every diagnostic."""
     loaded: list[RuleSet] = []
     problems: list[Diagnostic] = []
     for path in paths:
+        if is_scorecard_file(path):
+            problems.extend(read_scorecard(path)[1])
+            continue
         try:
             if kind_of(path) is Kind.NEITHER:
                 raise InvalidInputError([_not_a_rule_set(path)])

@@ -67,6 +67,8 @@ def _facts_lines(
     for name, raw in schema.get("properties", {}).items():
         sub = _resolve(raw, defs)
         path = f"{prefix}{name}"
+        if raw.get("readOnly"):
+            continue  # computed by spm-audit (engine/derived.py), never filled in
         if sub.get("type") == "object" and "properties" in sub:
             lines.append(f"#{pad}{name}:")
             lines += _facts_lines(sub, defs, used, path + ".", indent + 1)

@@ -13,6 +13,7 @@ from engine.model.evidence import (
     DocumentRef,
     EvidenceSet,
     Override,
+    ScorecardRef,
 )
 from engine.model.results import (
     AuditResult,
@@ -111,6 +112,7 @@ __all__ = [
     "Respondents",
     "RuleId",
     "RuleSet",
+    "ScorecardRef",
     "ScoredFrom",
     "ScoredIndicator",
     "ScoringModel",

@@ -74,6 +74,15 @@ class ActionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ScorecardRef:
+    """A poverty scorecard a client survey was scored with, for the result's provenance."""
+
+    id: str
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentDates:
     """The dates of an assessment, as dates."""
 
@@ -102,6 +111,7 @@ class EvidenceSet:
     # overrides whose `expires` is before the assessment date: listed, not applied
     expired_overrides: Mapping[str, Mapping[str, Override]] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
+    scorecards: tuple[ScorecardRef, ...] = ()  # the scorecards that computed facts rest on
     # framework id -> (the rule-set version the file was written for, where it says so)
     rule_set_versions: Mapping[str, tuple[str, Position]] = field(default_factory=dict)
     text: str = field(

@@ -134,6 +134,18 @@ def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
     return record
 
 
+def _scorecards(result: AuditResult) -> dict[str, Any]:
+    """The poverty scorecards computed facts rest on, if any (the key is left out otherwise)."""
+    used = result.evidence.scorecards
+    if not used:
+        return {}
+    return {
+        "scorecards": [
+            {"id": s.id, "file": PurePath(s.file).name, "sha256": s.sha256} for s in used
+        ]
+    }
+
+
 def _full_record(result: AuditResult) -> dict[str, Any]:
     """The whole result as plain data."""
     evidence = result.evidence
@@ -152,6 +164,7 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
                 }
                 for f in result.frameworks
             ],
+            **_scorecards(result),
         },
         "institution": dict(evidence.institution),
         "assessment": dict(evidence.assessment),

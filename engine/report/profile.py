@@ -188,6 +188,28 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
                     sources.of("clients"),
                 )
             )
+    if group == "Outreach":
+        survey = _get(facts, "client_survey")
+        estimate = _number(_get(facts, "client_survey.poor_share"))
+        if isinstance(survey, Mapping) and estimate is not None:
+            low, high = (
+                _number(survey.get("poor_share_low")),
+                _number(survey.get("poor_share_high")),
+            )
+            interval = (
+                f", 95 % interval {share(low)} to {share(high)}"
+                if low is not None and high is not None
+                else ""
+            )
+            found.append(
+                KeyFigure(
+                    f"Clients below the poverty line (survey of {survey.get('households_scored')} "
+                    f"households, scorecard {survey.get('scorecard')}"
+                    f"{', FICTIONAL' if survey.get('scorecard_fictional') else ''})",
+                    f"{share(estimate)}{interval}",
+                    sources.of("client_survey"),
+                )
+            )
     if group == "Staff":
         total, at_start, departures = (
             _number(_get(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
@@ -222,6 +244,19 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
                 f"APR of loan products ({len(aprs)} of {len(loans)})", span, sources.of("products")
             )
         )
+    for loan in loans:
+        computed, eir = _number(loan.get("apr_computed")), _number(loan.get("eir_computed"))
+        if computed is not None and eir is not None:
+            declared = _number(loan.get("apr"))
+            said = f"; {share(declared)} declared" if declared is not None else ""
+            rows.append(
+                KeyFigure(
+                    f"APR of {loan.get('name', loan.get('id'))} computed from its terms "
+                    "(MicroFinance Transparency method)",
+                    f"{share(computed)} (EIR {share(eir)}{said})",
+                    sources.of("products"),
+                )
+            )
     peer = _number(_get(facts, "market.peer_median_apr"))
     if peer is not None:
         rows.append(KeyFigure("Peers' median APR", share(peer), sources.of("market")))
