@@ -400,9 +400,11 @@ def _number(field: Field, raw: object, shown: str) -> tuple[object, str | None]:
 
 
 def _choice(field: Field, shown: str) -> tuple[object, str | None]:
-    if shown in field.choices:
-        return shown, None
-    lowered = {c.lower(): c for c in field.choices}
+    # The schema's own value: a choice may be a number (the Green Index's 0 and 1).
+    values = {cell_text(v): v for v in field.schema.get("enum", ())}
+    if shown in values:
+        return values[shown], None
+    lowered = {text.lower(): v for text, v in values.items()}
     if shown.lower() in lowered:
         return lowered[shown.lower()], None
     return None, f"'{shown}' is not one of {', '.join(field.choices)}"

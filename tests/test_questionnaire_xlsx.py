@@ -74,6 +74,32 @@ def test_an_evidence_file_survives_the_workbook(example: Path, tmp_path: Path) -
     assert _json_result(evidence) == _json_result(example)
 
 
+@pytest.mark.parametrize(
+    ("institution", "country"),
+    [("Nyota Green Microfinance", "KE"), ("Rio Verde Cooperativa", "BR")],  # 1 and 2 respondents
+)
+def test_green_index_answers_survive_the_workbook(
+    institution: str, country: str, tmp_path: Path
+) -> None:
+    from engine.importers.green_index import import_export
+
+    export = ROOT / "examples" / "green_index" / "export.csv"
+    original = tmp_path / "gi.yaml"
+    original.write_text(
+        import_export(export, institution=institution, country=country).yaml_text,
+        encoding="utf-8",
+    )
+    workbook = tmp_path / "gi.xlsx"
+    workbook.write_bytes(template_bytes([], workbook, original))
+    sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    assert ("Green Index" in sheets) == (country == "KE")
+    assert ("Green Index respondents" in sheets) == (country == "BR")
+    back = tmp_path / "back.yaml"
+    back.write_text(read_questionnaire(workbook).yaml_text, encoding="utf-8")
+    assert _strict(_data(back)) == _strict(_data(original))
+    assert _json_result(back) == _json_result(original)
+
+
 def test_the_same_input_gives_the_same_bytes() -> None:
     rule_sets = load_rule_sets(["all"])
     kombit = _data(ROOT / "examples" / "kombit-microfinance.yaml")
@@ -298,6 +324,7 @@ FIELDS = [
     (Field("b", ("b",), Kind.BOOLEAN, {}), False),
     (Field("d", ("d",), Kind.DATE, {}), "2025-06-30"),
     (Field("c", ("c",), Kind.CHOICE, {"enum": ["low", "high"]}), "high"),
+    (Field("c", ("c",), Kind.CHOICE, {"enum": [0, 1]}), 1),  # the Green Index's scores
     (Field("c", ("c",), Kind.CHOICES, {"enum": ["a", "b", "c"]}), ["c", "a"]),
     (Field("l", ("l",), Kind.LINES, {}), ["First strength.", "Second, with a comma."]),
     (
