@@ -380,10 +380,20 @@ def _number(field: Field, raw: object, shown: str) -> tuple[object, str | None]:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         value = raw
     else:
+        # Typed as text: '45 %' is 0.45, and a decimal comma ('0,45') is read as a point.
+        text = shown.replace(" ", "").replace("\u00a0", "")
+        percent = text.endswith("%")
+        text = text.removesuffix("%")
+        if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
+            if len(text.rsplit(",", 1)[1]) == 3:  # 1,000: a thousands separator or a decimal?
+                return None, f"'{shown}' is ambiguous: write it without a comma, or with a point"
+            text = text.replace(",", ".")
         try:
-            value = int(shown) if re.fullmatch(r"[+-]?[0-9]+", shown) else float(shown)
+            value = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else float(text)
         except ValueError:
             return None, f"'{shown}' is not a number"
+        if percent:
+            value = value / 100
         if value != value or value in (float("inf"), float("-inf")):
             return None, f"'{shown}' is not a number"
     if field.kind is Kind.INTEGER:

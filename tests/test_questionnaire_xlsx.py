@@ -340,6 +340,37 @@ def test_a_value_reads_back_as_it_was_written(field: Field, value: object) -> No
     assert read_cell(field, cell_value(field, value)) == (value, None)
 
 
+SHARE = Field("s", ("s",), Kind.NUMBER, {"minimum": 0, "maximum": 1})
+TYPED = [
+    (SHARE, "45 %", 0.45),
+    (SHARE, "0,45", 0.45),
+    (SHARE, 1, 1),
+    (Field("n", ("n",), Kind.INTEGER, {}), 12.0, 12),
+    (Field("b", ("b",), Kind.BOOLEAN, {}), True, True),
+    (Field("b", ("b",), Kind.BOOLEAN, {}), " No ", False),
+    (Field("d", ("d",), Kind.DATE, {}), dt.datetime(2025, 6, 30), "2025-06-30"),
+    (Field("c", ("c",), Kind.CHOICE, {"enum": ["na", "yes"]}), "YES", "yes"),
+    (Field("c", ("c",), Kind.CHOICES, {"enum": ["a", "b"]}), "b; a", ["b", "a"]),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "value"), TYPED)
+def test_what_people_type_is_read_as_they_mean_it(
+    field: Field, typed: object, value: object
+) -> None:
+    assert read_cell(field, typed) == (value, None)
+    assert type(read_cell(field, typed)[0]) is type(value)
+
+
+def test_a_comma_that_could_separate_thousands_is_refused() -> None:
+    number = Field("n", ("n",), Kind.NUMBER, {})
+    assert read_cell(number, "1,000") == (
+        None,
+        "'1,000' is ambiguous: write it without a comma, or with a point",
+    )
+    assert read_cell(number, "2,5") == (2.5, None)
+
+
 def test_the_yaml_template_is_unchanged_without_a_workbook(tmp_path: Path) -> None:
     text = template_bytes(["smart-campaign"], tmp_path / "e.yaml", None).decode()
     assert yaml.safe_load(text)["answers"] == {"smart-campaign": {}}
