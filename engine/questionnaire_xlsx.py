@@ -306,8 +306,10 @@ class _FrameworkRows:
 
     def nodes(self, nodes: Sequence[Node], depth: int, seen: set[str]) -> None:
         for node in nodes:
-            if not answerable(node):
-                continue
+            if not any(
+                i.method is not Method.CHECK and i.id not in seen for i in node.all_indicators()
+            ):
+                continue  # nothing to answer here, or answered under another rule set's heading
             self.heading(
                 f"{node.level.replace('_', ' ').capitalize()} {node.id}: {node.title}", depth
             )
@@ -466,7 +468,10 @@ def questionnaire_workbook(
         meta.append((GREEN_INDEX_SHEET, Role.DATA, "facts.green_index"))
     taken = {n.lower() for n, _, _ in meta} | {"read me", META_SHEET}
     for key in keys:
-        sets = [rs for rs in rule_sets if rs.answers_key == key]
+        # The framework before its profiles: it holds every question they select.
+        sets = sorted(
+            (rs for rs in rule_sets if rs.answers_key == key), key=lambda rs: rs.base is not None
+        )
         if not _get(data, ("answers", key)) and not any(
             answerable(n) for s in sets for n in s.nodes
         ):

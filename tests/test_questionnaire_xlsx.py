@@ -301,6 +301,19 @@ def test_a_workbook_that_is_not_a_questionnaire_is_refused(tmp_path: Path) -> No
     assert "not a questionnaire workbook" in str(caught.value.diagnostics[0])
 
 
+def _questions(rule_sets: list[str]) -> list[tuple[object, object]]:
+    sheet = _book(questionnaire_workbook(load_rule_sets(rule_sets)))["Universal Standards"]
+    return [(r[0], r[1]) for r in sheet.iter_rows(min_row=FIRST_ROW, values_only=True)]
+
+
+def test_a_profile_and_its_framework_share_one_sheet_with_each_question_once() -> None:
+    alone = _questions(["universal-standards"])
+    both = _questions(["alinus", "universal-standards"])
+    assert both == alone
+    ids = [ident for ident, _ in both if ident]
+    assert len(ids) == len(set(ids))
+
+
 def test_the_workbook_offers_drop_downs_and_bounds() -> None:
     book = _book(questionnaire_workbook(load_rule_sets(["universal-standards"])))
     us = book["Universal Standards"]
