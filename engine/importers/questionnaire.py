@@ -35,6 +35,7 @@ from engine.questionnaire_sheets import (
     Role,
     action_fields,
     answer_fields,
+    evidence_schema,
     fact_fields,
     green_index_fields,
     institution_field,
@@ -359,8 +360,6 @@ def _read_sheet(reading: _Reading, book: Any, entry: tuple[str, str, str, Positi
 
 
 def _list_fields(key: str) -> list[Field]:
-    from engine.questionnaire_sheets import evidence_schema
-
     props = evidence_schema()["properties"]
     if key == "documents":
         return item_fields(props["documents"])
@@ -424,7 +423,10 @@ def read_questionnaire(path: Path) -> Imported:
         + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     )
     doc = YamlDocument(shown, data, reading.positions)
-    read = read_document(doc, hashlib.sha256(text.encode()).hexdigest())
+    try:
+        read = read_document(doc, hashlib.sha256(text.encode()).hexdigest())
+    except InvalidInputError as e:
+        raise InvalidInputError([in_cells(d) for d in e.diagnostics]) from e
     diagnostics = [in_cells(d) for d in read.diagnostics]
     if read.has_errors or read.evidence is None:
         raise InvalidInputError(diagnostics)
