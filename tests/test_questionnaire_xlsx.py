@@ -267,13 +267,18 @@ def test_the_evidence_checks_point_at_the_cells(
     _fill_blank(book)
     us = book["Universal Standards"]
     _set(us, "4.A.1.1", "documents", "DOC-9 p. 2")  # no such document
+    extra = us.max_row + 1
+    us.cell(row=extra, column=1).value = "4.A.1.44"  # a row added by hand, with a typo
+    us.cell(row=extra, column=_column_of(us, "answer")).value = "yes"
     book.save("refs.xlsx")
     with pytest.raises(InvalidInputError) as caught:
         read_questionnaire(Path("refs.xlsx"))
     row, column = _row_of(us, "4.A.1.1"), _column_of(us, "documents")
     assert [str(d) for d in caught.value.diagnostics] == [
         f"refs.xlsx:{row}:{column}: error: Universal Standards!L{row}: cited document 'DOC-9' "
-        "is not listed in 'documents' (did you mean 'DOC-1'?) [reference]"
+        "is not listed in 'documents' (did you mean 'DOC-1'?) [reference]",
+        f"refs.xlsx:{extra}:1: error: Universal Standards!A{extra}: '4.A.1.44' is not an "
+        "indicator of 'universal-standards' (did you mean '4.A.1.4'?) [reference]",
     ]
 
 

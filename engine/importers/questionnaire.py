@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
-from engine.evidence import read_document
+from engine.evidence import check_evidence_for, read_document
 from engine.load import display_name
 from engine.placeholders import is_placeholder
 from engine.questionnaire_sheets import (
@@ -44,6 +44,7 @@ from engine.questionnaire_sheets import (
     override_fields,
     read_cell,
 )
+from engine.rulesets import load_rule_sets
 from engine.schemafiles import schema_line
 from engine.workbook import column_letters
 from engine.yamlsource import PathKey, YamlDocument
@@ -427,8 +428,14 @@ def read_questionnaire(path: Path) -> Imported:
         read = read_document(doc, hashlib.sha256(text.encode()).hexdigest())
     except InvalidInputError as e:
         raise InvalidInputError([in_cells(d) for d in e.diagnostics]) from e
-    diagnostics = [in_cells(d) for d in read.diagnostics]
-    if read.has_errors or read.evidence is None:
+    if read.evidence is None:
+        raise InvalidInputError([in_cells(d) for d in read.diagnostics])
+    # As `spm-audit validate` does: the answers' ids and the facts against every bundled rule set.
+    problems = check_evidence_for(read.evidence, load_rule_sets(["all"]), ())
+    diagnostics = [
+        in_cells(d) for d in sorted({*read.diagnostics, *read.evidence.warnings, *problems})
+    ]
+    if read.has_errors or any(d.severity is Severity.ERROR for d in diagnostics):
         raise InvalidInputError(diagnostics)
     warnings = tuple(d for d in diagnostics if d.severity is not Severity.ERROR)
     return Imported(text, data, warnings, reading.answers, reading.facts)
