@@ -277,7 +277,10 @@ def _framework_sheet(
         state.nodes(rs.nodes, 0, seen)
     left = [i for i in given if i not in seen]
     if left:
-        state.heading("Answers given for indicators not in this rule set", 0)
+        state.heading(
+            "Other answers: indicators with no question here (decided by the data, or not in this rule set)",
+            0,
+        )
         for ident in left:
             state.question(ident, [], {})
     style_table(
@@ -296,13 +299,22 @@ class _FrameworkRows:
     def __init__(self, sheet: Any, fields: Sequence[Field], given: Mapping[str, Any]) -> None:
         self.sheet, self.fields, self.given = sheet, fields, given
         self.row = FIRST_ROW
+        self.depth = 0
         self.headings: list[int] = []
+        sheet.sheet_properties.outlinePr.summaryBelow = False  # headings sit above their rows
         self.validations = _Validations(sheet)
 
     def heading(self, text: str, depth: int) -> None:
         put(self.sheet, self.row, 2, ("    " * depth) + text)
         self.headings.append(self.row)
+        self._outline(depth)
+        self.depth = depth + 1  # the questions below it
         self.row += 1
+
+    def _outline(self, level: int) -> None:
+        """Group the row under its heading, so that a dimension or standard folds away."""
+        if level:
+            self.sheet.row_dimensions[self.row].outline_level = min(level, 7)
 
     def nodes(self, nodes: Sequence[Node], depth: int, seen: set[str]) -> None:
         for node in nodes:
@@ -330,6 +342,7 @@ class _FrameworkRows:
 
     def question(self, ident: str, texts: Sequence[str], answer: object) -> None:
         put(self.sheet, self.row, 1, ident)
+        self._outline(self.depth)
         for column, text in enumerate(texts, start=2):
             if text:
                 put(self.sheet, self.row, column, text)
