@@ -9,6 +9,7 @@ fixed date, so the same input gives the same file (as the PDF does). Cells are f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -88,14 +89,19 @@ def style_table(
     sheet.freeze_panes = sheet.cell(row=first_data_row or header_row + 1, column=1)
 
 
-def style_heading(sheet: Any, row: int, columns: int) -> None:
-    """A heading row inside a table (a dimension, a standard, a section of the data)."""
+@functools.cache
+def _heading_style() -> tuple[Any, Any]:
     from openpyxl.styles import Font, PatternFill
 
-    fill = PatternFill("solid", fgColor=HEADING_FILL)
+    return Font(bold=True), PatternFill("solid", fgColor=HEADING_FILL)
+
+
+def style_heading(sheet: Any, row: int, columns: int) -> None:
+    """A heading row inside a table (a dimension, a standard, a section of the data)."""
+    font, fill = _heading_style()
     for column in range(1, columns + 1):
         cell = sheet.cell(row=row, column=column)
-        cell.font, cell.fill = Font(bold=True), fill
+        cell.font, cell.fill = font, fill
 
 
 def column_letters(number: int) -> str:
