@@ -100,3 +100,13 @@ def test_assess_picks_the_workbook_from_the_suffix(tmp_path: Path) -> None:
     assert run.exit_code == ExitCode.OK, run.output
     summary = _sheets(out.read_bytes())["Summary"]
     assert [r["framework"] for r in summary] == ["spi"]
+
+
+def test_confidential_documents_stay_out_of_the_institution_workbook(result: Any) -> None:
+    def cited(audience: str) -> str:
+        rows = _sheets(renderer_for("xlsx", audience).render(result))["Indicators"]
+        return " ".join(r["documents"] or "" for r in rows)
+
+    assert "K-FILES" in cited("full")  # the loan-file sample is marked confidential
+    assert "K-FILES" not in cited("institution")
+    assert "K-CREDIT" in cited("institution")
