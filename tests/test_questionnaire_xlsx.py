@@ -254,6 +254,12 @@ def test_every_bad_cell_is_reported_in_one_run_and_nothing_is_written(
             "date YYYY-MM-DD [cell]",
             f"broken.xlsx:{FIRST_ROW}:{target}: error: Social goals!{letter(target)}{FIRST_ROW}: "
             "'lots' is not a number [cell]",
+            # and, in the same run, what the evidence checks find in the rest: the goal's row
+            # gives neither its id nor its wording
+            f"broken.xlsx:{FIRST_ROW}:1: error: Social goals!A{FIRST_ROW}: required key 'goal' "
+            "is missing [schema]",
+            f"broken.xlsx:{FIRST_ROW}:1: error: Social goals!A{FIRST_ROW}: required key 'id' "
+            "is missing [schema]",
         ]
     )
     assert errors == expected
@@ -293,6 +299,18 @@ def test_a_blank_template_is_refused_until_its_blanks_are_filled(tmp_path: Path)
         in messages
     )
     assert all("is a blank of the template" in m for m in messages)
+
+
+def test_bad_cells_and_the_template_blanks_are_said_in_one_run(tmp_path: Path) -> None:
+    book = _book(questionnaire_workbook(load_rule_sets(["universal-standards"])))
+    _set(book["Universal Standards"], "4.A.1.1", "answer", "oui")
+    workbook = tmp_path / "early.xlsx"
+    book.save(workbook)
+    with pytest.raises(InvalidInputError) as caught:
+        read_questionnaire(workbook)
+    codes = sorted(d.code for d in caught.value.diagnostics)
+    assert codes.count("cell") == 1
+    assert codes.count("placeholder") == 8  # every blank: name, country, dates, assessor, document
 
 
 def test_a_workbook_that_is_not_a_questionnaire_is_refused(tmp_path: Path) -> None:

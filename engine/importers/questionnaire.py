@@ -3,9 +3,10 @@
 Reads the workbook `spm-audit template -o FILE.xlsx` wrote (its hidden sheet `spm-audit` names
 each sheet's role), checks every cell against the evidence schema's type for it (numbers and their
 bounds, shares, yes/no, dates, choices, document citations), and reports every bad cell in one run
-as `FILE.xlsx:ROW:COLUMN: error: SHEET!CELL: …`. The evidence built from the cells is then
-validated like any evidence file (references, dates, the template's blanks), its problems placed
-at the cells they come from. Any error: nothing is returned, nothing is written.
+as `FILE.xlsx:ROW:COLUMN: error: SHEET!CELL: …`. In the same run the evidence built from the
+cells is validated as `spm-audit validate` does (references, dates, indicator ids, the template's
+blanks), its problems placed at the cells they come from. Any error: nothing is returned, nothing
+is written.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from engine.questionnaire_sheets import (
     Role,
     action_fields,
     answer_fields,
+    cell_text,
     evidence_schema,
     fact_fields,
     green_index_fields,
@@ -116,13 +118,13 @@ class _Reading:
             node[path[-1]] = value
 
     def value(self, fld: Field, raw: object, at: Position) -> tuple[bool, object]:
-        """The cell's value for `fld`, or (False, None) after reporting why it has none."""
+        """The cell's value for `fld`; for a bad cell, after saying why, its text."""
         if isinstance(raw, str) and is_placeholder(raw):
             return True, raw.strip()  # refused by validation, in the template's words
         value, why = read_cell(fld, raw)
         if why is not None:
             self.problem(at, why)
-            return False, None
+            return True, cell_text(raw)  # stands in its place for the checks that follow
         return True, value
 
 
@@ -412,8 +414,6 @@ def read_questionnaire(path: Path) -> Imported:
     reading.positions[()] = start
     for entry in _meta(reading, book):
         _read_sheet(reading, book, entry)
-    if reading.problems:
-        raise InvalidInputError([in_cells(d) for d in reading.problems])
     data = {"schema_version": 1, **reading.data}
     data = {k: data[k] for k in SECTIONS if k in data} | {
         k: v for k, v in data.items() if k not in SECTIONS
@@ -424,18 +424,21 @@ def read_questionnaire(path: Path) -> Imported:
         + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     )
     doc = YamlDocument(shown, data, reading.positions)
+    # A bad cell's text stands in its place, so that the checks below see the rest as it is and
+    # what they say about that cell (already said) is left out: every problem in one run.
+    said = {d.position for d in reading.problems}
     try:
         read = read_document(doc, hashlib.sha256(text.encode()).hexdigest())
     except InvalidInputError as e:
-        raise InvalidInputError([in_cells(d) for d in e.diagnostics]) from e
+        raise InvalidInputError([in_cells(d) for d in (*reading.problems, *e.diagnostics)]) from e
+    found = [*reading.problems, *(d for d in read.diagnostics if d.position not in said)]
     if read.evidence is None:
-        raise InvalidInputError([in_cells(d) for d in read.diagnostics])
+        raise InvalidInputError([in_cells(d) for d in found])
     # As `spm-audit validate` does: the answers' ids and the facts against every bundled rule set.
     problems = check_evidence_for(read.evidence, load_rule_sets(["all"]), ())
-    diagnostics = [
-        in_cells(d) for d in sorted({*read.diagnostics, *read.evidence.warnings, *problems})
-    ]
-    if read.has_errors or any(d.severity is Severity.ERROR for d in diagnostics):
+    found += [d for d in (*read.evidence.warnings, *problems) if d.position not in said]
+    diagnostics = [in_cells(d) for d in sorted(set(found))]
+    if reading.problems or read.has_errors or any(d.severity is Severity.ERROR for d in found):
         raise InvalidInputError(diagnostics)
     warnings = tuple(d for d in diagnostics if d.severity is not Severity.ERROR)
     return Imported(text, data, warnings, reading.answers, reading.facts)
