@@ -27,7 +27,6 @@ from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
     load_named,
-    load_rule_sets,
     profiles_beside,
 )
 
@@ -183,7 +182,7 @@ def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
 def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     """Emit a YAML file for people to edit, with the schemas its first line names beside it."""
     _emit(data, out, inputs)
-    if out is not None and schemafiles.install(out.parent):
+    if out is not None and out.suffix != ".xlsx" and schemafiles.install(out.parent):
         typer.echo(
             f"wrote the schemas for editors in {out.parent / schemafiles.SCHEMA_FOLDER}", err=True
         )
@@ -455,21 +454,21 @@ def template(
         bool,
         typer.Option("--answers-only", help="Only the institution and the questions (no facts)."),
     ] = False,
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="Pre-fill a workbook (-o FILE.xlsx) from this evidence file."),
+    ] = None,
 ) -> None:
-    """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
-    from engine import questionnaire
+    """Write an evidence template (questionnaire) to fill: YAML, or a workbook for -o FILE.xlsx."""
+    from engine.questionnaire_xlsx import template_bytes
 
     if facts_only and answers_only:
         raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
     _run(
         lambda: _emit_editable(
-            questionnaire.evidence_template(
-                load_rule_sets(framework or ["universal-standards"]),
-                facts=not answers_only,
-                answers=not facts_only,
-            ).encode(),
+            template_bytes(framework or [], out, source, facts_only, answers_only),
             out,
-            [],
+            [source] if source else [],
         )
     )
 
@@ -732,6 +731,23 @@ def import_green_index(
         )
         _emit_editable(imported.yaml_text.encode(), out, [export, *([into] if into else [])])
         typer.echo(f"{out}: {imported.institution}, {imported.respondents} respondent(s)", err=True)
+
+    _run(action)
+
+
+@import_app.command("questionnaire")
+def import_questionnaire(
+    workbook: Annotated[Path, typer.Argument(help="A questionnaire workbook, filled (xlsx).")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="The evidence file to write.")],
+) -> None:
+    """Turn a filled questionnaire workbook into an evidence file; writes nothing on error."""
+    from engine.importers.questionnaire import read_questionnaire
+
+    def action() -> None:
+        imported = read_questionnaire(workbook)
+        _print_diagnostics(list(imported.warnings))
+        _emit_editable(imported.yaml_text.encode(), out, [workbook])
+        typer.echo(f"{out}: {imported.answers} answer(s), {imported.facts} fact(s)", err=True)
 
     _run(action)
 

@@ -21,7 +21,8 @@ from engine.schemafiles import schema_line
 _WIDTH = 100
 
 
-def _used_paths(rule_sets: Sequence[RuleSet]) -> Counter[str]:
+def used_paths(rule_sets: Sequence[RuleSet]) -> Counter[str]:
+    """How many indicators read each fact path (`products[].apr` for a list's items)."""
     used: Counter[str] = Counter()
     for rs in rule_sets:
         for ind in rs.indicators():
@@ -149,12 +150,24 @@ def _facts(defs: Mapping[str, Any], used: Counter[str]) -> list[str]:
     return lines + _facts_lines(defs["facts"], defs, used, "", 1)
 
 
-def _fact_paths(indicator: Indicator) -> list[str]:
+def fact_paths(indicator: Indicator) -> list[str]:
+    """The facts that decide an answered indicator too (its check's paths)."""
     paths: list[str] = []
     for cond in (indicator.check, indicator.partial_check):
         if cond is not None:
             paths += [p for p in cond.paths if not p.startswith("@") and p not in paths]
     return paths
+
+
+def answer_meanings(ind: Indicator) -> dict[str, str]:
+    """What each answer (yes, partially, no, na) states about the institution for `ind`."""
+    return {
+        "yes": ind.title.rstrip(".") + ".",
+        "partially": ind.partial_finding or "Part of it is in place, not all.",
+        "no": ind.finding,
+        "na": ind.not_applicable_reason
+        or "It does not apply to this institution (say why in the comment).",
+    }
 
 
 def _question(ind: Indicator) -> list[str]:
@@ -163,20 +176,13 @@ def _question(ind: Indicator) -> list[str]:
         lines += _wrap(f"Guidance: {ind.guidance}", "  #     ")
     if ind.evidence:
         lines += _wrap(f"Look for: {', '.join(ind.evidence)}.", "  #     ")
-    if ind.method is Method.BOTH and (paths := _fact_paths(ind)):
+    if ind.method is Method.BOTH and (paths := fact_paths(ind)):
         lines += _wrap(
             f"The data decides too, from the facts {', '.join(paths)}: where data and answer "
             "differ, the lower counts.",
             "  #     ",
         )
-    meanings = {
-        "yes": ind.title.rstrip(".") + ".",
-        "partially": ind.partial_finding or "Part of it is in place, not all.",
-        "no": ind.finding,
-        "na": ind.not_applicable_reason
-        or "It does not apply to this institution (say why in the comment).",
-    }
-    for answer, meaning in meanings.items():
+    for answer, meaning in answer_meanings(ind).items():
         lines += _wrap(f"{answer}: {' '.join(meaning.split())}", "  #     ")
     lines.append(
         f'  #   "{ind.id}": {{answer: "", comment: "", evidence: [{{document: DOC-1, pages: ""}}]}}'
@@ -198,14 +204,15 @@ def _heading(node: Node, depth: int) -> list[str]:
     return ["  #", *_wrap(name, "  # . ")]
 
 
-def _answerable(node: Node) -> bool:
+def answerable(node: Node) -> bool:
+    """Whether a node holds a question an assessor answers."""
     return any(i.method is not Method.CHECK for i in node.all_indicators())
 
 
 def _questions(nodes: Sequence[Node], depth: int) -> list[str]:
     lines: list[str] = []
     for node in nodes:
-        if not _answerable(node):
+        if not answerable(node):
             continue
         lines += _heading(node, depth)
         for ind in node.indicators:
@@ -232,7 +239,7 @@ def evidence_template(
     """The template text for `rule_sets`: the institution, then its facts, its answers, or both."""
     lines = _header(", ".join(rs.id for rs in rule_sets))
     if facts:
-        lines += _facts(load_schema("evidence")["$defs"], _used_paths(rule_sets))
+        lines += _facts(load_schema("evidence")["$defs"], used_paths(rule_sets))
     if answers:
         lines += _answers(rule_sets)
     return "\n".join(lines) + "\n"

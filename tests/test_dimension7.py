@@ -305,3 +305,39 @@ def test_lint_catches_an_unknown_question_id(tmp_path: Path) -> None:
         "7.C.1.4 maps to 'GI.3.1.26', which is not an indicator of 'green-index'" in problem.message
     )
     assert problem.position.line == _line_of(part, "GI.3.1.26")
+
+
+def test_a_dimension_7_action_settles_the_green_index_questions_it_was_scored_from() -> None:
+    """One thing to fix, not two: a d7 finding and its questions' findings are one action, in d7's words."""
+    from engine.report import build_report
+
+    result = run_audit(KOMBIT, ["all"])
+    report = build_report(result)
+    us = next(f for f in result.frameworks if f.ruleset.id == "universal-standards")
+    gi_findings = {
+        s.result.indicator.id
+        for f in result.frameworks
+        if f.ruleset.id == "green-index"
+        for s in f.indicators
+        if s.result.status in (Status.FAIL, Status.PARTIAL)
+    }
+    sourced = {
+        s.result.indicator.id: s.result
+        for s in us.indicators
+        if s.result.sourced is not None and s.result.status in (Status.FAIL, Status.PARTIAL)
+    }
+    assert len(sourced) >= 10
+    action_of = {(s.framework, s.id): a for a in report.actions for s in a.settles}
+    for rid, r in sourced.items():
+        action = action_of[("universal-standards", rid)]
+        us_members = [s.id for s in action.settles if s.framework == "universal-standards"]
+        assert us_members == [rid], us_members  # shared questions do not chain two d7 indicators
+        assert action.recommendation == r.indicator.recommendation_for(r.status), rid
+        for q in r.sourced.questions:  # type: ignore[union-attr]
+            if q.id in gi_findings:  # its question's finding is settled by a d7 action citing it
+                holder = action_of[("green-index", q.id)]
+                (owner,) = [s.id for s in holder.settles if s.framework == "universal-standards"]
+                assert q.id in {x.id for x in sourced[owner].sourced.questions}  # type: ignore[union-attr]
+    spoken_for = {q.id for r in sourced.values() for q in r.sourced.questions}  # type: ignore[union-attr]
+    alone = [a for a in report.actions if {s.framework for s in a.settles} == {"green-index"}]
+    assert not [a for a in alone if a.settles[0].id in spoken_for]

@@ -69,6 +69,7 @@ RENDERERS: Mapping[str, type[Renderer]] = _Registry(
         "html": f"{__name__}.html_report:HtmlRenderer",
         "json": f"{__name__}.json_report:JsonRenderer",
         "csv": f"{__name__}.csv_report:CsvRenderer",
+        "xlsx": f"{__name__}.xlsx_report:XlsxRenderer",
     }
 )
 CSV_DIALECTS = tuple(DIALECTS)

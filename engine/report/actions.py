@@ -2,7 +2,10 @@
 
 An institution failing the same practice in three frameworks has one thing to fix, not three:
 findings linked by an `equivalent` mapping (directly or through a chain) become one action, which
-names every indicator it settles. The action takes the recommendation, priority and status of its
+names every indicator it settles. So do an indicator scored from another framework's questions
+(`scored_from`: dimension 7 from the Green Index answers) and those questions' findings: meeting
+the indicator is meeting its questions, and the action takes its texts (the priority is still the
+most severe finding's). The action takes the recommendation, priority and status of its
 most severe finding, and the owner and due date the evidence file gives for any of them. Actions
 are ordered like findings: most severe first.
 """
@@ -46,13 +49,23 @@ def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
             other = (link.framework, link.id)
             if link.relation == Relation.EQUIVALENT and other in findings:
                 parent[root(other)] = root(key)
+    # A question two indicators were scored from goes with the more severe one only, so that the
+    # two do not become one action through it.
+    claimed: set[Key] = set()
+    for key in sorted(findings, key=lambda k: (severity(findings[k]), order[k[0]], k[1])):
+        for other in findings[key].scored_from:
+            if other in findings and other not in claimed:
+                claimed.add(other)
+                parent[root(other)] = root(key)
     groups: dict[Key, list[Key]] = {}
     for key in findings:
         groups.setdefault(root(key), []).append(key)
     led: list[tuple[IndicatorView, Action]] = []
     for members in groups.values():
         members.sort(key=lambda k: (severity(findings[k]), order[k[0]], k[1]))
-        lead = findings[members[0]]
+        severest = findings[members[0]]
+        # an indicator scored from the others' questions speaks for them all
+        lead = next((findings[k] for k in members if findings[k].scored_from), severest)
         # The first finding with an action item in the evidence gives owner, due date and progress.
         given = next((findings[k] for k in members if findings[k].progress), None)
         action = Action(
@@ -61,8 +74,8 @@ def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
             status=Status.FAIL
             if any(findings[k].status is Status.FAIL for k in members)
             else Status.PARTIAL,
-            priority=lead.priority,
-            priority_label=lead.priority_label,
+            priority=severest.priority,
+            priority_label=severest.priority_label,
             critical=any(findings[k].critical for k in members),
             settles=tuple(
                 SettledIndicator(k[0], k[1], findings[k].status_label.lower())
@@ -74,7 +87,7 @@ def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
             points_lost=max(findings[k].points_lost for k in members),
             effort=next((findings[k].effort for k in members if findings[k].effort), ""),
         )
-        led.append((lead, action))
+        led.append((severest, action))
     led.sort(
         key=lambda pair: (severity(pair[0]), pair[1].settles[0].framework, pair[1].settles[0].id)
     )

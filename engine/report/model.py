@@ -107,6 +107,8 @@ class IndicatorView:
     standard_id: str
     standard_title: str
     effort: str = ""  # low, medium, high, when the evidence's action plan says
+    # (framework, question id) of the questions of another framework it was scored from
+    scored_from: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

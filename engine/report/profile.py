@@ -248,12 +248,13 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
         computed, eir = _number(loan.get("apr_computed")), _number(loan.get("eir_computed"))
         if computed is not None and eir is not None:
             declared = _number(loan.get("apr"))
-            said = f"; {share(declared)} declared" if declared is not None else ""
+            said = f", {share(declared)} declared" if declared is not None else ""
+            # the figure alone in the value column (it does not wrap); the rest in the label
             rows.append(
                 KeyFigure(
                     f"APR of {loan.get('name', loan.get('id'))} computed from its terms "
-                    "(MicroFinance Transparency method)",
-                    f"{share(computed)} (EIR {share(eir)}{said})",
+                    f"(MicroFinance Transparency method; EIR {share(eir)}{said})",
+                    share(computed),
                     sources.of("products"),
                 )
             )

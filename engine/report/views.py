@@ -360,6 +360,7 @@ def _indicator(
         effort=action.effort if action else "",
         standard_id=standard_id,
         standard_title=titles.get(standard_id, ""),
+        scored_from=tuple((q.framework, q.id) for q in r.sourced.questions) if r.sourced else (),
     )
 
 
