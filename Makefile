@@ -12,11 +12,11 @@ OUT := out
 help:  ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt hatch_build.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spm-audit needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/spm-audit doctor
 	@touch $(STAMP)
 
@@ -27,8 +27,8 @@ demo: $(STAMP)  ## assess the bundled example institution into out/demo-report.p
 	$(BIN)/spm-audit demo -o $(OUT)/demo-report.pdf
 
 lint: $(STAMP)  ## ruff (format and lint), mypy --strict, import layers
-	$(BIN)/ruff format --check engine cli.py tests bench
-	$(BIN)/ruff check engine cli.py tests bench
+	$(BIN)/ruff format --check engine cli.py hatch_build.py tests bench
+	$(BIN)/ruff check engine cli.py hatch_build.py tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -59,7 +59,7 @@ $(YAML_SERVER):
 	@command -v npm >/dev/null 2>&1 || { echo "error: the editor-schema tests need node and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	npm install --silent --no-audit --no-fund --prefix .cache/node yaml-language-server@1.25.0
 
-test: system-deps lsp-deps lint check-rules  ## check system packages, lint, then run the whole suite
+test: system-deps lsp-deps lint check-rules wheel-check  ## check system packages, lint, check the wheel, then run the whole suite
 	$(BIN)/pytest
 
 goldens: $(STAMP)  ## rewrite tests/golden/ after an intended change (review the diff)
@@ -76,7 +76,7 @@ fuzz: $(STAMP)  ## property tests with a large budget (FUZZ_EXAMPLES per propert
 		$(BIN)/pytest -q -s -p no:cacheprovider --durations=5 tests/test_properties.py
 
 bench: $(STAMP)  ## measure the budgets of design §8 and the ratio against durable-rules
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(PY) bench/run.py
 
 wheel-check: $(STAMP)  ## build a wheel, install it in a clean venv, run `spm-audit demo` elsewhere

@@ -5,10 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import os
-import sys
-import threading
-import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -16,11 +12,11 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from engine import schemafiles
-from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity, UsageError
+from engine import schemafiles, terminal
+from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import demo_evidence, run_audit, unmet_requirements, validate_evidence
-from engine.render import CSV_DIALECTS, RENDERERS, Audience, renderer_for
+from engine.render import CSV_DIALECTS, RENDERERS, Audience, format_for, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -126,68 +122,11 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-class _Progress:
-    """A line on stderr saying what a long run is doing, shown after a second; only on a terminal."""
-
-    DELAY = 1.0
-
-    def __init__(self) -> None:
-        self._shown = sys.stderr.isatty()
-        self._what = ""
-        self._since = time.monotonic()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._drawn = False
-
-    def __enter__(self) -> _Progress:
-        if self._shown:
-            threading.Thread(target=self._tick, daemon=True).start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self.clear()
-
-    def step(self, what: str) -> None:
-        """Say what the run does now."""
-        with self._lock:
-            self._what, self._since = what, time.monotonic()
-
-    def clear(self) -> None:
-        """Take the line away (before printing anything else)."""
-        with self._lock:
-            self._what = ""
-            if self._drawn:
-                sys.stderr.write("\r\033[K")
-                sys.stderr.flush()
-                self._drawn = False
-
-    def _tick(self) -> None:
-        start = time.monotonic()
-        while not self._stop.wait(0.2):
-            with self._lock:
-                if self._what and time.monotonic() - start >= self.DELAY:
-                    sys.stderr.write(
-                        f"\r\033[K{self._what}… {time.monotonic() - self._since:.0f} s"
-                    )
-                    sys.stderr.flush()
-                    self._drawn = True
-
-
 def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     """Write `data` to `out` atomically, or to stdout when `out` is None or `-`."""
-    if out is None or out == STDOUT:
-        if sys.stdout.isatty() and data[:1] not in (b"{", b"[", b"#") and not data.startswith(b"<"):
-            raise UsageError("this format is binary: write it to a file with -o FILE")
-        try:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # the reader stopped (`| head`): end quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-    else:
-        write_atomically(out, data, inputs=inputs)
-        typer.echo(f"wrote {out}", err=True)
+    done = terminal.emit(data, out, inputs)
+    if done:
+        typer.echo(done, err=True)
 
 
 def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
@@ -200,21 +139,7 @@ def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
 
 
 def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
-    """The format asked for, else the one `out`'s suffix names, else JSON; an unknown suffix is refused."""
-    if fmt is not None:
-        return str(fmt.value)
-    suffix = out.suffix.lstrip(".").lower() if out is not None and out != STDOUT else ""
-    if suffix in RENDERERS:
-        return suffix
-    if suffix:
-        raise UsageError(
-            f"cannot tell the report format from '{out}': use a suffix of "
-            f"{', '.join('.' + name for name in RENDERERS)}, or --format"
-        )
-    return "json"
-
-
-STDOUT = Path("-")
+    return format_for(None if fmt is None else str(fmt.value), out)
 
 
 @app.command(cls=_ListsFrameworks)
@@ -303,7 +228,7 @@ def assess(
     def action() -> int:
         chosen_format = _format_for(fmt, out)
         made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
-        with contextlib.closing(made) as renderer, _Progress() as progress:
+        with contextlib.closing(made) as renderer, terminal.Progress() as progress:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             progress.step("assessing")
@@ -423,14 +348,26 @@ def template(
         Path | None,
         typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
     ] = None,
+    facts_only: Annotated[
+        bool,
+        typer.Option("--facts-only", help="Only the institution and its facts (no questions)."),
+    ] = False,
+    answers_only: Annotated[
+        bool,
+        typer.Option("--answers-only", help="Only the institution and the questions (no facts)."),
+    ] = False,
 ) -> None:
     """Write an evidence template (questionnaire) to fill for the chosen frameworks."""
     from engine import questionnaire
 
+    if facts_only and answers_only:
+        raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
     _run(
         lambda: _emit_editable(
             questionnaire.evidence_template(
-                load_rule_sets(framework or ["universal-standards"])
+                load_rule_sets(framework or ["universal-standards"]),
+                facts=not answers_only,
+                answers=not facts_only,
             ).encode(),
             out,
             [],

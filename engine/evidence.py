@@ -35,6 +35,7 @@ from engine.model import (
     Status,
     TraceEntry,
 )
+from engine.placeholders import find_placeholders, without_repeats
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
 
@@ -126,7 +127,8 @@ def _valid(read: EvidenceRead) -> EvidenceSet:
 def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceRead:
     """Check a parsed evidence document: the schema, then on its sound part what a schema cannot say."""
     schema = schemacheck.validator("evidence")
-    diagnostics = schemacheck.check(doc, doc.data, schema)
+    blanks = find_placeholders(doc)
+    diagnostics = [*without_repeats(schemacheck.check(doc, doc.data, schema), blanks), *blanks]
     sound = (
         schemacheck.sound_part(doc, schema, incomplete_ok=_READ_WITH_CARE)
         if diagnostics

@@ -1,8 +1,10 @@
 """`spm-audit template`: an evidence file to fill, generated from the rule sets.
 
-It lists every fact of the evidence vocabulary (marking those the chosen frameworks check) and
-every indicator that needs an assessor's answer, with its guidance and the evidence to look for.
-The template is itself a valid evidence file.
+It lists every fact of the evidence vocabulary (marking those the chosen frameworks check) and,
+under the headings of each framework's dimensions and standards, every question an assessor
+answers: its guidance, the evidence to look for, the facts that decide it too, and what each
+answer (yes, partially, no, na) states. Answers are left blank; the values only the user can
+know are placeholders, which `validate` refuses until they are replaced.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from engine.model import Method, RuleSet
+from engine.model import Indicator, Method, Node, RuleSet
+from engine.placeholders import placeholder
 from engine.schemacheck import load_schema
 from engine.schemafiles import schema_line
 
@@ -96,49 +99,138 @@ def _wrap(text: str, prefix: str) -> list[str]:
     return lines
 
 
-def evidence_template(rule_sets: Sequence[RuleSet]) -> str:
-    """The template text for `rule_sets`."""
-    schema = load_schema("evidence")
-    defs = schema["$defs"]
-    used = _used_paths(rule_sets)
-    names = ", ".join(rs.id for rs in rule_sets)
-    lines = [
+_HOW_TO_ANSWER = """\
+# How to answer. Each question below is commented out: uncomment its answer line (remove "# ")
+# and set `answer` to one of
+#   yes        the practice is in place as the question states, and you have seen the evidence;
+#   partially  part of it is in place (under each question, "partially:" says which part counts);
+#   no         it is not in place;
+#   na         it does not apply to this institution: say why in `comment`.
+# Under each question, "yes:", "partially:", "no:" and "na:" say what the answer states about the
+# institution. Cite the documents you read in `evidence`. A question left commented out is reported
+# as not assessed, never as met. Values written <like this> are blanks: `spm-audit validate`
+# refuses them until they are replaced."""
+
+
+def _header(names: str) -> list[str]:
+    return [
         # Editors with the YAML language server complete the file from the schemas written beside it.
         schema_line("evidence"),
         f"# Evidence template for: {names}.",
         "# Fill in the institution and assessment, list the documents you reviewed, give the facts you",
-        "# have (uncomment them), and answer each indicator. `spm-audit validate FILE` checks it;",
+        "# have (uncomment them), and answer each question. `spm-audit validate FILE` checks it;",
         "# `spm-audit assess FILE -o report.pdf` assesses it. Anything left out is reported as not assessed.",
         "schema_version: 1",
         "institution:",
-        "  name: Name of the institution",
+        f'  name: "{placeholder("name of the institution")}"',
         "  country: XX            # ISO 3166-1 alpha-2 code, e.g. HT, KE, PE",
         "assessment:",
         "  type: self_assessment  # or accompanied_self_assessment, external_audit, social_rating, due_diligence",
-        '  period: {start: "2025-01-01", end: "2025-12-31"}',
-        '  assessed_on: "2026-01-31"',
+        f'  period: {{start: "{placeholder("YYYY-MM-DD")}", end: "{placeholder("YYYY-MM-DD")}"}}'
+        "   # the period assessed",
+        f'  assessed_on: "{placeholder("YYYY-MM-DD")}"   # the date of the assessment',
         "  status: draft",
         "  assessors:",
-        "    - {name: Your name, role: lead assessor}",
-        "documents:",
-        '  - {id: DOC-1, title: Social strategy 2025-2027, kind: policy, date: "2025-01-15"}',
+        f'    - {{name: "{placeholder("your name")}", role: lead assessor}}',
+        "documents:   # every document you reviewed; answers cite them by id",
+        f'  - {{id: DOC-1, title: "{placeholder("title of a document you reviewed")}", kind: policy, '
+        f'date: "{placeholder("YYYY-MM-DD")}"}}',
+    ]
+
+
+def _facts(defs: Mapping[str, Any], used: Counter[str]) -> list[str]:
+    lines = [
         "facts:",
         "  {}",
         "# The facts the rules read. Uncomment and fill what you have (under `facts:`, replacing `{}`):",
     ]
-    lines += _facts_lines(defs["facts"], defs, used, "", 1)
-    lines.append("answers:")
+    return lines + _facts_lines(defs["facts"], defs, used, "", 1)
+
+
+def _fact_paths(indicator: Indicator) -> list[str]:
+    paths: list[str] = []
+    for cond in (indicator.check, indicator.partial_check):
+        if cond is not None:
+            paths += [p for p in cond.paths if not p.startswith("@") and p not in paths]
+    return paths
+
+
+def _question(ind: Indicator) -> list[str]:
+    lines = _wrap(f"{ind.id}  {ind.title}{'  [critical]' if ind.critical else ''}", "  #   ")
+    if ind.guidance:
+        lines += _wrap(f"Guidance: {ind.guidance}", "  #     ")
+    if ind.evidence:
+        lines += _wrap(f"Look for: {', '.join(ind.evidence)}.", "  #     ")
+    if ind.method is Method.BOTH and (paths := _fact_paths(ind)):
+        lines += _wrap(
+            f"The data decides too, from the facts {', '.join(paths)}: where data and answer "
+            "differ, the lower counts.",
+            "  #     ",
+        )
+    meanings = {
+        "yes": ind.title.rstrip(".") + ".",
+        "partially": ind.partial_finding or "Part of it is in place, not all.",
+        "no": ind.finding,
+        "na": ind.not_applicable_reason
+        or "It does not apply to this institution (say why in the comment).",
+    }
+    for answer, meaning in meanings.items():
+        lines += _wrap(f"{answer}: {' '.join(meaning.split())}", "  #     ")
+    lines.append(
+        f'  #   "{ind.id}": {{answer: "", comment: "", evidence: [{{document: DOC-1, pages: ""}}]}}'
+    )
+    return lines
+
+
+def _heading(node: Node, depth: int) -> list[str]:
+    name = f"{node.level.replace('_', ' ').capitalize()} {node.id}: {node.title}"
+    if depth == 0:
+        return [
+            "  #",
+            f"  # {'=' * (_WIDTH - 4)}",
+            *_wrap(name.upper(), "  # "),
+            f"  # {'=' * (_WIDTH - 4)}",
+        ]
+    if depth == 1:
+        return ["  #", *_wrap(name, "  # -- "), f"  # {'-' * (_WIDTH - 4)}"]
+    return ["  #", *_wrap(name, "  # . ")]
+
+
+def _answerable(node: Node) -> bool:
+    return any(i.method is not Method.CHECK for i in node.all_indicators())
+
+
+def _questions(nodes: Sequence[Node], depth: int) -> list[str]:
+    lines: list[str] = []
+    for node in nodes:
+        if not _answerable(node):
+            continue
+        lines += _heading(node, depth)
+        for ind in node.indicators:
+            if ind.method is not Method.CHECK:
+                lines += _question(ind)
+        lines += _questions(node.children, depth + 1)
+    return lines
+
+
+def _answers(rule_sets: Sequence[RuleSet]) -> list[str]:
+    lines = [_HOW_TO_ANSWER, "answers:"]
     for rs in rule_sets:
         # The block holds an empty mapping until answers are uncommented.
         lines.append(
             f"  {rs.answers_key}: {{}}   # replace {{}} by the answers you uncomment below"
         )
-        for ind in rs.indicators():
-            if ind.method is Method.CHECK:
-                continue
-            lines += _wrap(f"{ind.id} {ind.title}", "  #   ")
-            lines += _wrap(f"Look for: {', '.join(ind.evidence)}", "  #     ")
-            lines.append(
-                f'  #   "{ind.id}": {{answer: "yes", comment: "", evidence: [{{document: DOC-1, pages: ""}}]}}'
-            )
+        lines += _questions(rs.nodes, 0)
+    return lines
+
+
+def evidence_template(
+    rule_sets: Sequence[RuleSet], *, facts: bool = True, answers: bool = True
+) -> str:
+    """The template text for `rule_sets`: the institution, then its facts, its answers, or both."""
+    lines = _header(", ".join(rs.id for rs in rule_sets))
+    if facts:
+        lines += _facts(load_schema("evidence")["$defs"], _used_paths(rule_sets))
+    if answers:
+        lines += _answers(rule_sets)
     return "\n".join(lines) + "\n"

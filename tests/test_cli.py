@@ -204,20 +204,82 @@ def test_validate_reports_warnings(tmp_path: Path) -> None:
     )
 
 
-def test_template_is_a_valid_evidence_file(tmp_path: Path) -> None:
+FILLED = {
+    '"<name of the institution>"': "Fonkoze",
+    "country: XX": "country: HT",
+    'start: "<YYYY-MM-DD>", end: "<YYYY-MM-DD>"': 'start: "2025-01-01", end: "2025-12-31"',
+    'assessed_on: "<YYYY-MM-DD>"': 'assessed_on: "2026-01-31"',
+    '"<your name>"': "A. Auditor",
+    '"<title of a document you reviewed>"': "Social strategy 2025-2027",
+    'date: "<YYYY-MM-DD>"': 'date: "2025-01-15"',
+}
+
+
+def _fill(text: str) -> str:
+    for blank, value in FILLED.items():
+        assert blank in text, blank
+        text = text.replace(blank, value)
+    return text
+
+
+def test_template_refuses_its_blanks_until_they_are_filled(tmp_path: Path) -> None:
     out = tmp_path / "template.yaml"
     made = runner.invoke(app, ["template", "-f", "universal-standards", "-o", str(out)])
     assert made.exit_code == ExitCode.OK, made.output
     text = out.read_text()
-    assert '#   "4.A.1.1": {answer: "yes"' in text
+    assert '#   "4.A.1.1": {answer: "",' in text  # answers are blank, never pre-filled
+    assert 'answer: "yes"' not in text
     assert "par30:   # share 0..1" in text
     untouched = runner.invoke(app, ["validate", str(out)])
-    assert untouched.exit_code == ExitCode.INVALID_INPUT  # the placeholder country must be filled
+    assert untouched.exit_code == ExitCode.INVALID_INPUT
+    problems = [line for line in untouched.stderr.splitlines() if ": error: " in line]
+    assert len(problems) == 8, untouched.stderr  # seven blanks and the country, in one run
+    assert sum("is a blank of the template" in p for p in problems) == 7
+    assert "template.yaml:8:3: error: '<name of the institution>' is a blank" in untouched.stderr
     assert "'XX' is not an ISO 3166-1 country code" in untouched.stderr
-    out.write_text(text.replace("country: XX", "country: HT"))
+    assert "does not match" not in untouched.stderr  # a blank date is said once, as a blank
+    out.write_text(_fill(text))
     assert runner.invoke(app, ["validate", str(out)]).exit_code == ExitCode.OK
     assessed = runner.invoke(app, ["assess", str(out), "--format", "json"])
     assert json.loads(assessed.stdout)["frameworks"][0]["overall"]["coverage"] == 0
+
+
+def test_an_uncommented_blank_answer_is_refused_with_the_choices(tmp_path: Path) -> None:
+    out = tmp_path / "template.yaml"
+    runner.invoke(app, ["template", "-f", "smart-campaign", "--answers-only", "-o", str(out)])
+    text = _fill(out.read_text())
+    stub = next(line for line in text.splitlines() if line.startswith('  #   "'))
+    text = text.replace("  smart-campaign: {}", "  smart-campaign:").replace(
+        stub, stub.replace("  #   ", "    ", 1)
+    )
+    out.write_text(text)
+    done = runner.invoke(app, ["validate", str(out)])
+    assert done.exit_code == ExitCode.INVALID_INPUT
+    assert ':15: error: "" is not one of: yes, partially, no, na [schema]' in done.stderr, (
+        done.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("flag", "has", "lacks"),
+    [("--facts-only", "facts:", "answers:"), ("--answers-only", "answers:", "facts:")],
+)
+def test_template_halves_are_valid_evidence_once_filled(
+    tmp_path: Path, flag: str, has: str, lacks: str
+) -> None:
+    out = tmp_path / "half.yaml"
+    assert (
+        runner.invoke(app, ["template", "-f", "all", flag, "-o", str(out)]).exit_code == ExitCode.OK
+    )
+    lines = out.read_text().splitlines()
+    assert has in lines
+    assert lacks not in lines
+    out.write_text(_fill(out.read_text()))
+    done = runner.invoke(app, ["validate", str(out)])
+    assert done.exit_code == ExitCode.OK, done.stderr
+    both = runner.invoke(app, ["template", "--facts-only", "--answers-only"])
+    assert both.exit_code == ExitCode.INVALID_INPUT
+    assert "choose one of --facts-only and --answers-only" in both.stderr
 
 
 def test_rules_list_show_lint() -> None:

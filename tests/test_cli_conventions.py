@@ -157,3 +157,35 @@ def test_no_progress_line_when_stderr_is_not_a_terminal() -> None:
     assert done.returncode == 0
     assert b"\r" not in done.stderr
     assert b"\x1b[" not in done.stderr
+
+
+def test_a_progress_line_on_a_terminal_for_a_run_over_a_second(tmp_path: Path) -> None:
+    """stderr on a pseudo-terminal: a PDF takes seconds, so a person sees what it is doing."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*SPM_AUDIT, "assess", str(KOMBIT), "-f", "all", "-o", str(tmp_path / "r.pdf")],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            timeout=120,
+            check=False,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"\r\x1b[Kwriting the PDF report\xe2\x80\xa6 " in shown, shown
+    assert shown.rstrip().endswith(b"r.pdf"), shown  # the line is cleared before "wrote …"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
+from engine.errors import UsageError
 from engine.model import AuditResult
 from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.report import Audience
@@ -43,7 +45,8 @@ class _Registry(Mapping[str, type[Renderer]]):
     """Format name → renderer class, imported from its module on first use."""
 
     def __init__(self, where: Mapping[str, str]) -> None:
-        self._where = dict(where)  # name → "module:Class"
+        # name → "module:Class", named from this package wherever it is installed
+        self._where = dict(where)
         self._loaded: dict[str, type[Renderer]] = {}
 
     def __getitem__(self, name: str) -> type[Renderer]:
@@ -62,13 +65,28 @@ class _Registry(Mapping[str, type[Renderer]]):
 
 RENDERERS: Mapping[str, type[Renderer]] = _Registry(
     {
-        "pdf": "engine.render.pdf_report:PdfRenderer",
-        "html": "engine.render.html_report:HtmlRenderer",
-        "json": "engine.render.json_report:JsonRenderer",
-        "csv": "engine.render.csv_report:CsvRenderer",
+        "pdf": f"{__name__}.pdf_report:PdfRenderer",
+        "html": f"{__name__}.html_report:HtmlRenderer",
+        "json": f"{__name__}.json_report:JsonRenderer",
+        "csv": f"{__name__}.csv_report:CsvRenderer",
     }
 )
 CSV_DIALECTS = tuple(DIALECTS)
+
+
+def format_for(name: str | None, out: Path | None) -> str:
+    """The format asked for, else the one `out`'s suffix names, else JSON; an unknown suffix is refused."""
+    if name is not None:
+        return name
+    suffix = out.suffix.lstrip(".").lower() if out is not None and str(out) != "-" else ""
+    if suffix in RENDERERS:
+        return suffix
+    if suffix:
+        raise UsageError(
+            f"cannot tell the report format from '{out}': use a suffix of "
+            f"{', '.join('.' + name for name in RENDERERS)}, or --format"
+        )
+    return "json"
 
 
 def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
