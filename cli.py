@@ -142,6 +142,30 @@ def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
     return format_for(None if fmt is None else str(fmt.value), out)
 
 
+# options that assess and batch share
+_AUDIENCES = (
+    "Who reads the report, in every format: full (assessors), institution (no confidential "
+    "documents), board (summary edition), public (summary edition: scores, grade and findings; "
+    "no names, evidence text or plan)."
+)
+_DIALECTS = (
+    "For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: French, German, "
+    "Spanish settings) or plain (for programs)."
+)
+_FRAMEWORKS = "Framework id (repeat for several, or 'all'; listed below)."
+_PROFILES = "Profile id, e.g. alinus or client-protection (repeatable)."
+_RULES = "A rule set folder or profile file of your own (repeatable)."
+Frameworks = Annotated[
+    list[str] | None, typer.Option("--framework", "-f", metavar="ID", help=_FRAMEWORKS)
+]
+Profiles = Annotated[
+    list[str] | None, typer.Option("--profile", "-p", metavar="ID", help=_PROFILES)
+]
+RulePaths = Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help=_RULES)]
+Audiences = Annotated[Audience, typer.Option("--audience", help=_AUDIENCES)]
+CsvDialects = Annotated[CsvDialect, typer.Option("--csv-dialect", help=_DIALECTS)]
+
+
 @app.command(cls=_ListsFrameworks)
 def assess(
     evidence: Annotated[
@@ -150,32 +174,9 @@ def assess(
             help="Evidence file (YAML or JSON; - reads stdin).", dir_okay=False, metavar="EVIDENCE"
         ),
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--framework",
-            "-f",
-            metavar="ID",
-            help="Framework id (repeat for several, or 'all'; listed below).",
-        ),
-    ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            metavar="ID",
-            help="Profile id, e.g. alinus or client-protection (repeatable).",
-        ),
-    ] = None,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            metavar="PATH",
-            help="A rule set folder or profile file of your own (repeatable).",
-        ),
-    ] = None,
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RulePaths = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -205,23 +206,8 @@ def assess(
             "--require-gate", metavar="GATE", help="Exit 1 unless this gate passed (repeatable)."
         ),
     ] = None,
-    audience: Annotated[
-        Audience,
-        typer.Option(
-            "--audience",
-            help="Who reads the report, in every format: full (assessors), institution (no "
-            "confidential documents), board (summary edition), public (summary edition: scores, "
-            "grade and findings; no names, evidence text or plan).",
-        ),
-    ] = Audience.FULL,
-    csv_dialect: Annotated[
-        CsvDialect,
-        typer.Option(
-            "--csv-dialect",
-            help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
-            "French, German, Spanish settings) or plain (for programs).",
-        ),
-    ] = DEFAULT_CSV_DIALECT,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -252,74 +238,29 @@ def assess(
 @app.command(cls=_ListsFrameworks)
 def batch(
     target: Annotated[
-        str,
-        typer.Argument(
-            help="A folder of evidence files (.yaml, .yml, .json) or a glob ('evidence/**/*.yaml').",
-            metavar="DIR|GLOB",
-        ),
+        str, typer.Argument(help="A folder of evidence files, or a glob.", metavar="DIR|GLOB")
     ],
     out: Annotated[
-        Path,
-        typer.Option(
-            "--output", "-o", metavar="OUT/", help="Folder for the records and portfolio.csv."
-        ),
+        Path, typer.Option("--output", "-o", metavar="OUT/", help="Folder for the records.")
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option("--framework", "-f", metavar="ID", help="Framework id (repeat, or 'all')."),
-    ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", "-p", metavar="ID", help="Profile id (repeatable)."),
-    ] = None,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option("--rules", metavar="PATH", help="A rule set folder or profile file."),
-    ] = None,
+    framework: Frameworks = None,
+    profile: Profiles = None,
+    rules: RulePaths = None,
     jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: one per core)."),
+        int | None, typer.Option("--jobs", "-j", metavar="N", help="Workers (default: one a core).")
     ] = None,
-    audience: Annotated[
-        Audience, typer.Option("--audience", help="Who reads the records (as for assess).")
-    ] = Audience.FULL,
-    csv_dialect: Annotated[
-        CsvDialect, typer.Option("--csv-dialect", help="Dialect of portfolio.csv (as for assess).")
-    ] = DEFAULT_CSV_DIALECT,
+    audience: Audiences = Audience.FULL,
+    csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
 ) -> None:
-    """Assess many evidence files with the rule sets loaded once: a JSON record each, and portfolio.csv."""
+    """Assess many evidence files against rule sets loaded once: a JSON record each, portfolio.csv."""
     from engine.api import Auditor
-    from engine.batch import Batch, BatchItem, batch_exit_code, evidence_files, write_portfolio
+    from engine.batch import batch_exit_code, evidence_files, screen
 
     def action() -> int:
         files = evidence_files(target)
-        chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
-        auditor = Auditor(chosen)
-        runner = Batch(auditor, out, jobs=jobs, audience=audience.value)
-        with runner, _Progress() as progress:  # the workers fork before the progress thread starts
-
-            def said(item: BatchItem, done: int) -> None:
-                if item.output is None:
-                    progress.clear()
-                    for line in item.problems:
-                        typer.echo(line, err=True)
-                    typer.echo(
-                        f"error: {item.source}: refused ({len(item.problems)} problem(s)); "
-                        "the other files go on",
-                        err=True,
-                    )
-                progress.step(f"assessed {done} of {len(files)} evidence files")
-
-            items = runner.run(files, said)
-            progress.clear()
-        portfolio = write_portfolio(items, out, csv_dialect.value)
-        refused = sum(1 for i in items if i.output is None)
-        typer.echo(
-            f"assessed {len(items) - refused} of {len(items)} evidence files"
-            f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
-            f"and {portfolio}",
-            err=True,
-        )
+        auditor = Auditor([*(framework or []), *(profile or []), *(str(p) for p in rules or [])])
+        show, line = (lambda text: typer.echo(text, err=True)), terminal.Progress()
+        items = screen(files, auditor, out, jobs, audience.value, csv_dialect.value, line, show)
         return int(batch_exit_code(items))
 
     raise typer.Exit(_run(action))
