@@ -39,6 +39,51 @@ CsvDialect = StrEnum(  # type: ignore[misc]
 )
 DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
+# The options several commands share, declared once.
+Frameworks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--framework",
+        "-f",
+        metavar="ID",
+        help="Framework id (repeat for several, or 'all'; listed below).",
+    ),
+]
+Profiles = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        metavar="ID",
+        help="Profile id, e.g. alinus or client-protection (repeatable).",
+    ),
+]
+RuleFolders = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        metavar="PATH",
+        help="A rule set folder or profile file of your own (repeatable).",
+    ),
+]
+Audiences = Annotated[
+    Audience,
+    typer.Option(
+        "--audience",
+        help="Who reads the report, in every format: full (assessors), institution (no "
+        "confidential documents), board (summary edition), public (summary edition: scores, "
+        "grade and findings; no names, evidence text or plan).",
+    ),
+]
+CsvDialects = Annotated[
+    CsvDialect,
+    typer.Option(
+        "--csv-dialect",
+        help="For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: "
+        "French, German, Spanish settings) or plain (for programs).",
+    ),
+]
+
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
@@ -142,30 +187,6 @@ def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
     return format_for(None if fmt is None else str(fmt.value), out)
 
 
-# options that assess and batch share
-_AUDIENCES = (
-    "Who reads the report, in every format: full (assessors), institution (no confidential "
-    "documents), board (summary edition), public (summary edition: scores, grade and findings; "
-    "no names, evidence text or plan)."
-)
-_DIALECTS = (
-    "For CSV: excel (comma, decimal point), excel-fr (semicolon, decimal comma: French, German, "
-    "Spanish settings) or plain (for programs)."
-)
-_FRAMEWORKS = "Framework id (repeat for several, or 'all'; listed below)."
-_PROFILES = "Profile id, e.g. alinus or client-protection (repeatable)."
-_RULES = "A rule set folder or profile file of your own (repeatable)."
-Frameworks = Annotated[
-    list[str] | None, typer.Option("--framework", "-f", metavar="ID", help=_FRAMEWORKS)
-]
-Profiles = Annotated[
-    list[str] | None, typer.Option("--profile", "-p", metavar="ID", help=_PROFILES)
-]
-RulePaths = Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help=_RULES)]
-Audiences = Annotated[Audience, typer.Option("--audience", help=_AUDIENCES)]
-CsvDialects = Annotated[CsvDialect, typer.Option("--csv-dialect", help=_DIALECTS)]
-
-
 @app.command(cls=_ListsFrameworks)
 def assess(
     evidence: Annotated[
@@ -176,7 +197,7 @@ def assess(
     ],
     framework: Frameworks = None,
     profile: Profiles = None,
-    rules: RulePaths = None,
+    rules: RuleFolders = None,
     fmt: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="Report format (default: from -o's suffix, else json)."),
@@ -245,7 +266,7 @@ def batch(
     ],
     framework: Frameworks = None,
     profile: Profiles = None,
-    rules: RulePaths = None,
+    rules: RuleFolders = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", metavar="N", help="Workers (default: one a core).")
     ] = None,
@@ -282,9 +303,7 @@ def validate(
 
 @app.command()
 def template(
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
     out: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
@@ -321,9 +340,7 @@ def demo(
     out: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")] = Path(
         "spm-audit-demo.pdf"
     ),
-    framework: Annotated[
-        list[str] | None, typer.Option("--framework", "-f", help="Framework id (repeat, or 'all').")
-    ] = None,
+    framework: Frameworks = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 

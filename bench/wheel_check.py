@@ -99,7 +99,10 @@ def main() -> int:
         )
         python = str(venv / "bin" / "python")
         assert "spm-audit" in run([python, "-m", "spm_audit", "--version"], cwd=elsewhere)
-        run([python, "-c", "import spm_audit; assert spm_audit.run_audit"], cwd=elsewhere)
+        run(
+            [python, "-c", "import spm_audit; assert spm_audit.run_audit and spm_audit.Auditor"],
+            cwd=elsewhere,
+        )
 
         example = site / "spm_audit" / "engine" / "_data" / "examples" / EXAMPLE
         timings = []

@@ -19,6 +19,7 @@ from engine.model import (
     Override,
     Relation,
     RuleSet,
+    SourceQuestion,
     Status,
 )
 
@@ -134,3 +135,20 @@ def landings(
             if links:
                 found[(framework.ruleset.id, scored.result.indicator.id)] = tuple(links)
     return found
+
+
+def source_questions(framework: FrameworkResult) -> dict[Key, SourceQuestion]:
+    """A scored framework's questions, by (framework id, id), for the indicators scored from them."""
+    rule_set = framework.ruleset
+    return {
+        (rule_set.id, s.result.indicator.id): SourceQuestion(
+            rule_set.id,
+            rule_set.short_title or rule_set.id,
+            s.result.indicator.id,
+            s.result.indicator.title,
+            s.result.status,
+            s.score,
+            s.result.facts,
+        )
+        for s in framework.indicators
+    }

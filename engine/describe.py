@@ -48,6 +48,12 @@ def _indicator_text(ind: Indicator) -> list[str]:
         lines.append(
             "  mappings: " + ", ".join(f"{m.framework} {m.id} ({m.relation})" for m in ind.mappings)
         )
+    if ind.scored_from is not None:
+        lines.append(
+            f"  scored from: {ind.scored_from.framework} {', '.join(ind.scored_from.questions)} "
+            f"(their mean, when answered; weights: {ind.scored_from.weights}; declared on "
+            f"{ind.scored_from.node})"
+        )
     if ind.source:
         lines.append(f"  source: {ind.source}")
     lines.append(f"  defined at: {ind.position}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from engine.conditions.words import but_sentences, join_sentences, lower_first, sentence
 from engine.errors import Position
@@ -25,6 +26,8 @@ from engine.model import (
     Override,
     Respondents,
     RuleSet,
+    SourcedScore,
+    SourceQuestion,
     Status,
     TraceEntry,
 )
@@ -51,6 +54,7 @@ def evaluate_rule_set(
     evidence: EvidenceSet,
     shared_answers: Mapping[str, tuple[AssessorAnswer, str]] | None = None,
     shared_overrides: Mapping[str, tuple[Override, str]] | None = None,
+    sources: Mapping[tuple[str, str], SourceQuestion] | None = None,
 ) -> tuple[IndicatorResult, ...]:
     """Evaluate every indicator of `rule_set` against `evidence`.
 
@@ -60,6 +64,8 @@ def evaluate_rule_set(
         shared_answers: answers reaching this rule set through equivalent mappings, by indicator
             id, with the "framework id" they were given for.
         shared_overrides: overrides reaching it the same way: one verdict per fact.
+        sources: the questions of other frameworks as scored in this run, by (framework id,
+            question id), for the indicators declared `scored_from` them.
     """
     answers = evidence.answers.get(rule_set.answers_key, {})
     overrides = evidence.overrides.get(rule_set.answers_key, {})
@@ -86,9 +92,25 @@ def evaluate_rule_set(
                 evidence.fact_positions,
                 answer_source=source,
                 override_source=override_source,
+                sourced=_answered_questions(indicator, sources or {}),
             )
         )
     return tuple(results)
+
+
+def _answered_questions(
+    indicator: Indicator, sources: Mapping[tuple[str, str], SourceQuestion]
+) -> tuple[SourceQuestion, ...]:
+    """The questions an indicator is scored from, when the run answers at least one of them."""
+    spec = indicator.scored_from
+    if spec is None:
+        return ()
+    found = tuple(
+        q for q in (sources.get((spec.framework, qid)) for qid in spec.questions) if q is not None
+    )
+    if all(q.status is Status.NOT_ASSESSED for q in found):
+        return ()  # no answers to the questions (or the framework is not in the run): as usual
+    return found
 
 
 def evaluate_indicator(
@@ -100,12 +122,27 @@ def evaluate_indicator(
     *,
     answer_source: str = "",
     override_source: str = "",
+    sourced: Sequence[SourceQuestion] = (),
 ) -> IndicatorResult:
-    """The status of one indicator, with its explanation and the evidence it rests on."""
+    """The status of one indicator, with its explanation and the evidence it rests on.
+
+    With `sourced` (the answered questions of another framework it is declared `scored_from`),
+    the indicator is scored from them: applies_when first, then the mean of their scores.
+    """
     positions = fact_positions or {}
     several: tuple[Status, ...] = ()
     data_status = answer_status = None
-    if indicator.respondents is not None:
+    from_questions: SourcedScore | None = None
+    if sourced:
+        applies: list[TraceEntry] = []
+        decision = _not_applicable(indicator, facts, applies)
+        if decision is None:
+            from_questions, decision = _from_questions(sourced, answer)
+            cited = tuple({f.path: f for q in sourced for f in q.facts}.values())
+        else:
+            cited = _fact_refs(applies, decision.status, facts, positions)
+        status, explanation, summary = decision.status, decision.explanation, decision.summary
+    elif indicator.respondents is not None:
         status, explanation, summary, cited, several = _by_respondent(
             indicator, indicator.respondents, facts, answer, positions, answer_source
         )
@@ -138,7 +175,46 @@ def evaluate_indicator(
         answer_status,
         several,
         summary,
+        from_questions,
     )
+
+
+def _percent(value: Fraction) -> str:
+    """A score as a percentage, to at most one decimal ('75', '66.7')."""
+    return f"{float(value * 100):.1f}".removesuffix(".0")
+
+
+def _from_questions(
+    questions: Sequence[SourceQuestion], answer: AssessorAnswer | None
+) -> tuple[SourcedScore, _Decision]:
+    """The mean of the questions' scores: pass at 1, fail at 0, partial between."""
+    first = questions[0]
+    counted = [q.score for q in questions if q.score is not None]
+    mean = sum(counted, Fraction(0)) / len(counted) if counted else None
+    scores = ", ".join(
+        f"{q.id} {q.status} ({'not counted' if q.score is None else _percent(q.score)})"
+        for q in questions
+    )
+    words = ", ".join(
+        f"{q.id} {'is not counted' if q.score is None else 'scores ' + _percent(q.score)}"
+        for q in questions
+    )
+    source = f"the {first.framework_title} answers"
+    aside = ""
+    if answer is not None:
+        aside = f" The assessor's answer ('{answer.answer}') is left aside: {source} decide."
+    if mean is None:
+        status = Status.NOT_APPLICABLE
+        text = f"Scored from {first.framework} {scores}: none is counted."
+        plain = (
+            f"Not applicable: none of the {first.framework_title} questions it stands for counts."
+        )
+    else:
+        status = Status.PASS if mean == 1 else Status.FAIL if mean == 0 else Status.PARTIAL
+        text = f"Scored from {first.framework}: {scores}; mean {_percent(mean)} %."
+        plain = f"Scored from {source}: {words}; a mean of {_percent(mean)} %."
+    sourced = SourcedScore(first.framework, tuple(questions), mean)
+    return sourced, _Decision(status, text + aside, plain + aside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +343,30 @@ class _ShiftedPositions(Mapping[str, Position]):
         return len(self._positions)
 
 
+def _not_applicable(
+    indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]
+) -> _Decision | None:
+    """The not-applicable decision when `applies_when` is false, else None."""
+    if indicator.applies_when is None:
+        return None
+    applies_trace: list[TraceEntry] = []
+    if indicator.applies_when.evaluate(facts, applies_trace) is not False:
+        return None
+    trace.extend(applies_trace)
+    why = (
+        "; ".join(e.text for e in applies_trace if e.result is False) or indicator.applies_when.text
+    )
+    reason = f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
+    because = indicator.not_applicable_reason.strip()
+    found = _plain(applies_trace, False, indicator.applies_when)
+    summary = (
+        sentence(f"Not applicable: {lower_first(because)}")
+        if because
+        else f"Not applicable ({lower_first(found).rstrip('.')})."
+    )
+    return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary)
+
+
 def _decide(
     indicator: Indicator,
     facts: Mapping[str, object],
@@ -274,25 +374,9 @@ def _decide(
     trace: list[TraceEntry],
     answer_source: str,
 ) -> _Decision:
-    if indicator.applies_when is not None:
-        applies_trace: list[TraceEntry] = []
-        if indicator.applies_when.evaluate(facts, applies_trace) is False:
-            trace.extend(applies_trace)
-            why = (
-                "; ".join(e.text for e in applies_trace if e.result is False)
-                or indicator.applies_when.text
-            )
-            reason = (
-                f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
-            )
-            because = indicator.not_applicable_reason.strip()
-            found = _plain(applies_trace, False, indicator.applies_when)
-            summary = (
-                sentence(f"Not applicable: {lower_first(because)}")
-                if because
-                else f"Not applicable ({lower_first(found).rstrip('.')})."
-            )
-            return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary)
+    not_applicable = _not_applicable(indicator, facts, trace)
+    if not_applicable is not None:
+        return not_applicable
     data: _Side = (None, "", "")
     if indicator.method is not Method.ANSWER:
         data = _check(indicator, facts, trace)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
 from engine.load import display_name, load_file
-from engine.model import Condition, Indicator, Relation, RuleSet
+from engine.model import Condition, Indicator, Method, Relation, RuleSet
 from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
 from engine.ruletests import check_examples
 
@@ -37,11 +37,11 @@ def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
 
 
 def _partial_reason(indicator: Indicator) -> str:
-    return (
-        "it has a partial_check"
-        if indicator.partial_check
-        else "an assessor can answer 'partially'"
-    )
+    if indicator.partial_check:
+        return "it has a partial_check"
+    if indicator.method is Method.CHECK and indicator.scored_from is not None:
+        return f"it is scored from {indicator.scored_from.framework} questions"
+    return "an assessor can answer 'partially'"
 
 
 def check_mappings(rule_set: RuleSet, others: Mapping[str, RuleSet]) -> list[Diagnostic]:

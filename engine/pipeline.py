@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +18,7 @@ from engine.crosswalk import (
     landings,
     shared_answers,
     shared_overrides,
+    source_questions,
 )
 from engine.errors import (
     Diagnostic,
@@ -59,15 +60,26 @@ def assess(
         context: further rule sets whose mappings and answers may reach the assessed ones.
     """
     crosswalk = build_crosswalk([*rule_sets, *context])
-    frameworks: list[FrameworkResult] = []
-    for rule_set in rule_sets:
+    by_id: dict[str, RuleSet] = {rs.id: rs for rs in [*context, *rule_sets]}  # assessed ones win
+
+    def run(rule_set: RuleSet, sources: Mapping[str, FrameworkResult]) -> FrameworkResult:
+        questions = {k: q for f in sources.values() for k, q in source_questions(f).items()}
         results = evaluate_rule_set(
             rule_set,
             evidence,
             shared_answers(rule_set, evidence, crosswalk),
             shared_overrides(rule_set, evidence, crosswalk),
+            questions,
         )
-        frameworks.append(score_rule_set(rule_set, results, evidence.dates.assessed_on))
+        return score_rule_set(rule_set, results, evidence.dates.assessed_on, sources)
+
+    # Frameworks that other indicators are scored from (`scored_from`) run first, on their own.
+    needed = sorted({f for rs in rule_sets for f in rs.source_frameworks() if f in by_id})
+    sources = {f: run(by_id[f], {}) for f in needed}
+    frameworks = [
+        sources[rs.id] if rs.id in sources and by_id[rs.id] is rs else run(rs, sources)
+        for rs in rule_sets
+    ]
     return AuditResult(
         engine_version(),
         evidence,
@@ -76,6 +88,19 @@ def assess(
         landings(frameworks, crosswalk),
         conflicts(frameworks, crosswalk),
     )
+
+
+def context_names(evidence: EvidenceSet, rule_sets: Sequence[RuleSet]) -> list[str]:
+    """The bundled frameworks a run needs beside `rule_sets`, to load as `assess`'s context.
+
+    Those the evidence answers (their answers reach the assessed ones through mappings), then
+    those some indicators are scored from (`scored_from`).
+    """
+    assessed = {rs.answers_key for rs in rule_sets}
+    bundled = bundled_frameworks()
+    others = [f for f in evidence.answers if f not in assessed and f in bundled]
+    sources = {f for rs in rule_sets for f in rs.source_frameworks()} - assessed - set(others)
+    return [*others, *sorted(f for f in sources if f in bundled)]
 
 
 def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResult:
@@ -118,7 +143,8 @@ def audit_read(
     evidence = read.evidence
     assessed = {rs.answers_key for rs in rule_sets}
     others = [f for f in evidence.answers if f not in assessed and f in bundled_frameworks()]
-    context = list(load_context(others)) if others else []
+    wanted = context_names(evidence, rule_sets)
+    context = list(load_context(wanted)) if wanted else []
     problems = check_evidence_for(evidence, [*rule_sets, *context], bundled_frameworks())
     if read.has_errors or any(p.severity is Severity.ERROR for p in problems):
         # every problem of the file in one run; the version warning says why ids may be unknown

@@ -216,6 +216,9 @@ def _compare(a: Indicator, b: Indicator, how: str, parent_a: str, parent_b: str)
     maps_b = sorted(f"{m.framework} {m.id} ({m.relation})" for m in b.mappings)
     if maps_a != maps_b:
         other.append(FieldChange("mappings", ", ".join(maps_a), ", ".join(maps_b)))
+    scored_a, scored_b = _scored_from(a), _scored_from(b)
+    if scored_a != scored_b:
+        other.append(FieldChange("scored_from", scored_a, scored_b))
     return IndicatorChange(
         old_id=a.id,
         new_id=b.id,
@@ -236,6 +239,14 @@ def _compare(a: Indicator, b: Indicator, how: str, parent_a: str, parent_b: str)
         ),
         other=tuple(other),
     )
+
+
+def _scored_from(indicator: Indicator) -> str:
+    """Where an indicator is scored from when answered ('' when it is not), for the diff."""
+    spec = indicator.scored_from
+    if spec is None:
+        return ""
+    return f"{spec.framework} {', '.join(spec.questions)} (weights: {spec.weights})"
 
 
 def _nodes(old: RuleSet, new: RuleSet) -> tuple[list[ItemRef], list[ItemRef], list[NodeChange]]:

@@ -14,9 +14,9 @@ from pathlib import Path
 from engine.errors import Diagnostic, InvalidInputError, UsageError
 from engine.evidence import load_evidence
 from engine.model import EvidenceSet, FrameworkResult, RuleSet
-from engine.pipeline import assess
+from engine.pipeline import assess, context_names
 from engine.rulediff import RuleSetDiff, diff_rule_sets
-from engine.rulesets import bundled_frameworks, load_named, load_rule_sets
+from engine.rulesets import load_named, load_rule_sets
 from engine.versions import version_key
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -98,10 +98,7 @@ def assess_impact(diff: RuleSetDiff, files: Sequence[Path]) -> list[Impact]:
         except InvalidInputError as e:
             problems.extend(e.diagnostics)
             continue
-        assessed = {old.answers_key, new.answers_key}
-        others = tuple(
-            f for f in evidence.answers if f not in assessed and f in bundled_frameworks()
-        )
+        others = tuple(context_names(evidence, [old, new]))
         key = ",".join(others)
         if key not in context_cache:
             context_cache[key] = load_rule_sets(others) if others else []

@@ -34,6 +34,7 @@ from engine.model import (
     Verdict,
     walk_nodes,
 )
+from engine.scoredfrom import source_uses, sourced_weights
 
 OVERALL_LEVEL = "overall"
 
@@ -84,9 +85,17 @@ def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
 
 
 def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
-    """An indicator result's score: the mean of its respondents' scores when it has several."""
+    """An indicator result's score under the rule set's model.
+
+    The mean of its respondents' scores when it has several, and the mean of its questions' scores
+    when it was scored from another framework's (`scored_from`); an override's status wins.
+    """
     own = indicator_score(result.status, rule_set)
-    if result.override is not None or not result.respondent_statuses or own is None:
+    if result.override is not None or own is None:
+        return own
+    if result.sourced is not None and result.sourced.score is not None:
+        return result.sourced.score
+    if not result.respondent_statuses:
         return own
     values = [
         v for s in result.respondent_statuses if (v := indicator_score(s, rule_set)) is not None
@@ -219,14 +228,18 @@ _COUNTS_ORDER = tuple(  # Counts' fields, as indexes of a tally
 _UNITS: dict[int, tuple[RuleSet, dict[str, int]]] = {}  # by id(rule set), the rule set kept alive
 
 
+def _units(weights: Mapping[str, Fraction]) -> dict[str, int]:
+    """Weights as integers over their common denominator (only their ratios matter)."""
+    scale = math.lcm(*{w.denominator for w in weights.values()})
+    return {r: w.numerator * (scale // w.denominator) for r, w in weights.items()}
+
+
 def _weight_units(rule_set: RuleSet) -> dict[str, int]:
     """Each indicator's weight as an integer over the rule set's common weight denominator."""
     cached = _UNITS.get(id(rule_set))
     if cached is not None and cached[0] is rule_set:
         return cached[1]
-    weights: dict[str, Fraction] = {i.id: i.weight for i in rule_set.indicators()}
-    scale = math.lcm(*{w.denominator for w in weights.values()})
-    units = {r: w.numerator * (scale // w.denominator) for r, w in weights.items()}
+    units = _units({i.id: i.weight for i in rule_set.indicators()})
     if len(_UNITS) >= 64:  # a long-lived process (a batch, rules diff) loads few rule sets
         _UNITS.pop(next(iter(_UNITS)))
     _UNITS[id(rule_set)] = (rule_set, units)
@@ -251,8 +264,14 @@ class _Tree:
         value_scale = math.lcm(*{v.denominator for v in values.values()})
         in_units = {k: v.numerator * (value_scale // v.denominator) for k, v in values.items()}
         self.value_scale = value_scale
+        # the weight each counts with: its own, or the one for being scored from questions
+        sourced = sourced_weights(rule_set)
+        used = {
+            r: sourced[r] for r, res in results.items() if res.sourced is not None and r in sourced
+        }
+        self.weights = {r: used.get(r, res.indicator.weight) for r, res in results.items()}
         # weights in units of 1 / (their common denominator), values in units of 1 / value_scale
-        self.units = _weight_units(rule_set)
+        self.units = _weight_units(rule_set) if not used else _units({**self.weights})
         self.value_units = {r: in_units[id(v)] for r, v in self.values.items() if v is not None}
 
     def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
@@ -319,9 +338,16 @@ FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
 def score_rule_set(
-    rule_set: RuleSet, results: Sequence[IndicatorResult], assessed_on: dt.date
+    rule_set: RuleSet,
+    results: Sequence[IndicatorResult],
+    assessed_on: dt.date,
+    sources: Mapping[str, FrameworkResult] | None = None,
 ) -> FrameworkResult:
-    """Score one rule set's indicator results."""
+    """Score one rule set's indicator results.
+
+    `sources` are the results of the frameworks some indicators were scored from, by id: the
+    result names each node so scored, with that framework's overall score.
+    """
     by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
     tree = _Tree(rule_set, by_id)
     top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
@@ -353,6 +379,7 @@ def score_rule_set(
         share = shares.get(rid, _ZERO)
         lost = tree.lost(share, rid) if value is not None else _ZERO
         benchmark = rid in benchmarks
+        weight = tree.weights[rid]
         scored.append(
             ScoredIndicator(
                 result,
@@ -362,12 +389,20 @@ def score_rule_set(
                 paths[rid],
                 None if benchmark else priority(result.status, result.indicator.critical),
                 benchmark,
+                None if weight == result.indicator.weight else weight,
             )
         )
     gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
     grade = _grade(rule_set, overall, gates)
     return FrameworkResult(
-        rule_set, overall, tuple(node_scores), tuple(scored), gates, grade, _pathway(scored, tree)
+        rule_set,
+        overall,
+        tuple(node_scores),
+        tuple(scored),
+        gates,
+        grade,
+        _pathway(scored, tree),
+        source_uses(results, sources or {}),
     )
 
 

@@ -40,8 +40,9 @@ def test_rule_sets_are_loaded_once_and_answers_for_others_reach_them() -> None:
         assert JsonRenderer().render(result) == JsonRenderer().render(expected)
         assert result.warnings == expected.warnings  # e.g. answers for frameworks not assessed
     assert auditor.rule_sets is loaded
-    # the bundled frameworks whose answers the examples hold, loaded once for all files
-    assert set(auditor._context) == {"smart-campaign", "spi"}
+    # the bundled frameworks whose answers the examples hold, and the Green Index dimension 7 is
+    # scored from, loaded once for all files
+    assert set(auditor._context) == {"smart-campaign", "spi", "green-index"}
 
 
 def test_a_refused_file_does_not_spoil_the_auditor(tmp_path: Path) -> None:

@@ -64,9 +64,14 @@ def test_every_finding_rests_on_what_decided_it(result: AuditResult) -> None:
         if r.override is not None:
             assert r.override.status is r.status, where
             continue
-        if r.indicator.respondents is not None:
-            assert r.respondent_statuses, where
+        if r.sourced is not None:  # scored from another framework's questions: their mean
+            assert r.sourced.score is not None, where
+            partly = r.status is Status.PARTIAL
+            assert (0 < r.sourced.score < 1) if partly else (r.sourced.score == 0), where
+            assert all(q.id in r.explanation for q in r.sourced.questions), where
             continue
+        if r.indicator.respondents is not None and r.respondent_statuses:
+            continue  # several respondents: each one's status is checked like this one's
         data = _data_status(r, facts) if r.indicator.method is not Method.ANSWER else None
         answer = ANSWER_STATUS[r.answer.answer] if r.answer is not None else None
         decided = [s for s in (data, answer) if s is not None and s is not Status.NOT_APPLICABLE]

@@ -62,9 +62,11 @@ def test_cli_sits_above_every_layer_and_nothing_imports_it() -> None:
 
 
 def test_no_module_is_over_600_lines() -> None:
+    """cli.py, the declarations of every command, may hold 800 (docs/decisions/0002)."""
+    limits = {ROOT / "cli.py": 800}
     long = {
         str(path.relative_to(ROOT)): n
         for path in [*(ROOT / "engine").rglob("*.py"), ROOT / "cli.py"]
-        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > limits.get(path, 600)
     }
     assert long == {}

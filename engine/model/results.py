@@ -39,6 +39,40 @@ class FactRef:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceQuestion:
+    """A question of another framework, as that framework scored it in the run."""
+
+    framework: str
+    framework_title: str  # its short title, for explanations
+    id: str
+    title: str
+    status: Status
+    score: Fraction | None  # under that framework's scoring (None: not counted)
+    facts: tuple[FactRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedScore:
+    """How an indicator was scored from another framework's questions (see `ScoredFrom`)."""
+
+    framework: str
+    questions: tuple[SourceQuestion, ...]
+    score: Fraction | None  # the mean of the questions' scores (None: none counted)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUse:
+    """A node whose indicators were scored from another framework's answers in this run."""
+
+    node: str
+    framework: str
+    framework_title: str
+    score: Fraction | None  # that framework's overall score
+    indicators: int  # indicators below the node scored from it
+    questions: int  # distinct questions they used
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorResult:
     """The outcome for one indicator."""
 
@@ -67,6 +101,8 @@ class IndicatorResult:
     # its score is then the mean of theirs, not the default of `status`.
     respondent_statuses: tuple[Status, ...] = ()
     summary: str = ""  # the explanation in plain words, for people
+    # Scored from another framework's questions (their mean), not from its own check or answer.
+    sourced: SourcedScore | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +148,7 @@ class ScoredIndicator:
     path: tuple[str, ...]  # ancestor node ids, top first
     priority: Priority | None  # for failed and partly met indicators (not benchmarks)
     benchmark: bool = False  # in a performance-data part: scored apart, never counted above
+    weight: Fraction | None = None  # the weight it counted with, when not its own (scored_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +199,7 @@ class FrameworkResult:
     gates: tuple[GateResult, ...]
     grade: GradeResult | None
     pathway: tuple[PathwayScore, ...] = ()
+    sources: tuple[SourceUse, ...] = ()  # nodes scored from another framework's answers
 
 
 @dataclass(frozen=True, slots=True)

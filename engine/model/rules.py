@@ -17,6 +17,7 @@ from engine.model.values import (
     Pathway,
     Relation,
     RuleId,
+    SourceWeights,
     Status,
 )
 
@@ -42,6 +43,21 @@ class Respondents:
 
     each: str
     list: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredFrom:
+    """An indicator scored from another framework's questions, when the evidence answers them.
+
+    Declared on a node (`scored_from:`) for the indicators below it; `questions` are the ids this
+    indicator maps to in `framework`. With answers, its score is the mean of those questions'
+    scores in that framework, and it weighs as `weights` says (engine.scoredfrom.sourced_weights).
+    """
+
+    framework: str
+    node: str  # the node that declares it
+    questions: tuple[str, ...]
+    weights: SourceWeights = SourceWeights.QUESTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +101,19 @@ class Indicator:
     replaces: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     respondents: Respondents | None = None  # answered by several respondents, averaged
+    scored_from: ScoredFrom | None = None  # scored from another framework's questions when answered
 
     @property
     def can_be_partial(self) -> bool:
-        """Whether some evidence can make it partly met (an assessor's answer, or a partial check)."""
-        return self.method is not Method.CHECK or self.partial_check is not None
+        """Whether some evidence can make it partly met.
+
+        An assessor's answer, a partial check, or the mean of the questions it is scored from.
+        """
+        return (
+            self.method is not Method.CHECK
+            or self.partial_check is not None
+            or self.scored_from is not None
+        )
 
     def finding_for(self, status: Status) -> str:
         """The finding its status states: the partial text when partly met, else the failure text."""
@@ -268,3 +292,7 @@ class RuleSet:
     def indicators(self) -> list[Indicator]:
         """Every indicator, in document order."""
         return [i for node in self.nodes for i in node.all_indicators()]
+
+    def source_frameworks(self) -> tuple[str, ...]:
+        """The frameworks whose questions some indicators are scored from (`scored_from`)."""
+        return tuple(sorted({i.scored_from.framework for i in self.indicators() if i.scored_from}))

@@ -96,6 +96,13 @@ class NotAssessedPolicy(enum.StrEnum):
     EXCLUDE = "exclude"
 
 
+class SourceWeights(enum.StrEnum):
+    """How indicators scored from another framework's questions weigh (see `ScoredFrom`)."""
+
+    QUESTIONS = "questions"  # as many questions as each stands for, the node's total kept
+    INDICATOR = "indicator"  # its own weight
+
+
 class Verdict(enum.StrEnum):
     """A gate's verdict."""
 

@@ -198,7 +198,7 @@ def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[st
     """One framework's results."""
     rs = framework.ruleset
     plan = result.evidence.action_plan.get(rs.answers_key, {})
-    return {
+    record = {
         "id": rs.id,
         "profile_of": rs.base,
         "title": rs.title,
@@ -225,6 +225,20 @@ def framework_record(framework: FrameworkResult, result: AuditResult) -> dict[st
             for p in framework.pathway
         ],
     }
+    if framework.sources:  # only then: records without it stay as they were
+        record["scored_from"] = [
+            {
+                "node": u.node,
+                "framework": u.framework,
+                "title": u.framework_title,
+                "score": number(u.score),
+                "score_exact": exact(u.score),
+                "indicators": u.indicators,
+                "questions": u.questions,
+            }
+            for u in framework.sources
+        ]
+    return record
 
 
 def node_record(ns: NodeScore) -> dict[str, Any]:
@@ -288,7 +302,7 @@ def indicator_record(
                 }
             )
     action = plan.get(ind.id)
-    return {
+    record = {
         "id": ind.id,
         "title": ind.title,
         "path": list(si.path),
@@ -296,7 +310,7 @@ def indicator_record(
         "computed_status": str(r.computed_status),
         "score": number(si.score),
         "score_exact": exact(si.score),
-        "weight": number(ind.weight),
+        "weight": number(si.weight if si.weight is not None else ind.weight),
         "effective_weight": number(si.effective_weight),
         "effective_weight_exact": exact(si.effective_weight),
         "points_lost": number(si.points_lost),
@@ -353,6 +367,17 @@ def indicator_record(
         ],
         "rule_position": position(ind.position),
     }
+    if r.sourced is not None:
+        record["scored_from"] = {
+            "framework": r.sourced.framework,
+            "score": number(r.sourced.score),
+            "score_exact": exact(r.sourced.score),
+            "questions": [
+                {"id": q.id, "title": q.title, "status": str(q.status), "score": number(q.score)}
+                for q in r.sourced.questions
+            ],
+        }
+    return record
 
 
 def gate_record(g: GateResult) -> dict[str, Any]:

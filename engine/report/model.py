@@ -126,6 +126,7 @@ class NodeView:
     performance_data: bool
     children: tuple[NodeView, ...] = ()
     indicators: tuple[IndicatorView, ...] = ()
+    source_note: str = ""  # scored from another framework's answers: which, and its score
 
     @property
     def practices(self) -> tuple[NodeView, ...]:

@@ -19,6 +19,7 @@ from engine.model import (
     GradeResult,
     NodeScore,
     ScoredIndicator,
+    SourceUse,
     Status,
 )
 from engine.report.actions import severity
@@ -77,11 +78,14 @@ def framework_view(
     for ns in f.nodes:
         children.setdefault(ns.parent, []).append(ns)
 
+    uses = {u.node: u for u in f.sources}
+
     def tree(ns: NodeScore) -> NodeView:
         return _node(
             ns,
             tuple(tree(c) for c in children.get(ns.node.id, [])),
             tuple(by_parent.get(ns.node.id, [])),
+            uses.get(ns.node.id),
         )
 
     findings = sorted(
@@ -194,9 +198,24 @@ def _counts_text(ns: NodeScore) -> str:
     )
 
 
+def source_note(use: SourceUse, indicator_count: int) -> str:
+    """'Computed from the Green Index 3.0 answers (GI score 49.4 %): …', for a node's view."""
+    initials = "".join(w[0] for w in use.framework_title.split() if w[:1].isupper())
+    name = initials if len(initials) > 1 else use.framework_title
+    return (
+        f"Computed from the {use.framework_title} answers ({name} score {pct(use.score, 1)}): "
+        f"{use.indicators} of its {indicator_count} indicators are the mean of the questions they "
+        f"stand for ({use.questions} in all)."
+    )
+
+
 def _node(
-    ns: NodeScore, children: tuple[NodeView, ...], indicators: tuple[IndicatorView, ...]
+    ns: NodeScore,
+    children: tuple[NodeView, ...],
+    indicators: tuple[IndicatorView, ...],
+    use: SourceUse | None = None,
 ) -> NodeView:
+    total = ns.counts.applicable + ns.counts.not_applicable
     return NodeView(
         id=ns.node.id,
         title=ns.node.title,
@@ -211,6 +230,7 @@ def _node(
         performance_data=ns.node.performance_data,
         children=children,
         indicators=indicators,
+        source_note="" if use is None else source_note(use, total),
     )
 
 

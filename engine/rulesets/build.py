@@ -37,7 +37,9 @@ from engine.model import (
     Respondents,
     RuleId,
     RuleSet,
+    ScoredFrom,
     ScoringModel,
+    SourceWeights,
     Status,
 )
 from engine.rulesets.gates import build_gates, build_grade_scale, fraction
@@ -140,6 +142,7 @@ class _Inherited:
     topics: tuple[str, ...] = ()
     performance: bool = False
     respondents: Respondents | None = None
+    scored_from: tuple[str, str, SourceWeights] | None = None  # framework, declaring node, weights
 
 
 class _RuleSetBuilder:
@@ -292,10 +295,12 @@ class _RuleSetBuilder:
                 (*at, "performance_data"),
                 "a performance-data part must sit inside a node whose score it stays out of",
             )
+        scored_from = self._scored_from(doc, raw, at)
         here = _Inherited(
             tuple(raw.get("topics", ())) or inherited.topics,
             inherited.performance or performance,
             self._respondents(doc, raw, at) or inherited.respondents,
+            scored_from or inherited.scored_from,
         )
         leaf_depth = len(self.levels) - 2
         level = self.levels[min(depth, len(self.levels) - 1)]
@@ -327,6 +332,15 @@ class _RuleSetBuilder:
             for i, r in enumerate(raw.get("indicators", []))
             if (ind := self._indicator(doc, compiler, r, (*at, "indicators", i), here)) is not None
         )
+        if scored_from is not None:
+            below = [*indicators, *(i for c in children for i in c.all_indicators())]
+            if not any(i.scored_from and i.scored_from.node == raw["id"] for i in below):
+                self._error(
+                    doc,
+                    (*at, "scored_from", "framework"),
+                    f"no indicator below '{raw['id']}' maps to '{scored_from[0]}': give them "
+                    "mappings to the questions they are scored from",
+                )
         return Node(
             id=raw["id"],
             title=raw["title"],
@@ -400,6 +414,21 @@ class _RuleSetBuilder:
                     doc.position_of(ex_at),
                 )
             )
+        mappings = tuple(
+            CrossReference(
+                m["framework"],
+                m["id"],
+                Relation(m["relation"]),
+                doc.position_of((*at, "mappings", k)),
+            )
+            for k, m in enumerate(raw.get("mappings", []))
+        )
+        scored_from = None
+        if inherited.scored_from is not None:
+            framework, node_id, weights = inherited.scored_from
+            questions = tuple(dict.fromkeys(m.id for m in mappings if m.framework == framework))
+            if questions:
+                scored_from = ScoredFrom(framework, node_id, questions, weights)
         return Indicator(
             id=RuleId(raw["id"]),
             title=raw["title"],
@@ -422,19 +451,28 @@ class _RuleSetBuilder:
             not_applicable_reason=raw.get("not_applicable_reason", ""),
             check=cond("check"),
             partial_check=cond("partial_check"),
-            mappings=tuple(
-                CrossReference(
-                    m["framework"],
-                    m["id"],
-                    Relation(m["relation"]),
-                    doc.position_of((*at, "mappings", k)),
-                )
-                for k, m in enumerate(raw.get("mappings", []))
-            ),
+            mappings=mappings,
             replaces=tuple(raw.get("replaces", [])),
             examples=tuple(examples),
             respondents=inherited.respondents,
+            scored_from=scored_from,
         )
+
+    def _scored_from(
+        self, doc: YamlDocument, raw: Mapping[str, Any], at: PathKey
+    ) -> tuple[str, str, SourceWeights] | None:
+        """A node's `scored_from`: another framework, and how the indicators below then weigh."""
+        spec = raw.get("scored_from")
+        if spec is None:
+            return None
+        framework = spec["framework"]
+        if framework == self.data["id"]:
+            self._error(
+                doc,
+                (*at, "scored_from", "framework"),
+                f"'{framework}' is this rule set: its indicators cannot be scored from themselves",
+            )
+        return framework, raw["id"], SourceWeights(spec.get("weights", "questions"))
 
     def _respondents(
         self, doc: YamlDocument, raw: Mapping[str, Any], at: PathKey
