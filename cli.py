@@ -15,7 +15,13 @@ import typer
 from engine import schemafiles, terminal
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity
 from engine.output import json_bytes, write_atomically
-from engine.pipeline import demo_evidence, run_audit, unmet_requirements, validate_evidence
+from engine.pipeline import (
+    demo_evidence,
+    run_audit,
+    unmet_requirements,
+    validate_evidence,
+    with_previous,
+)
 from engine.render import CSV_DIALECTS, RENDERERS, Audience, format_for, renderer_for
 from engine.rulesets import (
     bundled_frameworks,
@@ -229,6 +235,16 @@ def assess(
     ] = None,
     audience: Audiences = Audience.FULL,
     csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            metavar="OLD",
+            help="The previous assessment (its result JSON, or its evidence file): the report "
+            "shows the change of every score and a progress section.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -240,6 +256,8 @@ def assess(
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             progress.step("assessing")
             result = run_audit(evidence, chosen)
+            if previous is not None:
+                result = with_previous(result, previous, chosen)
             progress.clear()
             _print_diagnostics(list(result.warnings))
             unmet = unmet_requirements(
@@ -254,6 +272,92 @@ def assess(
         return int(ExitCode.FAILED if unmet else ExitCode.OK)
 
     raise typer.Exit(_run(action))
+
+
+class CompareFormat(StrEnum):
+    """Formats of `compare` and `whatif`."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@app.command()
+def compare(
+    old: Annotated[
+        Path, typer.Argument(help="The earlier assessment: a result JSON or an evidence file.")
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="The later assessment: a result JSON or an evidence file.")
+    ],
+    framework: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="For an evidence file: the frameworks to assess (default: those of the result "
+            "JSON on the other side, else universal-standards).",
+        ),
+    ] = None,
+    self_assessment: Annotated[
+        bool,
+        typer.Option(
+            "--self-assessment",
+            help="OLD is the institution's self-assessment, NEW an external one of the same "
+            "period: list where the institution rated itself higher, with each side's evidence.",
+        ),
+    ] = False,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", help="Report format.")
+    ] = CompareFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Compare two assessments of one institution: scores, findings, goals, the earlier action plan."""
+    from engine.compare_report import compare_report
+
+    def action() -> None:
+        data = compare_report(old, new, framework or [], fmt.value, self_assessment=self_assessment)
+        _emit(data, out, [old, new])
+
+    _run(action)
+
+
+@app.command()
+def whatif(
+    result: Annotated[
+        Path, typer.Argument(help="A result JSON (from assess --format json) or an evidence file.")
+    ],
+    framework: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="For an evidence file: the frameworks to assess (default: universal-standards).",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Actions the Markdown lists (JSON: all).")
+    ] = 20,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", help="Report format.")
+    ] = CompareFormat.MARKDOWN,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+    ] = None,
+) -> None:
+    """Rank the actions by the exact score, grade and gate change each would bring.
+
+    And find the fewest actions that pass each failed gate or reach the next grade.
+    """
+    from engine.whatif_report import whatif_report
+
+    def action() -> None:
+        _emit(whatif_report(result, framework or [], fmt.value, top), out, [result])
+
+    _run(action)
 
 
 @app.command(cls=_ListsFrameworks)

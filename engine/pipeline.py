@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from engine import schemacheck
+from engine.compare import compare
 from engine.crosswalk import (
     build_crosswalk,
     conflicts,
@@ -30,11 +34,23 @@ from engine.errors import (
 )
 from engine.evaluate import evaluate_rule_set
 from engine.evidence import EvidenceRead, check_evidence_for, read_evidence
-from engine.model import AuditResult, EvidenceSet, FrameworkResult, RuleSet, Verdict
+from engine.load import STDIN, display_name, load_file
+from engine.model import (
+    AuditResult,
+    EvidenceSet,
+    FrameworkResult,
+    IndicatorResult,
+    RuleSet,
+    Status,
+    Verdict,
+)
+from engine.model.progress import Comparison
+from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
 from engine.versions import version_warnings
+from engine.whatif import WhatIf, candidates_from_plan, what_if
 
 logger = logging.getLogger(__name__)
 
@@ -269,3 +285,158 @@ def unmet_requirements(
         verdict = gate.verdict.value.replace("_", " ")
         unmet.append(f"gate {gate_id}: {verdict}" + (f" ({'; '.join(why)})" if why else ""))
     return unmet
+
+
+def is_result_record(data: object) -> bool:
+    """Whether parsed data is a result record (`assess --format json`) rather than evidence."""
+    return isinstance(data, Mapping) and "provenance" in data and "frameworks" in data
+
+
+def _result_json(path: Path) -> Mapping[str, Any] | None:
+    """The result record in `path`, checked against its schema; None when it holds evidence."""
+    if path == STDIN:
+        raise UsageError(
+            "an assessment to compare is read from a file, not from - (standard input)"
+        )
+    loaded = load_file(path)
+    data = loaded.document.data
+    if not is_result_record(data):
+        return None
+    problems = schemacheck.check(loaded.document, data, schemacheck.validator("result"))
+    if problems:
+        raise InvalidInputError(problems)
+    assert isinstance(data, Mapping)  # noqa: S101 - is_result_record checked it
+    return data
+
+
+def read_record(path: Path, frameworks: Sequence[str] = ()) -> Mapping[str, Any]:
+    """A result record: read from a result JSON (schema-checked), or of an evidence file assessed.
+
+    An evidence file is assessed against `frameworks`.
+
+    Raises:
+        InvalidInputError: the file is not a valid result record or evidence file.
+        UsageError: standard input was given (each side must be a file).
+    """
+    found = _result_json(path)
+    return found if found is not None else result_record(run_audit(path, frameworks))
+
+
+def record_frameworks(record: Mapping[str, Any]) -> list[str]:
+    """The rule set ids a result record was assessed against."""
+    return [str(r["id"]) for r in record["provenance"]["rule_sets"]]
+
+
+def compare_files(
+    old: Path, new: Path, frameworks: Sequence[str] = (), *, self_assessment: bool = False
+) -> Comparison:
+    """Compare two assessments, each a result JSON or an evidence file (assessed on the fly).
+
+    An evidence file is assessed against `frameworks`, else those of the result JSON on the other
+    side, else universal-standards. With `self_assessment`, `old` is the institution's own
+    assessment and `new` an external one.
+    """
+    found = {path: _result_json(path) for path in (old, new)}
+    chosen = list(frameworks) or next(
+        (record_frameworks(r) for r in found.values() if r is not None), []
+    )
+    records = [
+        r if r is not None else result_record(run_audit(p, chosen)) for p, r in found.items()
+    ]
+    return compare(
+        records[0],
+        records[-1],
+        display_name(old),
+        display_name(new),
+        self_assessment=self_assessment,
+    )
+
+
+def with_previous(
+    result: AuditResult, previous: Path, frameworks: Sequence[str] = ()
+) -> AuditResult:
+    """The result with its progress since a previous assessment (a result JSON or evidence file).
+
+    A previous evidence file is assessed against `frameworks` (those `result` was assessed
+    against, by default: bundled ids).
+    """
+    chosen = list(frameworks) or [f.ruleset.id for f in result.frameworks]
+    old = read_record(previous, chosen)
+    comparison = compare(
+        old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
+    )
+    return dataclasses.replace(result, progress=comparison)
+
+
+def what_if_file(path: Path, frameworks: Sequence[str] = ()) -> WhatIf:
+    """The what-if of an assessment: a result JSON, or an evidence file assessed against `frameworks`.
+
+    A result JSON is rescored from its statuses with the bundled rule sets it names.
+
+    Raises:
+        UsageError: the result JSON was made with rule sets that are not the bundled ones, or
+            holds no action plan (an audience that does not see it).
+    """
+    record = _result_json(path)
+    if record is None:
+        result = run_audit(path, frameworks)
+        plan = result_record(result)["action_plan"]
+        return what_if(
+            result.frameworks, candidates_from_plan(plan), result.evidence.dates.assessed_on
+        )
+    if record.get("audience", "full") != "full" and not record["action_plan"]:
+        raise UsageError(
+            f"{display_name(path)} is the '{record['audience']}' edition, which holds no action "
+            "plan: give the full result or the evidence file"
+        )
+    rescored = rescored_record(record, display_name(path))
+    assessed_on = dt.date.fromisoformat(str(record["assessment"]["assessed_on"]))
+    return what_if(rescored, candidates_from_plan(record["action_plan"]), assessed_on)
+
+
+def rescored_record(record: Mapping[str, Any], shown: str) -> list[FrameworkResult]:
+    """The frameworks of a result record rescored from its statuses with the bundled rule sets.
+
+    Raises:
+        UsageError: a rule set differs from the one the record was made with (by SHA-256), or
+            rescoring does not give back the record's own scores (e.g. indicators scored as the
+            mean of several respondents, which the record does not keep).
+    """
+    made_with = {r["id"]: r for r in record["provenance"]["rule_sets"]}
+    rule_sets = load_rule_sets(list(made_with))
+    assessed_on = dt.date.fromisoformat(str(record["assessment"]["assessed_on"]))
+    found = []
+    for rule_set, framework in zip(rule_sets, record["frameworks"], strict=True):
+        if rule_set.sha256 != made_with[rule_set.id]["sha256"]:
+            raise UsageError(
+                f"{shown}: rule set {rule_set.id} {made_with[rule_set.id]['version']} it was made "
+                f"with is not the one installed ({rule_set.version}, another SHA-256): give the "
+                "evidence file instead"
+            )
+        by_id = {i.id: i for i in rule_set.indicators()}
+        results = [
+            IndicatorResult(
+                by_id[i["id"]],
+                Status(i["status"]),
+                Status(i["computed_status"]),
+                i.get("explanation") or "",
+            )
+            for i in framework["indicators"]
+        ]
+        rescored = score_rule_set(rule_set, results, assessed_on)
+        before = [
+            framework["overall"]["score_exact"],
+            *(n["score_exact"] for n in framework["nodes"]),
+        ]
+        after = [_exact(rescored.overall.score), *(_exact(n.score) for n in rescored.nodes)]
+        if before != after:
+            raise UsageError(
+                f"{shown}: its {rule_set.id} scores cannot be rebuilt from its statuses (scores "
+                "from several respondents are not kept in a result): give the evidence file instead"
+            )
+        found.append(rescored)
+    return found
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"

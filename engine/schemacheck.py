@@ -22,7 +22,15 @@ from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
 
-SCHEMA_NAMES = ("ruleset", "ruleset-part", "evidence", "evidence-checks", "profile", "result")
+SCHEMA_NAMES = (
+    "ruleset",
+    "ruleset-part",
+    "evidence",
+    "evidence-checks",
+    "profile",
+    "result",
+    "comparison",
+)
 
 
 @functools.cache

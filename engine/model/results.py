@@ -12,6 +12,7 @@ from engine.model.evidence import (
     EvidenceSet,
     Override,
 )
+from engine.model.progress import Comparison
 from engine.model.rules import (
     Gate,
     GradeScale,
@@ -235,3 +236,4 @@ class AuditResult:
     # (rule set id, indicator id) -> where the indicator lands in the other frameworks assessed
     crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()  # equivalent indicators that disagree
+    progress: Comparison | None = None  # against the previous assessment (assess --previous)

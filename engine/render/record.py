@@ -23,6 +23,7 @@ from engine.model import (
     RuleSet,
     ScoredIndicator,
 )
+from engine.render.comparison import comparison_record
 from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
 from engine.report.model import Action
 from engine.score import FORMULA
@@ -53,6 +54,8 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
     """
     policy = policy_for(audience)
     record = _full_record(result)
+    if result.progress is not None:
+        record["progress"] = comparison_record(result.progress)
     record["audience"] = str(policy.audience)
     record["action_plan"] = [action_record(a) for a in plan_actions(result, policy.audience)]
     return record if policy.audience is Audience.FULL else _withhold(record, policy)
@@ -88,6 +91,15 @@ def _withhold(record: dict[str, Any], policy: AudiencePolicy) -> dict[str, Any]:
         ]
     if not policy.evidence_text:
         record["warnings"] = []
+    progress = record.get("progress")
+    if progress is not None:
+        if not policy.action_plan:
+            progress["previous_actions"] = []
+        elif not policy.names:
+            for action in progress["previous_actions"]:
+                action["owner"] = None
+        if not policy.evidence_text:
+            progress["notes"] = []
     for expired in record["expired_overrides"]:
         if not policy.evidence_text:
             expired["reason"] = None
@@ -155,6 +167,7 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
             for d in evidence.documents.values()
         ],
         "frameworks": [framework_record(f, result) for f in result.frameworks],
+        "social_goals": social_goals_record(evidence.facts.get("social_goals")),
         "expired_overrides": [
             {
                 "framework": fw,
@@ -181,6 +194,21 @@ def _full_record(result: AuditResult) -> dict[str, Any]:
         ],
         "warnings": [str(w) for w in result.warnings],
     }
+
+
+GOAL_KEYS = ("id", "goal", "indicator", "unit", "direction", "baseline", "target", "actual")
+
+
+def social_goals_record(raw: object) -> list[dict[str, Any]]:
+    """The evidence's social goals (targets and actuals), so a later assessment can compare them."""
+    goals = [g for g in raw if isinstance(g, Mapping)] if isinstance(raw, list) else []
+    return [
+        {
+            **{key: goal.get(key) for key in GOAL_KEYS},
+            "deadline": None if goal.get("deadline") is None else str(goal.get("deadline")),
+        }
+        for goal in goals
+    ]
 
 
 def _scoring(rule_set: RuleSet) -> dict[str, Any]:

@@ -92,11 +92,20 @@ def dimension_chart(frameworks: Sequence[FrameworkView]) -> Markup:
                     f'<line x1="{cx:.1f}" y1="{y + 1:.1f}" x2="{cx:.1f}" y2="{y + ROW - 1:.1f}" '
                     f'stroke="{COLOURS["coverage"]}" stroke-width="2"/>'
                 )
+            if node.previous_score is not None:  # a triangle over the bar at the earlier score
+                px = _x(node.previous_score)
+                body.append(
+                    f'<path d="M{px - 3.5:.1f},{y:.1f} L{px + 3.5:.1f},{y:.1f} '
+                    f'L{px:.1f},{y + 6:.1f} Z" fill="{COLOURS["text"]}"/>'
+                )
             shown = "not rated" if node.score is None else node.score_pct
+            if node.trend:
+                shown += f" ({node.trend})"
             if node.coverage is not None and node.coverage < 1:
                 shown += f" · coverage {node.coverage_pct}"
             body.append(_text(_x(1) + 8, y + 11, shown, size=8))
-            described.append(f"{framework.short_title} {node.id}: {shown}")
+            was = f", {node.trend_text}" if node.trend_text else ""
+            described.append(f"{framework.short_title} {node.id}: {shown}{was}")
             y += ROW
         body[len(body) :] = _axis(top, y)
         y += 22

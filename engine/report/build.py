@@ -13,6 +13,7 @@ from engine.model import AuditResult, DocumentRef, Node, RuleSet
 from engine.report.actions import ROADMAP, build_actions, group_actions, roadmap
 from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
 from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
+from engine.report.lift import lift_view
 from engine.report.model import (
     Action,
     DocumentView,
@@ -22,6 +23,7 @@ from engine.report.model import (
 )
 from engine.report.opinion import opinion, red_flags
 from engine.report.profile import LEGAL_FORM, country_name, key_figures, social_goals
+from engine.report.progress import progress_view, with_trends
 from engine.report.views import framework_view
 from engine.score import PRIORITY_RULE
 
@@ -35,6 +37,8 @@ def _framework_views(
     nothing at all was assessed, when its gaps are what the reader needs).
     """
     every = tuple(framework_view(f, result, policy) for f in result.frameworks)
+    if result.progress is not None:
+        every = tuple(with_trends(f, result.progress) for f in every)
     return every, tuple(f for f in every if f.assessed) or every
 
 
@@ -189,6 +193,10 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
             if f.ruleset.id in {v.id for v in frameworks}
         ),
         scope=_scope(_mapping(assessment.get("scope"))),
+        lift=lift_view(result, frameworks, actions),
+        progress=None
+        if result.progress is None
+        else progress_view(result.progress, policy, [f.id for f in frameworks]),
     )
 
 

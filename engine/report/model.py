@@ -127,6 +127,9 @@ class NodeView:
     children: tuple[NodeView, ...] = ()
     indicators: tuple[IndicatorView, ...] = ()
     source_note: str = ""  # scored from another framework's answers: which, and its score
+    trend: str = ""  # since the previous assessment: '▲ 3.2', '▼ 1.0', '= 0.0' ('' when none)
+    trend_text: str = ""  # the same in words: 'up 3.2 points since 2026-01-30 (was 90 %)'
+    previous_score: Fraction | None = None  # at the previous assessment, when one was given
 
     @property
     def practices(self) -> tuple[NodeView, ...]:
@@ -341,6 +344,59 @@ class RedFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressRow:
+    """One line of the progress section: what it is, and its state before and now."""
+
+    id: str
+    title: str
+    before: str
+    now: str
+    note: str = ""  # 'critical', a due date, …
+    kind: str = ""  # for the style: closed, new, recurring, done, late, open, dropped, …
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressFramework:
+    """One framework's progress since the previous assessment."""
+
+    title: str
+    summary: str  # 'Overall 93 % → 94 % (▲ 1.0 points); coverage 100 % → 100 %.'
+    verdicts: tuple[str, ...]  # grade and gate changes, one sentence each
+    findings_text: str  # '4 findings closed, 1 new, 21 recurring.'
+    changes: tuple[ProgressRow, ...]  # indicators whose status changed
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    """Progress since the previous assessment (`assess --previous`)."""
+
+    intro: str  # which assessment this one is compared with
+    notes: tuple[str, ...]
+    frameworks: tuple[ProgressFramework, ...]
+    goals: tuple[ProgressRow, ...]
+    actions: tuple[ProgressRow, ...]  # the previous action plan's state ('' where not shown)
+    actions_text: str  # '4 done, 1 late, 23 open.'
+
+
+@dataclass(frozen=True, slots=True)
+class LiftRow:
+    """An action of the plan and the exact change it would bring on its own."""
+
+    recommendation: str
+    settles_text: str  # 'universal-standards 4.A.1.1, smart-campaign 2.1.1'
+    change: str  # 'Universal Standards ▲ 0.8; Smart Campaign ▲ 0.6, grade C → B'
+
+
+@dataclass(frozen=True, slots=True)
+class LiftView:
+    """What the action plan would lift, for a self-assessment: the what-if in the report."""
+
+    intro: str
+    targets: tuple[str, ...]  # one sentence per failed gate and next grade band
+    best: tuple[LiftRow, ...]  # the actions that would change most, on their own
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The whole report for one audience."""
 
@@ -404,3 +460,5 @@ class Report:
     priority_rule: str
     confirmed_text: tuple[str, ...]  # how much of each rule set is confirmed against its source
     scope: tuple[tuple[str, str], ...]  # what the assessment covered: (heading, text)
+    progress: ProgressView | None = None  # since the previous assessment, when one was given
+    lift: LiftView | None = None  # for a self-assessment whose reader sees the action plan
