@@ -362,64 +362,29 @@ def whatif(
 @app.command(cls=_ListsFrameworks)
 def batch(
     target: Annotated[
-        str,
-        typer.Argument(
-            help="A folder of evidence files (.yaml, .yml, .json) or a glob ('evidence/**/*.yaml').",
-            metavar="DIR|GLOB",
-        ),
+        str, typer.Argument(help="A folder of evidence files, or a glob.", metavar="DIR|GLOB")
     ],
     out: Annotated[
-        Path,
-        typer.Option(
-            "--output", "-o", metavar="OUT/", help="Folder for the records and portfolio.csv."
-        ),
+        Path, typer.Option("--output", "-o", metavar="OUT/", help="Folder for the records.")
     ],
     framework: Frameworks = None,
     profile: Profiles = None,
     rules: RuleFolders = None,
     jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", metavar="N", help="Worker processes (default: one per core)."),
+        int | None, typer.Option("--jobs", "-j", metavar="N", help="Workers (default: one a core).")
     ] = None,
     audience: Audiences = Audience.FULL,
     csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
 ) -> None:
-    """Assess many evidence files with the rule sets loaded once: a JSON record each, and portfolio.csv."""
+    """Assess many evidence files against rule sets loaded once: a JSON record each, portfolio.csv."""
     from engine.api import Auditor
-    from engine.batch import Batch, BatchItem, batch_exit_code, evidence_files, write_portfolio
+    from engine.batch import batch_exit_code, evidence_files, screen
 
     def action() -> int:
         files = evidence_files(target)
-        chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
-        auditor = Auditor(chosen)
-        runner = Batch(auditor, out, jobs=jobs, audience=audience.value)
-        with (
-            runner,
-            terminal.Progress() as progress,
-        ):  # the workers fork before the progress thread starts
-
-            def said(item: BatchItem, done: int) -> None:
-                if item.output is None:
-                    progress.clear()
-                    for line in item.problems:
-                        typer.echo(line, err=True)
-                    typer.echo(
-                        f"error: {item.source}: refused ({len(item.problems)} problem(s)); "
-                        "the other files go on",
-                        err=True,
-                    )
-                progress.step(f"assessed {done} of {len(files)} evidence files")
-
-            items = runner.run(files, said)
-            progress.clear()
-        portfolio = write_portfolio(items, out, csv_dialect.value)
-        refused = sum(1 for i in items if i.output is None)
-        typer.echo(
-            f"assessed {len(items) - refused} of {len(items)} evidence files"
-            f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
-            f"and {portfolio}",
-            err=True,
-        )
+        auditor = Auditor([*(framework or []), *(profile or []), *(str(p) for p in rules or [])])
+        show, line = (lambda text: typer.echo(text, err=True)), terminal.Progress()
+        items = screen(files, auditor, out, jobs, audience.value, csv_dialect.value, line, show)
         return int(batch_exit_code(items))
 
     raise typer.Exit(_run(action))

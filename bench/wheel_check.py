@@ -2,7 +2,7 @@
 
 Builds the wheel, installs it with `pipx install` into a throw-away pipx home (its own virtual
 environment, as for a user), and from an empty folder elsewhere runs `spm-audit --version`,
-`rules list`, `demo`, `rules lint`, `template` and `assess --format json`; `python -m spm_audit`
+`rules list`, `demo`, `rules lint`, `template`, `assess --format json` and `batch`; `python -m spm_audit`
 and `import spm_audit` must work too. The rule sets, schemas, templates and examples must all come
 from inside the wheel, and the wheel must put one package, `spm_audit`, into site-packages (no
 generic top-level `engine` or `cli`).
@@ -113,6 +113,10 @@ def main() -> int:
                 cwd=elsewhere,
             )
             timings.append(time.perf_counter() - started)
+        # a forked pool pickles its work by module name: the package's, not the source layout's
+        run([exe, "batch", str(example.parent), "-o", "screening", "--jobs", "2"], cwd=elsewhere)
+        assert (elsewhere / "screening" / "portfolio.csv").is_file(), "batch wrote no portfolio"
+        assert (elsewhere / "screening" / f"{example.stem}.json").is_file(), "batch wrote no record"
         print(
             f"ok: {version.strip()}: {wheel.name} {wheel.stat().st_size / 1024:.0f} KiB; "
             f"pipx install {install_s:.1f} s; installed {size_mib(site / 'spm_audit'):.1f} MiB "

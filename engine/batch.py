@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from engine.api import Auditor
 from engine.errors import AuditError, ExitCode, InvalidInputError, UsageError
@@ -308,6 +308,66 @@ def batch_exit_code(items: Sequence[BatchItem]) -> ExitCode:
         if code in codes:
             return code
     return ExitCode.OK
+
+
+class ProgressLine(Protocol):
+    """A progress line the caller shows (the command line's, on a terminal).
+
+    It is entered after the pool forks, so that no thread of it runs when the workers start.
+    """
+
+    def __enter__(self) -> object: ...
+
+    def __exit__(self, *exc: object) -> object: ...
+
+    def step(self, what: str) -> None:
+        """Say what the run does now."""
+
+    def clear(self) -> None:
+        """Take the line away, before anything else is printed."""
+
+
+def screen(
+    files: Sequence[Path],
+    auditor: Auditor,
+    out_dir: Path,
+    jobs: int | None,
+    audience: str,
+    dialect: str,
+    progress: ProgressLine,
+    show: Callable[[str], None],
+) -> list[BatchItem]:
+    """`spm-audit batch`: assess the files, print each refusal and the summary, write the table."""
+    with Batch(auditor, out_dir, jobs=jobs, audience=audience) as runner, progress:
+
+        def said(item: BatchItem, done: int) -> None:
+            if item.output is None:
+                progress.clear()
+                show("\n".join(refusal(item)))
+            progress.step(f"assessed {done} of {len(files)} evidence files")
+
+        items = runner.run(files, said)
+        progress.clear()
+    show(summary(items, write_portfolio(items, out_dir, dialect)))
+    return items
+
+
+def refusal(item: BatchItem) -> list[str]:
+    """What to print of a file that was not assessed: its problems, then what became of it."""
+    return [
+        *item.problems,
+        f"error: {item.source}: refused ({len(item.problems)} problem(s)); the others go on",
+    ]
+
+
+def summary(items: Sequence[BatchItem], portfolio: Path) -> str:
+    """The last line of a batch."""
+    refused = sum(1 for i in items if i.output is None)
+    return (
+        f"assessed {len(items) - refused} of {len(items)} evidence files"
+        f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
+        f"and {portfolio}"
+    )
 
 
 def write_portfolio(items: Sequence[BatchItem], out_dir: Path, dialect: str = "excel") -> Path:

@@ -221,6 +221,10 @@ SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
 }
 
 _STATUS_INDEX = {status: n for n, status in enumerate(Status)}
+_COUNTS_ORDER = tuple(  # Counts' fields, as indexes of a tally
+    _STATUS_INDEX[s]
+    for s in (Status.PASS, Status.PARTIAL, Status.FAIL, Status.NOT_APPLICABLE, Status.NOT_ASSESSED)
+)
 _UNITS: dict[int, tuple[RuleSet, dict[str, int]]] = {}  # by id(rule set), the rule set kept alive
 
 
@@ -327,14 +331,7 @@ class _Tree:
     def counts(self, node_id: str) -> Counts:
         """The indicators per status below a node."""
         tally = self.tallies[node_id]
-        by_status = dict(zip(_STATUS_INDEX, tally, strict=True))
-        return Counts(
-            by_status[Status.PASS],
-            by_status[Status.PARTIAL],
-            by_status[Status.FAIL],
-            by_status[Status.NOT_APPLICABLE],
-            by_status[Status.NOT_ASSESSED],
-        )
+        return Counts(*(tally[n] for n in _COUNTS_ORDER))
 
 
 FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
@@ -375,19 +372,21 @@ def score_rule_set(
             NodeScore(node, tree.parents[node.id], tree.scores[node.id], _coverage(counts), counts)
         )
     scored = []
+    values, shares, paths = tree.values, tree.shares, tree.paths
     for result in results:
-        value = tree.values[result.indicator.id]
-        share = tree.shares.get(result.indicator.id, _ZERO)
-        lost = tree.lost(share, result.indicator.id) if value is not None else _ZERO
-        benchmark = result.indicator.id in benchmarks
-        weight = tree.weights[result.indicator.id]
+        rid = result.indicator.id
+        value = values[rid]
+        share = shares.get(rid, _ZERO)
+        lost = tree.lost(share, rid) if value is not None else _ZERO
+        benchmark = rid in benchmarks
+        weight = tree.weights[rid]
         scored.append(
             ScoredIndicator(
                 result,
                 value,
                 share,
                 lost,
-                tree.paths[result.indicator.id],
+                paths[rid],
                 None if benchmark else priority(result.status, result.indicator.critical),
                 benchmark,
                 None if weight == result.indicator.weight else weight,

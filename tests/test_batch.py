@@ -155,3 +155,20 @@ def test_the_auditor_is_shared_by_the_forked_workers(folder: Path, tmp_path: Pat
     assert [i.source.name for i in items] == [e.name for e in EXAMPLES]
     assert all(i.exit_code is ExitCode.OK for i in items)
     assert {r.framework for i in items for r in i.rows} == {"smart-campaign"}
+
+
+def test_where_fork_is_missing_each_worker_loads_the_rule_sets(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from engine.batch import Batch
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    auditor = Auditor(["spi"])
+    files = evidence_files(str(folder))[:2]  # altiplano, broken
+    with Batch(auditor, tmp_path / "out", jobs=2) as batch:
+        items = batch.run(files)
+    assert [i.exit_code for i in items] == [ExitCode.OK, ExitCode.INVALID_INPUT]
+    expected = JsonRenderer().render(run_audit(files[0], ["spi"]))
+    assert (tmp_path / "out" / f"{files[0].stem}.json").read_bytes() == expected
