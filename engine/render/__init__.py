@@ -26,7 +26,7 @@ class Renderer(Protocol):
     name: ClassVar[str]  # the --format value
     suffix: ClassVar[str]
 
-    def __init__(self, audience: str = "full") -> None: ...
+    def __init__(self, audience: str = "full", language: str | None = None) -> None: ...
 
     def start(self) -> None:
         """Begin slow set-up in the background before the result exists (may do nothing)."""
@@ -89,8 +89,13 @@ def format_for(name: str | None, out: Path | None) -> str:
     return "json"
 
 
-def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
-    """The renderer of a format, for an audience (the CSV dialect applies to CSV only)."""
+def renderer_for(
+    name: str, audience: str = "full", *, csv_dialect: str = "excel", language: str | None = None
+) -> Renderer:
+    """The renderer of a format, for an audience (the CSV dialect applies to CSV only).
+
+    `language` is that of the HTML and PDF reports (JSON and CSV are language-neutral).
+    """
     if name == CsvRenderer.name:
         return CsvRenderer(audience, csv_dialect=csv_dialect)
-    return RENDERERS[name](audience)
+    return RENDERERS[name](audience, language)
