@@ -103,7 +103,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     forms = _messages(language).get((singular, plural)) if language != SOURCE else None
     one = count in (0, 1) if language == "fr" else count == 1
     if forms and len(forms) >= 2:
-        return forms[0] if one else forms[1]
+        return forms[0] if one else forms[-1]
     return singular if count == 1 else plural
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
 from engine.errors import UsageError
+from engine.i18n import LANGUAGES
 from engine.model import AuditResult
 from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.report import Audience
 
-__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for"]
+__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for", "report_language"]
 
 
 class Renderer(Protocol):
@@ -99,3 +100,14 @@ def renderer_for(
     if name == CsvRenderer.name:
         return CsvRenderer(audience, csv_dialect=csv_dialect)
     return RENDERERS[name](audience, language)
+
+
+def report_language(code: str | None) -> str | None:
+    """A --lang value checked: one of the report's languages, or None (English).
+
+    Raises:
+        UsageError: the report is not written in that language.
+    """
+    if code is None or code.lower() in LANGUAGES:
+        return None if code is None else code.lower()
+    raise UsageError(f"--lang {code}: the report speaks {', '.join(LANGUAGES)}")
