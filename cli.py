@@ -600,7 +600,7 @@ def rules_lint(
     ] = None,
 ) -> None:
     """Validate rule sets, profiles and poverty scorecards, and run every indicator's examples."""
-    from engine.lint import lint_rule_sets
+    from engine.lint import lint_rule_sets, summary_line
     from engine.scorecards import bundled_scorecards
 
     def action() -> int:
@@ -615,10 +615,7 @@ def rules_lint(
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:
-            typer.echo(
-                f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators",
-                err=True,
-            )
+            typer.echo(summary_line(rule_set), err=True)
         typer.echo(
             f"{errors} problem(s) in {len(folders)} rule set(s), profile(s) and scorecard(s)",
             err=True,

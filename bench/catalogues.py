@@ -51,12 +51,10 @@ def template_catalogue() -> Catalog:
         *sorted((ROOT / "engine" / "render").glob("*.py")),
     ]
     for path in sources:
-        for line, text, comments, _context in extract_from_file(
-            "python", path, keywords=KEYWORDS
-        ):
+        for line, text, _comments, _context in extract_from_file("python", path, keywords=KEYWORDS):
             catalog.add(text, locations=[(str(path.relative_to(ROOT)), line)])
     for path in sorted((ROOT / "report_templates").glob("*.j2")):
-        for line, text, comments, _context in extract_from_file(
+        for line, text, _comments, _context in extract_from_file(
             "jinja2.ext:babel_extract",
             path,
             keywords=KEYWORDS,
@@ -77,7 +75,9 @@ def updated(language: str, template: Catalog) -> Catalog:
         locale=language,
         domain=DOMAIN,
         project="spm-audit",
-        header_comment="\n".join("# " + line for line in HEADER.format(language=language).split("\n")),
+        header_comment="\n".join(
+            "# " + line for line in HEADER.format(language=language).split("\n")
+        ),
         fuzzy=False,
         creation_date=FIXED,
         revision_date=FIXED,
