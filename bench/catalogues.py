@@ -53,7 +53,10 @@ def template_catalogue() -> Catalog:
     for path in sources:
         for line, text, _comments, _context in extract_from_file("python", path, keywords=KEYWORDS):
             catalog.add(text, locations=[(str(path.relative_to(ROOT)), line)])
-    for path in sorted((ROOT / "report_templates").glob("*.j2")):
+    for path in [
+        *sorted((ROOT / "report_templates").glob("*.j2")),
+        ROOT / "report_templates" / "print.css",
+    ]:
         for line, text, _comments, _context in extract_from_file(
             "jinja2.ext:babel_extract",
             path,
