@@ -22,7 +22,14 @@ from engine.pipeline import (
     validate_evidence,
     with_previous,
 )
-from engine.render import CSV_DIALECTS, RENDERERS, Audience, format_for, renderer_for
+from engine.render import (
+    CSV_DIALECTS,
+    RENDERERS,
+    Audience,
+    format_for,
+    renderer_for,
+    report_language,
+)
 from engine.rulesets import (
     bundled_frameworks,
     bundled_profiles,
@@ -78,6 +85,14 @@ Audiences = Annotated[
         help="Who reads the report, in every format: full (assessors), institution (no "
         "confidential documents), board (summary edition), public (summary edition: scores, "
         "grade and findings; no names, evidence text or plan).",
+    ),
+]
+Languages = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="en|fr|es",
+        help="Language of the HTML/PDF report (default: English). JSON and CSV stay neutral.",
     ),
 ]
 CsvDialects = Annotated[
@@ -234,6 +249,7 @@ def assess(
     ] = None,
     audience: Audiences = Audience.FULL,
     csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
+    lang: Languages = None,
     previous: Annotated[
         Path | None,
         typer.Option(
@@ -249,7 +265,12 @@ def assess(
 
     def action() -> int:
         chosen_format = _format_for(fmt, out)
-        made = renderer_for(chosen_format, audience.value, csv_dialect=csv_dialect.value)
+        made = renderer_for(
+            chosen_format,
+            audience.value,
+            csv_dialect=csv_dialect.value,
+            language=report_language(lang),
+        )
         with contextlib.closing(made) as renderer, terminal.Progress() as progress:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
@@ -444,13 +465,16 @@ def demo(
         "spm-audit-demo.pdf"
     ),
     framework: Frameworks = None,
+    lang: Languages = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 
     def action() -> None:
         source = demo_evidence()
         with contextlib.closing(
-            RENDERERS[_format_for(None, out) if out.suffix else "pdf"]()
+            RENDERERS[_format_for(None, out) if out.suffix else "pdf"](
+                language=report_language(lang)
+            )
         ) as renderer:
             renderer.start()
             result = run_audit(source, framework or ["all"])
@@ -540,7 +564,7 @@ def rules_lint(
     ] = None,
 ) -> None:
     """Validate rule sets, profiles and poverty scorecards, and run every indicator's examples."""
-    from engine.lint import lint_rule_sets
+    from engine.lint import lint_rule_sets, summary_line
     from engine.scorecards import bundled_scorecards
 
     def action() -> int:
@@ -555,10 +579,7 @@ def rules_lint(
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:
-            typer.echo(
-                f"{rule_set.id} {rule_set.version}: {len(rule_set.indicators())} indicators",
-                err=True,
-            )
+            typer.echo(summary_line(rule_set), err=True)
         typer.echo(
             f"{errors} problem(s) in {len(folders)} rule set(s), profile(s) and scorecard(s)",
             err=True,

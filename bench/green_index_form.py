@@ -546,6 +546,126 @@ FINDING = {
 }
 
 
+# The same texts in French and Spanish: translated by the spm-audit project (machine-assisted),
+# not an official translation of the Green Index.
+FINDING_TRANSLATED = {
+    "fr": {
+        "options": (
+            "Les réponses au Green Index ne citent aucune des options de GI.{q} (ou la question a été sautée).",
+            "Les réponses au Green Index ne citent qu'une option de GI.{q} ; l'indice donne la totalité des points à partir de deux.",
+            "Étendre la pratique de GI.{q} à au moins deux de ses options, et les consigner dans le Green Index.",
+        ),
+        "details": (
+            "Les réponses au Green Index ne décrivent la pratique de GI.{q} par aucun détail : réponse « non », sans détail, ou question sautée.",
+            "Les réponses au Green Index ne décrivent la pratique de GI.{q} que par un seul détail ; l'indice donne la totalité des points à partir de deux.",
+            "Mettre en place la pratique de GI.{q} d'au moins deux des façons que la question énumère, et les consigner dans le Green Index.",
+        ),
+        "ynp": (
+            "Les réponses au Green Index donnent « non » pour GI.{q}, ou la question a été sautée.",
+            "Les réponses au Green Index donnent « partiellement » pour GI.{q}.",
+            "Mettre pleinement en place la pratique de GI.{q} et la consigner dans le Green Index.",
+        ),
+        "count": (
+            "Les réponses au Green Index ne citent aucun des objectifs ou références de GI.{q}.",
+            "Les réponses au Green Index ne citent qu'un des objectifs ou références de GI.{q} ; l'indice donne la totalité des points à partir de deux.",
+            "Inscrire au moins deux des objectifs ou références de GI.{q} dans la stratégie documentée, et les consigner dans le Green Index.",
+        ),
+        "each": (
+            "Les réponses au Green Index ne font état d'aucune donnée collectée sur l'empreinte propre ou la vulnérabilité propre de l'institution (GI.{q}).",
+            "Les réponses au Green Index ne font état de données que pour l'une des deux parties de GI.{q} (impact négatif propre, vulnérabilité propre).",
+            "Collecter au moins chaque année des données sur les impacts négatifs propres de l'institution et sur sa vulnérabilité propre, et les consigner dans le Green Index.",
+        ),
+        "sum": (
+            "Les réponses au Green Index ne citent aucune option de GI.{q} dans l'une ou l'autre de ses listes.",
+            "Les réponses au Green Index ne citent qu'une option de GI.{q} ; l'indice donne la totalité des points à partir de deux.",
+            "Étendre la pratique de GI.{q} à au moins deux de ses options, et les consigner dans le Green Index.",
+        ),
+        "gated": (
+            "Les réponses au Green Index ne citent aucune opportunité propre pour GI.{q}, ou aucune avec les aspects évalués.",
+            "Les réponses au Green Index ne citent les opportunités propres de l'institution pour GI.{q} que sous un seul aspect ; l'indice donne la totalité des points à partir de deux.",
+            "Évaluer les opportunités vertes propres de l'institution sous au moins deux des aspects que GI.{q} énumère, et les consigner dans le Green Index.",
+        ),
+        "inside": (
+            "Les réponses au Green Index ne font état d'aucun crédit carbone certifié acheté sur la période (GI.{q}), ou d'aucun avec son usage.",
+            "Les réponses au Green Index font état de crédits carbone achetés (GI.{q}) qui ne compensent pas les émissions de l'institution elle-même.",
+            "Compenser les émissions restantes de l'institution par des crédits carbone certifiés, et les consigner dans le Green Index.",
+        ),
+        "two_lists": (
+            "Les réponses au Green Index ne citent aucune opportunité propre gérée pour GI.{q}, ou aucun moyen ni aucune action pour elle.",
+            "Les réponses au Green Index ne citent qu'une action pour les opportunités propres de l'institution (GI.{q}) ; l'indice donne la totalité des points à partir de deux.",
+            "Gérer les opportunités vertes propres de l'institution par au moins deux des actions que GI.{q} énumère, et les consigner dans le Green Index.",
+        ),
+        "channel": (
+            "Les réponses au Green Index ne citent aucun canal de financement dédié pour GI.{q} (ni produit de crédit dédié, ni PAYGo, ni crédit-bail là où ils sont proposés).",
+            "Les réponses au Green Index citent des produits de crédit dédiés pour GI.{q} avec au plus une caractéristique adaptée ; l'indice donne la totalité des points à partir de deux.",
+            "Financer ces technologies par des produits de crédit dédiés, adaptés sur au moins deux caractéristiques (montant, durée, échéancier, taux, …), et les consigner dans le Green Index.",
+        ),
+        "dedicated": (
+            "Les réponses au Green Index ne citent aucun financement vert dédié pour GI.{q}.",
+            "Les réponses au Green Index ne citent un financement vert dédié que pour un seul secteur (GI.{q}) ; l'indice donne la totalité des points à partir de deux.",
+            "Proposer un financement dédié pour au moins deux secteurs verts, et les consigner dans le Green Index.",
+        ),
+    },
+    "es": {
+        "options": (
+            "Las respuestas al Green Index no indican ninguna de las opciones de GI.{q} (o se omitió la pregunta).",
+            "Las respuestas al Green Index indican solo una opción de GI.{q}; el índice otorga la puntuación completa a partir de dos.",
+            "Extender la práctica de GI.{q} a al menos dos de sus opciones, y registrarlas en el Green Index.",
+        ),
+        "details": (
+            "Las respuestas al Green Index no describen la práctica de GI.{q} con ningún detalle: respuesta «no», sin detalles, u omitida.",
+            "Las respuestas al Green Index describen la práctica de GI.{q} con un solo detalle; el índice otorga la puntuación completa a partir de dos.",
+            "Implantar la práctica de GI.{q} de al menos dos de las formas que enumera la pregunta, y registrarlas en el Green Index.",
+        ),
+        "ynp": (
+            "Las respuestas al Green Index dan «no» para GI.{q}, o se omitió la pregunta.",
+            "Las respuestas al Green Index dan «parcialmente» para GI.{q}.",
+            "Implantar plenamente la práctica de GI.{q} y registrarla en el Green Index.",
+        ),
+        "count": (
+            "Las respuestas al Green Index no indican ninguno de los objetivos o referencias de GI.{q}.",
+            "Las respuestas al Green Index indican solo uno de los objetivos o referencias de GI.{q}; el índice otorga la puntuación completa a partir de dos.",
+            "Establecer al menos dos de los objetivos o referencias de GI.{q} en la estrategia documentada, y registrarlos en el Green Index.",
+        ),
+        "each": (
+            "Las respuestas al Green Index no indican datos recogidos sobre la huella propia ni la vulnerabilidad propia de la institución (GI.{q}).",
+            "Las respuestas al Green Index indican datos sobre solo una de las dos partes de GI.{q} (impacto adverso propio, vulnerabilidad propia).",
+            "Recoger al menos cada año datos sobre los impactos adversos propios de la institución y sobre su vulnerabilidad propia, y registrarlos en el Green Index.",
+        ),
+        "sum": (
+            "Las respuestas al Green Index no indican ninguna opción de GI.{q} en ninguna de sus listas.",
+            "Las respuestas al Green Index indican solo una opción de GI.{q}; el índice otorga la puntuación completa a partir de dos.",
+            "Extender la práctica de GI.{q} a al menos dos de sus opciones, y registrarlas en el Green Index.",
+        ),
+        "gated": (
+            "Las respuestas al Green Index no indican ninguna oportunidad propia para GI.{q}, o ninguna con los aspectos evaluados.",
+            "Las respuestas al Green Index indican las oportunidades propias de la institución para GI.{q} en un solo aspecto; el índice otorga la puntuación completa a partir de dos.",
+            "Evaluar las oportunidades verdes propias de la institución en al menos dos de los aspectos que enumera GI.{q}, y registrarlas en el Green Index.",
+        ),
+        "inside": (
+            "Las respuestas al Green Index no indican créditos de carbono certificados comprados en el período (GI.{q}), o ninguno con su uso.",
+            "Las respuestas al Green Index indican créditos de carbono comprados (GI.{q}) que no compensan emisiones de la propia institución.",
+            "Compensar las emisiones restantes de la propia institución con créditos de carbono certificados, y registrarlos en el Green Index.",
+        ),
+        "two_lists": (
+            "Las respuestas al Green Index no indican ninguna oportunidad propia gestionada para GI.{q}, o ningún medio ni acción para ella.",
+            "Las respuestas al Green Index indican una sola acción para las oportunidades propias de la institución (GI.{q}); el índice otorga la puntuación completa a partir de dos.",
+            "Gestionar las oportunidades verdes propias de la institución mediante al menos dos de las acciones que enumera GI.{q}, y registrarlas en el Green Index.",
+        ),
+        "channel": (
+            "Las respuestas al Green Index no indican ningún canal de financiación dedicado para GI.{q} (ni producto de crédito dedicado, ni PAYGo, ni arrendamiento donde se ofrecen).",
+            "Las respuestas al Green Index indican productos de crédito dedicados para GI.{q} con como mucho una característica adaptada; el índice otorga la puntuación completa a partir de dos.",
+            "Financiar estas tecnologías con productos de crédito dedicados, adaptados en al menos dos características (monto, plazo, calendario, tasa, …), y registrarlos en el Green Index.",
+        ),
+        "dedicated": (
+            "Las respuestas al Green Index no indican financiación verde dedicada para GI.{q}.",
+            "Las respuestas al Green Index indican financiación verde dedicada para un solo sector (GI.{q}); el índice otorga la puntuación completa a partir de dos.",
+            "Ofrecer financiación dedicada para al menos dos sectores verdes, y registrarlos en el Green Index.",
+        ),
+    },
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # Checks and examples
 # ---------------------------------------------------------------------------------------------
@@ -777,6 +897,13 @@ def indicator(form: Form, qid: str, pathway: str) -> dict[str, Any]:
             lang: {
                 "title": title_of(form, qid, lang),
                 "guidance": guidance_of(form, qid, kind, lang),
+                **dict(
+                    zip(
+                        ("finding", "partial_finding", "recommendation"),
+                        (t.format(q=qid) for t in FINDING_TRANSLATED[lang][kind[0]]),
+                        strict=True,
+                    )
+                ),
             }
             for lang in ("fr", "es")
             if title_of(form, qid, lang)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine.errors import Diagnostic, InvalidInputError, Position, did_you_mean
+from engine.i18n import LANGUAGES, SOURCE
 from engine.load import display_name, load_file
 from engine.model import Condition, Indicator, Method, Relation, RuleSet
 from engine.rulesets import Kind, bundled_frameworks, kind_of, load_path, load_rule_set
@@ -35,6 +36,35 @@ def check_texts(rule_set: RuleSet) -> list[Diagnostic]:
         for indicator in rule_set.indicators()
         if indicator.can_be_partial and not indicator.partial_finding
     ]
+
+
+def translation_coverage(rule_set: RuleSet) -> dict[str, tuple[int, int]]:
+    """Per report language: indicators lacking a translated title, and lacking a translated finding.
+
+    The report prints the English text of those (a fallback, not an error).
+    """
+    indicators = rule_set.indicators()
+    return {
+        language: (
+            sum(1 for i in indicators if not (i.translations.get(language) or {}).get("title")),
+            sum(1 for i in indicators if not (i.translations.get(language) or {}).get("finding")),
+        )
+        for language in LANGUAGES
+        if language != SOURCE
+    }
+
+
+def summary_line(rule_set: RuleSet) -> str:
+    """'green-index 1.0.0: 78 indicators; untranslated titles/findings: fr 0/0, es 0/0'."""
+    count = len(rule_set.indicators())
+    lacking = ", ".join(
+        f"{language} {titles}/{findings}"
+        for language, (titles, findings) in translation_coverage(rule_set).items()
+    )
+    return (
+        f"{rule_set.id} {rule_set.version}: {count} indicators; untranslated titles/findings "
+        f"(English printed instead): {lacking}"
+    )
 
 
 def _partial_reason(indicator: Indicator) -> str:

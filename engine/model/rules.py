@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from engine.errors import Position, Severity
@@ -115,6 +115,25 @@ class Indicator:
             or self.scored_from is not None
         )
 
+    def in_language(self, language: str) -> Indicator:
+        """This indicator with its texts in `language` where the rule set gives them, else English."""
+        texts = self.translations.get(language)
+        if not texts:
+            return self
+        if not any(texts.get(k) for k in TRANSLATED_TEXTS):
+            return self
+        return replace(
+            self,
+            title=texts.get("title") or self.title,
+            guidance=texts.get("guidance") or self.guidance,
+            finding=texts.get("finding") or self.finding,
+            partial_finding=texts.get("partial_finding") or self.partial_finding,
+            recommendation=texts.get("recommendation") or self.recommendation,
+            partial_recommendation=(
+                texts.get("partial_recommendation") or self.partial_recommendation
+            ),
+        )
+
     def finding_for(self, status: Status) -> str:
         """The finding its status states: the partial text when partly met, else the failure text."""
         if status is Status.PARTIAL and self.partial_finding:
@@ -126,6 +145,17 @@ class Indicator:
         if status is Status.PARTIAL and self.partial_recommendation:
             return self.partial_recommendation
         return self.recommendation if status in (Status.FAIL, Status.PARTIAL) else ""
+
+
+# The texts of an indicator that `translations` may give per language (`Node`: its title).
+TRANSLATED_TEXTS = (
+    "title",
+    "guidance",
+    "finding",
+    "partial_finding",
+    "recommendation",
+    "partial_recommendation",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
 from engine.errors import UsageError
+from engine.i18n import LANGUAGES
 from engine.model import AuditResult
 from engine.render.csv_report import DIALECTS, CsvRenderer
 from engine.report import Audience
 
-__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for"]
+__all__ = ["CSV_DIALECTS", "RENDERERS", "Audience", "Renderer", "renderer_for", "report_language"]
 
 
 class Renderer(Protocol):
@@ -26,7 +27,7 @@ class Renderer(Protocol):
     name: ClassVar[str]  # the --format value
     suffix: ClassVar[str]
 
-    def __init__(self, audience: str = "full") -> None: ...
+    def __init__(self, audience: str = "full", language: str | None = None) -> None: ...
 
     def start(self) -> None:
         """Begin slow set-up in the background before the result exists (may do nothing)."""
@@ -90,8 +91,24 @@ def format_for(name: str | None, out: Path | None) -> str:
     return "json"
 
 
-def renderer_for(name: str, audience: str = "full", *, csv_dialect: str = "excel") -> Renderer:
-    """The renderer of a format, for an audience (the CSV dialect applies to CSV only)."""
+def renderer_for(
+    name: str, audience: str = "full", *, csv_dialect: str = "excel", language: str | None = None
+) -> Renderer:
+    """The renderer of a format, for an audience (the CSV dialect applies to CSV only).
+
+    `language` is that of the HTML and PDF reports (JSON and CSV are language-neutral).
+    """
     if name == CsvRenderer.name:
         return CsvRenderer(audience, csv_dialect=csv_dialect)
-    return RENDERERS[name](audience)
+    return RENDERERS[name](audience, language)
+
+
+def report_language(code: str | None) -> str | None:
+    """A --lang value checked: one of the report's languages, or None (English).
+
+    Raises:
+        UsageError: the report is not written in that language.
+    """
+    if code is None or code.lower() in LANGUAGES:
+        return None if code is None else code.lower()
+    raise UsageError(f"--lang {code}: the report speaks {', '.join(LANGUAGES)}")

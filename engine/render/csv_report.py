@@ -208,8 +208,10 @@ class CsvRenderer(RendererBase):
     name: ClassVar[str] = "csv"
     suffix: ClassVar[str] = ".csv"
 
-    def __init__(self, audience: str = "full", *, csv_dialect: str = "excel") -> None:
-        super().__init__(audience)
+    def __init__(
+        self, audience: str = "full", language: str | None = None, *, csv_dialect: str = "excel"
+    ) -> None:
+        super().__init__(audience, language)  # CSV is language-neutral: ids, codes and numbers
         self.dialect = DIALECTS[csv_dialect]
 
     def render(self, result: AuditResult) -> bytes:

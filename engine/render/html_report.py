@@ -8,6 +8,7 @@ from typing import ClassVar
 import jinja2
 from markupsafe import Markup, escape
 
+from engine import i18n
 from engine.model import AuditResult
 from engine.render import svg
 from engine.render.renderer import RendererBase
@@ -27,6 +28,10 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["nb"] = no_break
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
     return env
 
 
@@ -38,9 +43,9 @@ def no_break(text: object) -> Markup:
 TEMPLATES = {"full": "report.html.j2", "summary": "summary.html.j2"}
 
 
-def render_html(result: AuditResult, *, audience: str = "full") -> str:
-    """The report as an HTML document, with its charts inline."""
-    return render_report_html(build_report(result, audience))
+def render_html(result: AuditResult, *, audience: str = "full", language: str | None = None) -> str:
+    """The report as an HTML document, with its charts inline, in `language` (default: English)."""
+    return render_report_html(build_report(result, audience, language=language))
 
 
 def render_report_html(report: Report) -> str:
@@ -50,7 +55,8 @@ def render_report_html(report: Report) -> str:
         "pathway": svg.pathway_chart(report.frameworks),
     }
     template = TEMPLATES[report.edition]
-    return environment().get_template(template).render(r=report, charts=drawn)
+    with i18n.use_language(report.language):
+        return environment().get_template(template).render(r=report, charts=drawn)
 
 
 class HtmlRenderer(RendererBase):
@@ -61,4 +67,4 @@ class HtmlRenderer(RendererBase):
 
     def render(self, result: AuditResult) -> bytes:
         """UTF-8 HTML."""
-        return render_html(result, audience=self.audience).encode("utf-8")
+        return render_html(result, audience=self.audience, language=self.language).encode("utf-8")

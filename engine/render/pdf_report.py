@@ -55,7 +55,11 @@ def _check_glyphs(html: str, evidence: EvidenceSet) -> None:
 
 
 def render_pdf(
-    result: AuditResult, *, audience: str = "full", worker: LayoutWorker | None = None
+    result: AuditResult,
+    *,
+    audience: str = "full",
+    worker: LayoutWorker | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The report as PDF bytes, laid out here or by a `LayoutWorker` started earlier.
 
@@ -64,7 +68,7 @@ def render_pdf(
     """
     if not fonts.has_fonts():
         raise RenderError(f"no fonts found for the PDF report: {fonts.BASE_HINT}")
-    html = render_html(result, audience=audience)
+    html = render_html(result, audience=audience, language=language)
     _check_glyphs(html, result.evidence)
     assessment = result.evidence.assessment
     day = str(assessment.get("approved_on") or assessment["assessed_on"])
@@ -77,8 +81,8 @@ class PdfRenderer(RendererBase):
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
 
-    def __init__(self, audience: str = "full") -> None:
-        super().__init__(audience)
+    def __init__(self, audience: str = "full", language: str | None = None) -> None:
+        super().__init__(audience, language)
         self._worker: LayoutWorker | None = None
 
     def start(self) -> None:
@@ -89,7 +93,7 @@ class PdfRenderer(RendererBase):
     def render(self, result: AuditResult) -> bytes:
         """PDF bytes."""
         worker, self._worker = self._worker, None
-        return render_pdf(result, audience=self.audience, worker=worker)
+        return render_pdf(result, audience=self.audience, worker=worker, language=self.language)
 
     def close(self) -> None:
         """Stop a worker that was started but not used (the run failed before rendering)."""

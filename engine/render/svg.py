@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from markupsafe import Markup, escape
 
+from engine.i18n import gettext as _
 from engine.report.model import FrameworkView, PathwayRow
 
 WIDTH = 690
@@ -98,11 +99,11 @@ def dimension_chart(frameworks: Sequence[FrameworkView]) -> Markup:
                     f'<path d="M{px - 3.5:.1f},{y:.1f} L{px + 3.5:.1f},{y:.1f} '
                     f'L{px:.1f},{y + 6:.1f} Z" fill="{COLOURS["text"]}"/>'
                 )
-            shown = "not rated" if node.score is None else node.score_pct
+            shown = _("not rated") if node.score is None else node.score_pct
             if node.trend:
                 shown += f" ({node.trend})"
             if node.coverage is not None and node.coverage < 1:
-                shown += f" · coverage {node.coverage_pct}"
+                shown += f" · {_('coverage')} {node.coverage_pct}"
             body.append(_text(_x(1) + 8, y + 11, shown, size=8))
             was = f", {node.trend_text}" if node.trend_text else ""
             described.append(f"{framework.short_title} {node.id}: {shown}{was}")
@@ -111,7 +112,7 @@ def dimension_chart(frameworks: Sequence[FrameworkView]) -> Markup:
         y += 22
     return _svg(
         y,
-        "Scores of each top-level part, with coverage",
+        _("Scores of each top-level part, with coverage"),
         "; ".join(described),
         body,
     )
@@ -138,16 +139,16 @@ def pathway_chart(frameworks: Sequence[FrameworkView]) -> Markup:
     described = []
     y = 4.0
     legend = (
-        ("met", "met"),
-        ("partial", "partly met"),
-        ("failed", "not met"),
-        ("not_assessed", "not assessed"),
+        ("met", _("met")),
+        ("partial", _("partly met")),
+        ("failed", _("not met")),
+        ("not_assessed", _("not assessed")),
     )
     x = float(LABEL)
     for kind, label in legend:
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" fill="{COLOURS[kind]}"/>')
         body.append(_text(x + 12, y + 8, label, size=8))
-        x += 88
+        x += max(88, 20 + 4.6 * len(label))  # longer words in French and Spanish
     y += 18
     for framework in frameworks:
         rows = [r for r in framework.pathway if r.indicators]
@@ -164,12 +165,26 @@ def pathway_chart(frameworks: Sequence[FrameworkView]) -> Markup:
                         f'height="{ROW - 6}" fill="{COLOURS[kind]}"/>'
                     )
                 start += part
-            body.append(_text(_x(1) + 8, y + 11, f"{row.indicators} indicators", size=8))
+            body.append(
+                _text(
+                    _x(1) + 8,
+                    y + 11,
+                    _("{count} indicators").format(count=row.indicators),
+                    size=8,
+                )
+            )
             described.append(
-                f"{framework.short_title} {row.label}: {row.met} met, {row.partial} partly, "
-                f"{row.failed} not met, {row.not_assessed} not assessed"
+                f"{framework.short_title} {row.label}: "
+                + _(
+                    "{met} met, {partial} partly, {failed} not met, {not_assessed} not assessed"
+                ).format(
+                    met=row.met,
+                    partial=row.partial,
+                    failed=row.failed,
+                    not_assessed=row.not_assessed,
+                )
             )
             y += ROW
         body[len(body) :] = _axis(top, y)
         y += 22
-    return _svg(y, "The social performance pathway", "; ".join(described), body)
+    return _svg(y, _("The social performance pathway"), "; ".join(described), body)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from engine.i18n import N_
+from engine.i18n import gettext as _
 from engine.model import Priority, Relation, Status
 from engine.report.model import Action, ActionGroup, FrameworkView, IndicatorView, SettledIndicator
 
@@ -115,12 +117,19 @@ def roadmap(actions: Sequence[Action]) -> tuple[Action, ...]:
     return tuple(ranked[:ROADMAP])
 
 
+PRIORITY_TITLE = {
+    Priority.HIGH: N_("High priority"),
+    Priority.MEDIUM: N_("Medium priority"),
+    Priority.LOW: N_("Low priority"),
+}
+
+
 def group_actions(actions: Sequence[Action]) -> tuple[ActionGroup, ...]:
     """Actions under headings: high, medium, low priority, then those with none set."""
     groups = []
     for priority in (*Priority, None):
         chosen = tuple(a for a in actions if a.priority is priority)
         if chosen:
-            title = f"{priority.capitalize()} priority" if priority else "No priority set"
+            title = _(PRIORITY_TITLE[priority]) if priority else _("No priority set")
             groups.append(ActionGroup(f"{title} ({len(chosen)})", chosen))
     return tuple(groups)

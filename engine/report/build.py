@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
+from engine.i18n import N_, date_text, use_language
+from engine.i18n import gettext as _
 from engine.model import AuditResult, DocumentRef, Node, RuleSet
 from engine.report.actions import ROADMAP, build_actions, group_actions, roadmap
 from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
@@ -50,14 +52,21 @@ def plan_actions(
     return build_actions(_framework_views(result, policy)[1]) if policy.action_plan else ()
 
 
-def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) -> Report:
-    """Everything the human formats show, for one audience."""
-    policy = policy_for(audience)
+def build_report(
+    result: AuditResult, audience: Audience | str = Audience.FULL, *, language: str | None = None
+) -> Report:
+    """Everything the human formats show, for one audience, in `language` (default: English)."""
+    with use_language(language) as spoken:
+        return _build(result, policy_for(audience), spoken)
+
+
+def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report:
+    """The report, its texts in the language in force (`use_language`)."""
     evidence = result.evidence
     institution, assessment = evidence.institution, evidence.assessment
     approved = assessment.get("status") == "approved"
     status = str(assessment.get("status", "draft"))
-    status_label = "Approved" if approved else "Draft" if status == "draft" else "Reviewed"
+    status_label = _("Approved") if approved else _("Draft") if status == "draft" else _("Reviewed")
     assessors = _assessors(_list(assessment.get("assessors")), policy)
     every, frameworks = _framework_views(result, policy)
     unassessed = tuple(f for f in every if f not in frameworks)
@@ -71,39 +80,45 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         [f.ruleset for f in result.frameworks if f.ruleset.id in {v.id for v in frameworks}],
     )
     name = str(institution["name"])
-    language = str(assessment.get("language", "en"))
     count = len(frameworks)
     several = count > 1
     type_code = str(assessment["type"])
     period = _mapping(assessment["period"])
     return Report(
         policy=policy,
-        title=f"Social performance assessment — {institution['name']}",
-        language=str(assessment.get("language", "en")),
+        title=_("Social performance assessment — {name}").format(name=institution["name"]),
+        language=language,
         institution_name=str(institution["name"]),
         institution_short_name=str(institution.get("short_name") or ""),
         country=str(institution["country"]),
         fictional=bool(institution.get("fictional", False)),
         assessment_title=str(assessment.get("title") or ""),
         assessment_type=ASSESSMENT_TYPE.get(type_code, type_code),
-        period_text=f"{period['start']} to {period['end']}",
+        period_text=_("{start} to {end}").format(
+            start=date_text(period["start"]), end=date_text(period["end"])
+        ),
         period_start=str(period["start"]),
         period_end=str(period["end"]),
-        assessed_on=str(assessment["assessed_on"]),
+        assessed_on=date_text(assessment["assessed_on"]),
         modified_on=str(assessment.get("approved_on") or assessment["assessed_on"]),
         status_label=status_label,
         is_draft=not approved,
-        draft_flag="APPROVED"
+        draft_flag=_("APPROVED")
         if approved
-        else f"DRAFT{'' if status_label == 'Draft' else ' — ' + status_label.upper()} — NOT APPROVED",
+        else _("DRAFT — NOT APPROVED")
+        if status == "draft"
+        else _("DRAFT — {status} — NOT APPROVED").format(status=status_label.upper()),
         approval_text=(
-            f"{status_label} — approved by {assessment.get('approved_by')} on "
-            f"{assessment.get('approved_on')}"
+            _("{status} — approved by {by} on {on}").format(
+                status=status_label,
+                by=assessment.get("approved_by"),
+                on=date_text(assessment.get("approved_on")),
+            )
             if approved and policy.names
             else status_label
         ),
         approved_by=str(assessment.get("approved_by") or "") if policy.names else "",
-        approved_on=str(assessment.get("approved_on") or ""),
+        approved_on=date_text(assessment.get("approved_on") or ""),
         assessors=assessors,
         author_text=", ".join(a.name or a.organisation for a in assessors),
         frameworks=frameworks,
@@ -111,37 +126,41 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         framework_ids_text=", ".join(f.id for f in frameworks),
         cover_notice=_cover_notice(several),
         summary_note=(
-            "Score: the framework's overall score. Coverage: the share of applicable indicators "
-            "assessed. Findings: indicators not met or partly met."
+            _(
+                "Score: the framework's overall score. Coverage: the share of applicable "
+                "indicators assessed. Findings: indicators not met or partly met."
+            )
             + (
-                " Grades are indicative, not a rating issued by an agency."
+                " " + _("Grades are indicative, not a rating issued by an agency.")
                 if any(f.grade for f in frameworks)
                 else ""
             )
         ),
         top_levels_text=", ".join(dict.fromkeys(f.top_level for f in frameworks)),
         points_note=(
-            "Points: the share of the framework's overall score (out of 100) the indicator would "
-            "add if fully met"
-            + (
-                "; an indicator not assessed counts as zero until its evidence is given"
-                if any(f.not_assessed_counts_zero for f in frameworks)
-                else ""
+            _(
+                "Points: the share of the framework's overall score (out of 100) the indicator "
+                "would add if fully met; an indicator not assessed counts as zero until its "
+                "evidence is given."
             )
-            + "."
+            if any(f.not_assessed_counts_zero for f in frameworks)
+            else _(
+                "Points: the share of the framework's overall score (out of 100) the indicator "
+                "would add if fully met."
+            )
         ),
         scoring_note=_scoring_note(frameworks),
         any_grade=any(f.grade for f in frameworks),
         plan_note=(
-            "One action per finding, most severe first"
-            + (
-                "; where findings in several frameworks are equivalent, one action settles them "
-                "all and is listed once"
-                if several
-                else ""
+            _(
+                "One action per finding, most severe first; where findings in several frameworks "
+                "are equivalent, one action settles them all and is listed once."
             )
-            + '. Owner and due date come from the evidence file; "to agree" where it gives none.'
-        ),
+            if several
+            else _("One action per finding, most severe first.")
+        )
+        + " "
+        + _('Owner and due date come from the evidence file; "to agree" where it gives none.'),
         actions=actions,
         action_groups=group_actions(actions),
         shows_action_plan=policy.action_plan,
@@ -159,9 +178,12 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         evidence_sha256=evidence.sha256,
         edition=str(policy.edition),
         unassessed_text=(
-            "Not assessed, the evidence holding nothing for them: "
-            + "; ".join(f"{f.title} ({f.indicator_count} indicators)" for f in unassessed)
-            + "."
+            _("Not assessed, the evidence holding nothing for them: {frameworks}.").format(
+                frameworks="; ".join(
+                    _("{title} ({count} indicators)").format(title=f.title, count=f.indicator_count)
+                    for f in unassessed
+                )
+            )
             if unassessed
             else ""
         ),
@@ -175,18 +197,23 @@ def build_report(result: AuditResult, audience: Audience | str = Audience.FULL) 
         figures_note=figures_note,
         goals=goals,
         goals_note=(
-            f"Indicators that read these goals: {', '.join(resting)}." if goals and resting else ""
+            _("Indicators that read these goals: {ids}.").format(ids=", ".join(resting))
+            if goals and resting
+            else ""
         ),
         roadmap=roadmap(actions),
         roadmap_note=(
-            f"The {min(len(actions), ROADMAP)} most urgent of {len(actions)} actions: by harm to "
-            "clients (priority), then the points they would add, then the lighter first. "
-            + ("The full list is in the annex. " if policy.edition is Edition.FULL else "")
-            + "A blank owner or due date is still to agree."
+            _(
+                "The {shown} most urgent of {count} actions: by harm to clients (priority), then "
+                "the points they would add, then the lighter first."
+            ).format(shown=min(len(actions), ROADMAP), count=len(actions))
+            + (" " + _("The full list is in the annex.") if policy.edition is Edition.FULL else "")
+            + " "
+            + _("A blank owner or due date is still to agree.")
             if actions
             else ""
         ),
-        priority_rule=PRIORITY_RULE,
+        priority_rule=_(PRIORITY_RULE),
         confirmed_text=tuple(
             _confirmed(f.ruleset)
             for f in result.frameworks
@@ -207,15 +234,20 @@ def _confirmed(rule_set: RuleSet) -> str:
         nodes = [n for n in _at_depth(rule_set.nodes, depth) if not n.performance_data]
         if nodes:
             confirmed = sum(1 for n in nodes if not n.inferred)
-            parts.append(f"{confirmed} of {len(nodes)} {plural_word(level, len(nodes))}")
+            parts.append(
+                _("{confirmed} of {count} {level}").format(
+                    confirmed=confirmed, count=len(nodes), level=_(plural_word(level, len(nodes)))
+                )
+            )
     indicators = rule_set.indicators()
     confirmed = sum(1 for i in indicators if not i.inferred)
-    parts.append(f"{confirmed} of {len(indicators)} indicators")
-    return (
-        f"{rule_set.short_title or rule_set.id}: confirmed against the published text: "
-        + ", ".join(parts)
-        + "; the rest is the project's own reconstruction, marked inferred."
+    parts.append(
+        _("{confirmed} of {count} indicators").format(confirmed=confirmed, count=len(indicators))
     )
+    return _(
+        "{rule_set}: confirmed against the published text: {parts}; the rest is the project's "
+        "own reconstruction, marked inferred."
+    ).format(rule_set=rule_set.short_title or rule_set.id, parts=", ".join(parts))
 
 
 def _at_depth(nodes: Sequence[Node], depth: int) -> list[Node]:
@@ -230,53 +262,61 @@ def plural_word(word: str, count: int) -> str:
 
 
 SCOPE_KEYS = (
-    ("description", "Scope"),
-    ("sample", "Sample"),
-    ("limitations", "Limitations"),
-    ("independence", "Independence"),
+    ("description", N_("Scope")),
+    ("sample", N_("Sample")),
+    ("limitations", N_("Limitations")),
+    ("independence", N_("Independence")),
 )
 
 
 def _scope(raw: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    given = tuple((label, str(raw[key])) for key, label in SCOPE_KEYS if raw.get(key))
+    given = tuple((_(label), str(raw[key])) for key, label in SCOPE_KEYS if raw.get(key))
     if given:
         return given
     return (
         (
-            "Scope",
-            "The evidence file does not describe the scope of the assessment, its sample, its "
-            "limitations or the assessors' independence (assessment.scope): a reader cannot "
-            "tell how far the findings reach.",
+            _("Scope"),
+            _(
+                "The evidence file does not describe the scope of the assessment, its sample, its "
+                "limitations or the assessors' independence (assessment.scope): a reader cannot "
+                "tell how far the findings reach."
+            ),
         ),
     )
 
 
 def _cover_notice(several: bool) -> str:
-    s, are, it = ("s", "are", "They are") if several else ("", "is", "It is")
-    return (
-        f"The rule set{s} behind this report {are} modelled on the public framework{s} named "
-        "above: structure and numbering follow the published documents, the wording, checks and "
+    if several:
+        return _(
+            "The rule sets behind this report are modelled on the public frameworks named "
+            "above: structure and numbering follow the published documents, the wording, checks "
+            "and thresholds are the spm-audit project's paraphrase and interpretation, and items "
+            'marked "inferred" were not confirmed from the published text. They are not the '
+            "official instruments, and the results are not an official audit, rating or "
+            "certification. The methodology annex gives each rule set's own statement."
+        )
+    return _(
+        "The rule set behind this report is modelled on the public framework named above: "
+        "structure and numbering follow the published documents, the wording, checks and "
         "thresholds are the spm-audit project's paraphrase and interpretation, and items marked "
-        f'"inferred" were not confirmed from the published text. {it} not the official '
-        f"instrument{s}, and the results are not an official audit, rating or certification. "
-        "The methodology annex gives each rule set's own statement."
+        '"inferred" were not confirmed from the published text. It is not the official '
+        "instrument, and the results are not an official audit, rating or certification. The "
+        "methodology annex gives each rule set's own statement."
     )
 
 
 def _scoring_note(frameworks: Sequence[FrameworkView]) -> str:
     zero = any(f.not_assessed_counts_zero for f in frameworks)
-    return (
+    return _(
         "Every indicator gets a status from the evidence: met, partly met, not met, not assessed "
         "(no evidence) or not applicable. The rule set's scoring model turns statuses into scores "
         "(below, per framework). The denominator of every node is its counted indicators: met, "
-        "partly met and not met"
-        + (", and not assessed, counted as zero" if zero else "")
-        + "; indicators not applicable are left out, and a node with nothing to count is not "
+        "partly met and not met{zero}; indicators not applicable are left out, and a node with nothing to count is not "
         "rated. Each indicator's effective weight, the share of the overall score it carries, is "
         'printed after its score in the detailed results ("w"); the points lost by a finding are '
         "its effective weight times what it missed. Coverage is the share of applicable "
         "indicators that were assessed. Scores are computed exactly and rounded only here."
-    )
+    ).format(zero=_(", and not assessed, counted as zero") if zero else "")
 
 
 def _list(value: object) -> list[Mapping[str, object]]:
@@ -299,10 +339,15 @@ def _assessors(raw: Sequence[Mapping[str, object]], policy: AudiencePolicy) -> t
 def _person(raw: Mapping[str, object]) -> Person:
     name, role, organisation = (str(raw.get(k) or "") for k in ("name", "role", "organisation"))
     line = name + (f", {role}" if role else "") + (f" ({organisation})" if organisation else "")
-    return Person(name, (role or "assessor").capitalize(), organisation, line)
+    return Person(name, _((role or "assessor").capitalize()), organisation, line)
 
 
 def _document(d: DocumentRef) -> DocumentView:
     return DocumentView(
-        d.id, d.title, d.kind, DOCUMENT_KIND.get(d.kind, d.kind), d.date or "—", d.confidential
+        d.id,
+        d.title,
+        d.kind,
+        DOCUMENT_KIND.get(d.kind, d.kind),
+        date_text(d.date) or "—",
+        d.confidential,
     )

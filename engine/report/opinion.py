@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from engine.i18n import N_, current_language, ngettext
+from engine.i18n import gettext as _
 from engine.model import STATUS_RANK, AuditResult, Status
-from engine.report.labels import STATUS_LABEL, pct
+from engine.report.labels import STATUS_LABEL, Words, pct
 from engine.report.model import (
     Action,
     FrameworkView,
@@ -21,15 +23,17 @@ from engine.report.model import (
     SettledIndicator,
 )
 
-OUTLOOK = {
-    "positive": "Positive",
-    "stable": "Stable",
-    "negative": "Negative",
-    "developing": "Developing",
-}
+OUTLOOK = Words(
+    {
+        "positive": N_("Positive"),
+        "stable": N_("Stable"),
+        "negative": N_("Negative"),
+        "developing": N_("Developing"),
+    }
+)
 STRONG = 0.85  # a top-level part at or above this is named among the strengths of a draft
 WEAK = 0.6  # at or below this, among the weaknesses
-DRAFT_NOTE = (
+DRAFT_NOTE = N_(
     "Draft opinion, generated from the results: the assessor should review and rewrite it "
     "(assessment.opinion in the evidence file) before the report is issued."
 )
@@ -62,20 +66,27 @@ def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
     sentences = []
     for f in rated:
         grade = (
-            f" (indicative grade {f.grade.grade}, {f.grade.label})"
+            " "
+            + _("(indicative grade {grade}, {label})").format(
+                grade=f.grade.grade, label=f.grade.label
+            )
             if f.grade and f.grade.grade
             else ""
         )
         coverage = (
-            f", on {pct(f.overall.coverage)} of its indicators assessed"
+            _(", on {share} of its indicators assessed").format(share=pct(f.overall.coverage))
             if f.overall.coverage is not None and f.overall.coverage < 1
             else ""
         )
         sentences.append(f"{f.short_title}: {f.overall.score_pct}{grade}{coverage}")
     summary = (
-        f"{institution} reaches " + "; ".join(sentences) + "."
+        _("{institution} reaches {results}.").format(
+            institution=institution, results="; ".join(sentences)
+        )
         if sentences
-        else f"No framework could be scored for {institution}: the evidence is too thin."
+        else _("No framework could be scored for {institution}: the evidence is too thin.").format(
+            institution=institution
+        )
     )
     strengths, weaknesses = [], []
     for f in rated:
@@ -94,8 +105,12 @@ def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
         critical = sum(1 for i in f.findings if i.critical)
         if critical:
             weaknesses.append(
-                f"{f.short_title}: {critical} critical indicator{'s' if critical > 1 else ''} "
-                "not met or only partly met (see the red flags)"
+                f"{f.short_title}: "
+                + ngettext(
+                    "{count} critical indicator not met or only partly met (see the red flags)",
+                    "{count} critical indicators not met or only partly met (see the red flags)",
+                    critical,
+                ).format(count=critical)
             )
     return Opinion(
         summary=summary,
@@ -104,7 +119,7 @@ def _draft(frameworks: Sequence[FrameworkView], institution: str) -> Opinion:
         outlook="",
         outlook_reason="",
         is_draft=True,
-        note=DRAFT_NOTE,
+        note=_(DRAFT_NOTE),
     )
 
 
@@ -127,14 +142,14 @@ def red_flags(
         else:
             left[flag.kind] = left.get(flag.kind, 0) + 1
     words = {
-        "critical": "critical findings",
-        "contradiction": "contradictions",
-        "conflict": "conflicts",
+        "critical": N_("{count} more critical findings"),
+        "contradiction": N_("{count} more contradictions"),
+        "conflict": N_("{count} more conflicts"),
     }
     more = (
-        "Not listed here: "
-        + ", ".join(f"{n} more {words[k]}" for k, n in left.items())
-        + " (every one is in the findings and the detailed results)."
+        _(
+            "Not listed here: {counts} (every one is in the findings and the detailed results)."
+        ).format(counts=", ".join(_(words[k]).format(count=n) for k, n in left.items()))
         if left
         else ""
     )
@@ -171,10 +186,16 @@ def _every_flag(
                 flags.append(
                     RedFlag(
                         "contradiction",
-                        f"{f.ruleset.short_title or f.ruleset.id} {r.indicator.id} "
-                        f"{r.indicator.title}: the assessor answered "
-                        f"'{STATUS_LABEL[r.answer_status].lower()}', but the data give "
-                        f"'{STATUS_LABEL[r.data_status].lower()}', which counts.",
+                        _(
+                            "{framework} {id} {title}: the assessor answered '{answer}', but the "
+                            "data give '{data}', which counts."
+                        ).format(
+                            framework=f.ruleset.short_title or f.ruleset.id,
+                            id=r.indicator.id,
+                            title=r.indicator.in_language(current_language()).title,
+                            answer=STATUS_LABEL[r.answer_status].lower(),
+                            data=STATUS_LABEL[r.data_status].lower(),
+                        ),
                     )
                 )
     for c in result.conflicts:
@@ -182,9 +203,18 @@ def _every_flag(
         flags.append(
             RedFlag(
                 "conflict",
-                f"The same question gets two verdicts: {c.framework} {c.id} is "
-                f"'{STATUS_LABEL[c.status].lower()}', {c.other_framework} {c.other_id} is "
-                f"'{STATUS_LABEL[c.other_status].lower()}'{f' ({title})' if title else ''}.",
+                _(
+                    "The same question gets two verdicts: {framework} {id} is '{status}', "
+                    "{other_framework} {other_id} is '{other_status}'{title}."
+                ).format(
+                    framework=c.framework,
+                    id=c.id,
+                    status=STATUS_LABEL[c.status].lower(),
+                    other_framework=c.other_framework,
+                    other_id=c.other_id,
+                    other_status=STATUS_LABEL[c.other_status].lower(),
+                    title=f" ({title})" if title else "",
+                ),
             )
         )
     return flags

@@ -13,19 +13,24 @@ from dataclasses import dataclass
 
 from babel import Locale
 
+from engine.i18n import N_, current_language, date_text, number
+from engine.i18n import gettext as _
 from engine.model import EvidenceSet, RuleSet
+from engine.report.labels import Words
 from engine.report.model import FigureGroup, GoalRow, KeyFigure
 
-LEGAL_FORM = {
-    "ngo": "Non-governmental organisation",
-    "cooperative": "Cooperative",
-    "credit_union": "Credit union",
-    "nbfi": "Non-bank financial institution",
-    "microfinance_bank": "Microfinance bank",
-    "commercial_bank": "Commercial bank",
-    "fintech": "Fintech",
-    "other": "Other",
-}
+LEGAL_FORM = Words(
+    {
+        "ngo": N_("Non-governmental organisation"),
+        "cooperative": N_("Cooperative"),
+        "credit_union": N_("Credit union"),
+        "nbfi": N_("Non-bank financial institution"),
+        "microfinance_bank": N_("Microfinance bank"),
+        "commercial_bank": N_("Commercial bank"),
+        "fintech": N_("Fintech"),
+        "other": N_("Other"),
+    }
+)
 
 
 def country_name(code: str, language: str = "en") -> str:
@@ -48,18 +53,28 @@ def _number(value: object) -> float | None:
 
 def share(value: float) -> str:
     """0.071 → '7.1 %'; whole percentages lose the decimal."""
-    shown = f"{value * 100:.1f}"
-    return f"{shown.removesuffix('.0')} %"
+    shown = number(value * 100, 1)
+    return f"{shown.removesuffix('.0').removesuffix(',0')} %"
 
 
 def count(value: float) -> str:
     """58400 → '58,400'."""
-    return f"{value:,.0f}"
+    if current_language() == "en":
+        return f"{value:,.0f}"
+    return number(value, 0) if abs(value) < 10000 else _grouped(value, 0)
+
+
+def _grouped(value: float, digits: int) -> str:
+    """A number with the locale's thousands separator ('58 400' in French)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=current_language()))
 
 
 def ratio(value: float) -> str:
     """1.14 → '1.14'."""
-    return f"{value:.2f}"
+    return number(value, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,53 +86,57 @@ class _Figure:
 
 _GROUPS: tuple[tuple[str, tuple[_Figure, ...]], ...] = (
     (
-        "Outreach",
+        N_("Outreach"),
         (
-            _Figure("Active clients", "clients.active_clients", count),
-            _Figure("Active borrowers", "clients.active_borrowers", count),
-            _Figure("Active depositors", "clients.active_depositors", count),
-            _Figure("Women among clients", "clients.women_share", share),
-            _Figure("Rural clients", "clients.rural_share", share),
-            _Figure("Clients below the poverty line", "clients.poor_share", share),
-            _Figure("First-time borrowers", "clients.first_time_borrowers_share", share),
-            _Figure("Branches", "profile.branches", count),
-            _Figure("Rural branches", "profile.rural_branches", count),
+            _Figure(N_("Active clients"), "clients.active_clients", count),
+            _Figure(N_("Active borrowers"), "clients.active_borrowers", count),
+            _Figure(N_("Active depositors"), "clients.active_depositors", count),
+            _Figure(N_("Women among clients"), "clients.women_share", share),
+            _Figure(N_("Rural clients"), "clients.rural_share", share),
+            _Figure(N_("Clients below the poverty line"), "clients.poor_share", share),
+            _Figure(N_("First-time borrowers"), "clients.first_time_borrowers_share", share),
+            _Figure(N_("Branches"), "profile.branches", count),
+            _Figure(N_("Rural branches"), "profile.rural_branches", count),
         ),
     ),
     (
-        "Portfolio",
+        N_("Portfolio"),
         (
-            _Figure("Portfolio at risk over 30 days (PAR30)", "portfolio.par30", share),
-            _Figure("Portfolio at risk over 90 days", "portfolio.par90", share),
-            _Figure("Write-offs", "portfolio.write_off_ratio", share),
-            _Figure("Restructured loans", "portfolio.restructured_share", share),
+            _Figure(N_("Portfolio at risk over 30 days (PAR30)"), "portfolio.par30", share),
+            _Figure(N_("Portfolio at risk over 90 days"), "portfolio.par90", share),
+            _Figure(N_("Write-offs"), "portfolio.write_off_ratio", share),
+            _Figure(N_("Restructured loans"), "portfolio.restructured_share", share),
             _Figure(
-                "Average loan / GNI per capita", "portfolio.average_loan_to_gni_per_capita", ratio
+                N_("Average loan / GNI per capita"),
+                "portfolio.average_loan_to_gni_per_capita",
+                ratio,
             ),
             _Figure(
-                "Borrowers with 3 or more lenders", "portfolio.multiple_borrowing_share", share
+                N_("Borrowers with 3 or more lenders"), "portfolio.multiple_borrowing_share", share
             ),
-            _Figure("Growth in borrowers", "portfolio.borrower_growth", share),
-            _Figure("Growth in portfolio", "portfolio.portfolio_growth", share),
+            _Figure(N_("Growth in borrowers"), "portfolio.borrower_growth", share),
+            _Figure(N_("Growth in portfolio"), "portfolio.portfolio_growth", share),
         ),
     ),
     (
-        "Financial",
+        N_("Financial"),
         (
-            _Figure("Operational self-sufficiency", "finance.operational_self_sufficiency", ratio),
-            _Figure("Return on assets", "finance.return_on_assets", share),
-            _Figure("Return on equity", "finance.return_on_equity", share),
-            _Figure("Operating expense ratio", "finance.operating_expense_ratio", share),
-            _Figure("Portfolio yield", "finance.portfolio_yield", share),
+            _Figure(
+                N_("Operational self-sufficiency"), "finance.operational_self_sufficiency", ratio
+            ),
+            _Figure(N_("Return on assets"), "finance.return_on_assets", share),
+            _Figure(N_("Return on equity"), "finance.return_on_equity", share),
+            _Figure(N_("Operating expense ratio"), "finance.operating_expense_ratio", share),
+            _Figure(N_("Portfolio yield"), "finance.portfolio_yield", share),
         ),
     ),
     (
-        "Staff",
+        N_("Staff"),
         (
-            _Figure("Staff", "staff.total", count),
-            _Figure("Women among staff", "staff.women_share", share),
-            _Figure("Women in management", "staff.women_in_management_share", share),
-            _Figure("Clients per loan officer", "staff.clients_per_loan_officer", count),
+            _Figure(N_("Staff"), "staff.total", count),
+            _Figure(N_("Women among staff"), "staff.women_share", share),
+            _Figure(N_("Women in management"), "staff.women_in_management_share", share),
+            _Figure(N_("Clients per loan officer"), "staff.clients_per_loan_officer", count),
         ),
     ),
 )
@@ -136,15 +155,15 @@ class _Sources:
             self.evidence.fact_sources.get(path.split(".")[0], "")
         )
         if document is None or not self.shows_document(document.confidential):
-            return "evidence file"
-        dated = f", {document.date}" if document.date else ""
+            return _("evidence file")
+        dated = f", {date_text(document.date)}" if document.date else ""
         self.used.setdefault(document.id, f"{document.title}{dated}")
         return document.id
 
     def text(self) -> str:
         """'Sources: K-MIS Social performance dashboard, 2026-01-10; …' ('' when none)."""
         listed = "; ".join(f"{i} {title}" for i, title in self.used.items())
-        return f"Sources: {listed}." if listed else ""
+        return _("Sources: {listed}.").format(listed=listed) if listed else ""
 
 
 def key_figures(
@@ -156,18 +175,18 @@ def key_figures(
     groups = []
     for title, figures in _GROUPS:
         rows = [
-            KeyFigure(f.label, f.shown(value), sources.of(f.path))
+            KeyFigure(_(f.label), f.shown(value), sources.of(f.path))
             for f in figures
             if (value := _number(_get(facts, f.path))) is not None
         ]
         rows.extend(_computed(title, facts, sources))
         if rows:
-            groups.append(FigureGroup(title, tuple(rows)))
+            groups.append(FigureGroup(_(title), tuple(rows)))
     prices = _prices(facts, sources)
     if prices:
-        groups.append(FigureGroup("Prices", prices))
-    as_of = (
-        f"Figures as of {evidence.dates.period_end.isoformat()}, the end of the reporting period."
+        groups.append(FigureGroup(_("Prices"), prices))
+    as_of = _("Figures as of {day}, the end of the reporting period.").format(
+        day=date_text(evidence.dates.period_end)
     )
     return tuple(groups), f"{as_of} {sources.text()}".strip()
 
@@ -183,7 +202,7 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
         if active is not None and new is not None and start:
             found.append(
                 KeyFigure(
-                    "Client retention (computed, IRIS PI9319)",
+                    _("Client retention (computed, IRIS PI9319)"),
                     share((active - new) / start),
                     sources.of("clients"),
                 )
@@ -219,7 +238,7 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
             if average:
                 found.append(
                     KeyFigure(
-                        "Staff turnover (computed: departures / average staff)",
+                        _("Staff turnover (computed: departures / average staff)"),
                         share(departures / average),
                         sources.of("staff"),
                     )
@@ -260,16 +279,18 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
             )
     peer = _number(_get(facts, "market.peer_median_apr"))
     if peer is not None:
-        rows.append(KeyFigure("Peers' median APR", share(peer), sources.of("market")))
+        rows.append(KeyFigure(_("Peers' median APR"), share(peer), sources.of("market")))
     has_cap = _get(facts, "market.has_interest_rate_cap")
     cap = _number(_get(facts, "market.interest_rate_cap"))
     if cap is not None:
-        rows.append(KeyFigure("Legal interest-rate cap", share(cap), sources.of("market")))
+        rows.append(KeyFigure(_("Legal interest-rate cap"), share(cap), sources.of("market")))
     elif has_cap is False:
-        rows.append(KeyFigure("Legal interest-rate cap", "none", sources.of("market")))
+        rows.append(KeyFigure(_("Legal interest-rate cap"), _("none"), sources.of("market")))
     elif has_cap is True:
         rows.append(
-            KeyFigure("Legal interest-rate cap", "exists; level not given", sources.of("market"))
+            KeyFigure(
+                _("Legal interest-rate cap"), _("exists; level not given"), sources.of("market")
+            )
         )
     return tuple(rows)
 
@@ -278,9 +299,9 @@ def _verdict(goal: Mapping[str, object]) -> tuple[str, str]:
     """(status, label): met, missed, or no data."""
     target, actual = _number(goal.get("target")), _number(goal.get("actual"))
     if target is None or actual is None:
-        return "no_data", "No data"
+        return "no_data", _("No data")
     met = actual <= target if goal.get("direction") == "decrease" else actual >= target
-    return ("met", "Met") if met else ("missed", "Missed")
+    return ("met", _("Met")) if met else ("missed", _("Missed"))
 
 
 def _goal_value(goal: Mapping[str, object], key: str) -> str:
@@ -289,7 +310,9 @@ def _goal_value(goal: Mapping[str, object], key: str) -> str:
         return "—"
     if goal.get("unit") in ("share", "rate", "%"):
         return share(value)
-    return count(value) if value == int(value) else f"{value:,.2f}"
+    if value == int(value):
+        return count(value)
+    return f"{value:,.2f}" if current_language() == "en" else _grouped(value, 2)
 
 
 def social_goals(

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from engine.errors import Position
+from engine.i18n import current_language, date_text, number, translated
+from engine.i18n import gettext as _
 from engine.model import (
     ActionItem,
     AuditResult,
@@ -65,7 +67,9 @@ def framework_view(
 ) -> FrameworkView:
     """One framework's results, ordered for reading and filtered for the audience."""
     rs = f.ruleset
-    titles = {ns.node.id: ns.node.title for ns in f.nodes}
+    titles = {
+        ns.node.id: translated(ns.node.translations, "title", ns.node.title) for ns in f.nodes
+    }
     plan = result.evidence.action_plan.get(rs.answers_key, {})
     indicators = [
         _indicator(si, f, result, plan.get(si.result.indicator.id), titles, policy)
@@ -95,7 +99,7 @@ def framework_view(
     critical = sum(1 for i in findings if i.critical)
     shown_critical = sum(1 for i in key_findings if i.critical)
     method = str(rs.scoring.method)
-    na = "0" if rs.scoring.not_assessed == "zero" else "left out"
+    na = "0" if rs.scoring.not_assessed == "zero" else _("left out")
     inferred = sum(1 for i in indicators if i.inferred)
     return FrameworkView(
         id=rs.id,
@@ -106,10 +110,12 @@ def framework_view(
         publisher=rs.publisher,
         disclaimer=rs.disclaimer,
         sources_text="; ".join(rs.sources),
-        levels_text=", ".join(rs.levels),
-        top_level=rs.levels[0],
-        scoring_method=method.replace("_", " "),
-        scoring_formula=FORMULA[rs.scoring.method].format(partial=float(rs.scoring.partial), na=na),
+        levels_text=", ".join(_(level) for level in rs.levels),
+        top_level=_(rs.levels[0]),
+        scoring_method=_(method.replace("_", " ")),
+        scoring_formula=_(FORMULA[rs.scoring.method]).format(
+            partial=number(float(rs.scoring.partial), None), na=na
+        ),
         not_assessed_counts_zero=rs.scoring.not_assessed == "zero",
         parameters=tuple(sorted((p.name, str(p.value)) for p in rs.parameters.values())),
         overall=_node(f.overall, (), ()),
@@ -119,21 +125,24 @@ def framework_view(
         findings=tuple(findings),
         finding_count=len(findings),
         key_findings=tuple(key_findings),
-        key_findings_title="The findings that cost most, and the most severe critical ones"
+        key_findings_title=_("The findings that cost most, and the most severe critical ones")
         if critical
-        else "The findings that cost most",
+        else _("The findings that cost most"),
         critical_note=(
-            f"{critical} critical indicators are not or only partly met in all; the findings "
-            "section lists every one."
+            _(
+                "{count} critical indicators are not or only partly met in all; the findings "
+                "section lists every one."
+            ).format(count=critical)
             if shown_critical < critical
             else ""
         ),
         finding_cards=tuple(findings[:FINDING_CARDS]),
         further_findings=tuple(findings[FINDING_CARDS:]),
         further_note=(
-            f"The other {len(findings) - FINDING_CARDS} findings, less severe, are in the detailed "
-            "results (each with its explanation) and in the action plan of Annex A (each with its "
-            "recommendation)."
+            _(
+                "The other {count} findings, less severe, are in the detailed results (each with "
+                "its explanation) and in the action plan of Annex A (each with its recommendation)."
+            ).format(count=len(findings) - FINDING_CARDS)
             if len(findings) > FINDING_CARDS
             else ""
         ),
@@ -150,7 +159,7 @@ def framework_view(
             ExpiredWaiver(
                 rid,
                 STATUS_LABEL[o.status],
-                o.expires.isoformat() if o.expires else "",
+                date_text(o.expires) if o.expires else "",
                 o.by if policy.names else "",
                 o.reason if policy.evidence_text else "",
             )
@@ -171,10 +180,10 @@ def framework_view(
             for p in f.pathway
         ),
         indicator_count=len(indicators),
-        inferred_text=(
-            f"{inferred} of {len(indicators)} indicators are marked inferred (not confirmed from "
-            "the published text)."
-        ),
+        inferred_text=_(
+            "{inferred} of {count} indicators are marked inferred (not confirmed from the "
+            "published text)."
+        ).format(inferred=inferred, count=len(indicators)),
         sha256=rs.sha256,
     )
 
@@ -192,9 +201,15 @@ def _key_findings(findings: Sequence[IndicatorView]) -> list[IndicatorView]:
 
 def _counts_text(ns: NodeScore) -> str:
     c = ns.counts
-    return (
-        f"{c.passed} met · {c.partial} partly · {c.failed} not met · "
-        f"{c.not_assessed} not assessed · {c.not_applicable} n/a"
+    return _(
+        "{met} met · {partial} partly · {failed} not met · {not_assessed} not assessed · "
+        "{not_applicable} n/a"
+    ).format(
+        met=c.passed,
+        partial=c.partial,
+        failed=c.failed,
+        not_assessed=c.not_assessed,
+        not_applicable=c.not_applicable,
     )
 
 
@@ -202,10 +217,16 @@ def source_note(use: SourceUse, indicator_count: int) -> str:
     """'Computed from the Green Index 3.0 answers (GI score 49.4 %): …', for a node's view."""
     initials = "".join(w[0] for w in use.framework_title.split() if w[:1].isupper())
     name = initials if len(initials) > 1 else use.framework_title
-    return (
-        f"Computed from the {use.framework_title} answers ({name} score {pct(use.score, 1)}): "
-        f"{use.indicators} of its {indicator_count} indicators are the mean of the questions they "
-        f"stand for ({use.questions} in all)."
+    return _(
+        "Computed from the {framework} answers ({name} score {score}): {indicators} of its "
+        "{count} indicators are the mean of the questions they stand for ({questions} in all)."
+    ).format(
+        framework=use.framework_title,
+        name=name,
+        score=pct(use.score, 1),
+        indicators=use.indicators,
+        count=indicator_count,
+        questions=use.questions,
     )
 
 
@@ -218,7 +239,7 @@ def _node(
     total = ns.counts.applicable + ns.counts.not_applicable
     return NodeView(
         id=ns.node.id,
-        title=ns.node.title,
+        title=translated(ns.node.translations, "title", ns.node.title),
         level=ns.node.level,
         score=ns.score,
         coverage=ns.coverage,
@@ -238,17 +259,32 @@ def _gate(g: GateResult) -> GateView:
     parts = []
     if len(g.nodes_not_met) > GATE_LIST_IN_FULL:
         listed = ", ".join(f"{i} ({pct_nb(s)})" for i, _, s in g.nodes_not_met)
-        parts.append(f"Not met: {len(g.nodes_not_met)} parts — {listed}.")
+        parts.append(
+            _("Not met: {count} parts — {listed}.").format(
+                count=len(g.nodes_not_met), listed=listed
+            )
+        )
     elif g.nodes_not_met:
         parts.append(
-            "Not met: " + "; ".join(f"{i} {t} ({pct_nb(s)})" for i, t, s in g.nodes_not_met) + "."
+            _("Not met: {listed}.").format(
+                listed="; ".join(f"{i} {t} ({pct_nb(s)})" for i, t, s in g.nodes_not_met)
+            )
         )
     if g.critical_failures:
-        parts.append(f" Critical indicators failed: {', '.join(g.critical_failures)}.")
+        parts.append(
+            " " + _("Critical indicators failed: {ids}.").format(ids=", ".join(g.critical_failures))
+        )
     if g.undetermined:
-        parts.append(f" Too little evidence for: {', '.join(g.undetermined)}.")
+        parts.append(
+            " " + _("Too little evidence for: {ids}.").format(ids=", ".join(g.undetermined))
+        )
     if g.valid_until:
-        parts.append(f" Valid until {g.valid_until}; surveillance audit due {g.surveillance_due}.")
+        parts.append(
+            " "
+            + _("Valid until {until}; surveillance audit due {due}.").format(
+                until=date_text(g.valid_until), due=date_text(g.surveillance_due)
+            )
+        )
     return GateView(
         g.gate.id,
         g.gate.title,
@@ -289,7 +325,7 @@ def _indicator(
     policy: AudiencePolicy,
 ) -> IndicatorView:
     r = si.result
-    ind = r.indicator
+    ind = r.indicator.in_language(current_language())
     documents = result.evidence.documents
     cited = (
         tuple(
@@ -321,8 +357,8 @@ def _indicator(
             r.override.on,
             r.override.reason,
             r.override.authority,
-            r.override.expires.isoformat() if r.override.expires else "",
-            "" if r.override.reaches_equivalents else "this indicator only",
+            date_text(r.override.expires) if r.override.expires else "",
+            "" if r.override.reaches_equivalents else _("this indicator only"),
         )
     return IndicatorView(
         framework=f.ruleset.id,
@@ -335,10 +371,10 @@ def _indicator(
         score_pct=pct(si.score),
         effective_weight_pct=pct(si.effective_weight, 2),
         points_lost=si.points_lost,
-        points_lost_pct=f"{float(si.points_lost) * 100:.2f}",
+        points_lost_pct=number(float(si.points_lost) * 100, 2),
         critical=ind.critical,
         priority=si.priority,
-        priority_label="" if si.priority is None else si.priority.capitalize(),
+        priority_label="" if si.priority is None else _(si.priority.capitalize()),
         pathway_label=PATHWAY_LABEL[ind.pathway],
         inferred=ind.inferred,
         benchmark=si.benchmark,
@@ -356,7 +392,7 @@ def _indicator(
         overridden=r.override is not None,
         owner=(action.owner if policy.names else "") if action else "",
         due=action.due if action else "",
-        progress=action.status.replace("_", " ") if action else "",
+        progress=_(action.status.replace("_", " ")) if action else "",
         effort=action.effort if action else "",
         standard_id=standard_id,
         standard_title=titles.get(standard_id, ""),
@@ -366,13 +402,17 @@ def _indicator(
 
 def _landing(link: CrossLink) -> Landing:
     return Landing(
-        link.framework, link.id, link.relation, link.status, str(link.status).replace("_", " ")
+        link.framework,
+        link.id,
+        link.relation,
+        link.status,
+        _(str(link.status).replace("_", " ")),
     )
 
 
 def _documents_text(cited: Sequence[CitedDocument]) -> str:
     """'K-FIN p. 26-28; K-CREDIT p. 21-23'."""
-    return "; ".join(f"{d.id}{' p. ' + d.pages if d.pages else ''}" for d in cited)
+    return "; ".join(f"{d.id}{' ' + _('p.') + ' ' + d.pages if d.pages else ''}" for d in cited)
 
 
 def _rests_on(si: ScoredIndicator, cited: Sequence[CitedDocument]) -> str:
@@ -383,4 +423,4 @@ def _rests_on(si: ScoredIndicator, cited: Sequence[CitedDocument]) -> str:
     r = si.result
     documents = _documents_text(cited)
     words = r.summary or r.explanation
-    return f"{words} Documents: {documents}." if documents else words
+    return f"{words} {_('Documents:')} {documents}." if documents else words
