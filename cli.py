@@ -52,6 +52,9 @@ CsvDialect = StrEnum(  # type: ignore[misc]
 DEFAULT_CSV_DIALECT = CsvDialect("excel")
 
 # The options several commands share, declared once.
+OutputOrStdout = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
+]
 Frameworks = Annotated[
     list[str] | None,
     typer.Option(
@@ -330,9 +333,7 @@ def compare(
     fmt: Annotated[
         CompareFormat, typer.Option("--format", help="Report format.")
     ] = CompareFormat.MARKDOWN,
-    out: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
-    ] = None,
+    out: OutputOrStdout = None,
 ) -> None:
     """Compare two assessments of one institution: scores, findings, goals, the earlier action plan."""
     from engine.compare_report import compare_report
@@ -364,9 +365,7 @@ def whatif(
     fmt: Annotated[
         CompareFormat, typer.Option("--format", help="Report format.")
     ] = CompareFormat.MARKDOWN,
-    out: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
-    ] = None,
+    out: OutputOrStdout = None,
 ) -> None:
     """Rank the actions by the exact score, grade and gate change each would bring.
 
@@ -638,9 +637,7 @@ def rules_diff(
     fmt: Annotated[
         DiffFormat, typer.Option("--format", help="Report format.")
     ] = DiffFormat.MARKDOWN,
-    out: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write it (default: stdout).")
-    ] = None,
+    out: OutputOrStdout = None,
 ) -> None:
     """Show what changed between two versions of a rule set, and its impact on evidence files."""
     from engine.rulediff_report import diff_report
