@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
-from engine import schemacheck
+from engine import schemacache, schemacheck
 from engine.conditions import ConditionCompiler, FieldType, fact_types
+from engine.countries import CODES
 from engine.derived import derive_facts
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
 from engine.load import load_file
@@ -47,14 +48,9 @@ MAX_ANSWERS = 5000
 CHECKS_FILE = "evidence-checks.yaml"
 
 
-@functools.cache
 def countries() -> frozenset[str]:
-    """The ISO 3166-1 alpha-2 country codes (read from Babel's data when first needed)."""
-    from babel import Locale
-
-    return frozenset(
-        code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()
-    )
+    """The ISO 3166-1 alpha-2 country codes (CLDR's territories, engine.countries)."""
+    return CODES
 
 
 @functools.cache
@@ -108,7 +104,7 @@ def read_evidence(path: Path) -> EvidenceRead:
         InvalidInputError: the file cannot be read or parsed at all.
     """
     loaded = load_file(path)
-    return read_document(loaded.document, loaded.sha256, path)
+    return read_document(loaded.document, loaded.sha256, path, cached=True)
 
 
 def build_evidence(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceSet:
@@ -126,13 +122,22 @@ def _valid(read: EvidenceRead) -> EvidenceSet:
     return read.evidence
 
 
-def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> EvidenceRead:
-    """Check a parsed evidence document: the schema, then on its sound part what a schema cannot say."""
-    schema = schemacheck.validator("evidence")
+def read_document(
+    doc: YamlDocument, sha256: str, path: Path | None = None, *, cached: bool = False
+) -> EvidenceRead:
+    """Check a parsed evidence document: the schema, then on its sound part what a schema cannot say.
+
+    `cached`: `sha256` is the digest of the bytes `doc` was parsed from, so a file that passed the
+    schema before skips it (engine.schemacache).
+    """
     blanks = find_placeholders(doc)
-    diagnostics = [*without_repeats(schemacheck.check(doc, doc.data, schema), blanks), *blanks]
+    known = cached and schemacache.is_known_valid("evidence", sha256)
+    errors = [] if known else _schema_errors(doc, sha256 if cached else "")
+    diagnostics = [*without_repeats(errors, blanks), *blanks]
     sound = (
-        schemacheck.sound_part(doc, schema, incomplete_ok=_READ_WITH_CARE)
+        schemacheck.sound_part(
+            doc, schemacheck.validator("evidence"), incomplete_ok=_READ_WITH_CARE
+        )
         if diagnostics
         else schemacheck.SoundPart(doc, ())
     )
@@ -163,6 +168,14 @@ def read_document(doc: YamlDocument, sha256: str, path: Path | None = None) -> E
         scorecards=derived.scorecards,
     )
     return EvidenceRead(evidence, tuple(sorted(set(diagnostics))))
+
+
+def _schema_errors(doc: YamlDocument, sha256: str) -> list[Diagnostic]:
+    """The evidence schema's complaints about `doc`; clean bytes are remembered as valid."""
+    found = schemacheck.check(doc, doc.data, schemacheck.validator("evidence"))
+    if not found and sha256:
+        schemacache.remember_valid("evidence", sha256)
+    return found
 
 
 def _evidence_set(

@@ -14,11 +14,10 @@ import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+if TYPE_CHECKING:  # Babel is imported when a report speaks another language than English
+    from babel.messages.catalog import Catalog
 
 LANGUAGES = ("en", "fr", "es")
 SOURCE = "en"
@@ -62,6 +61,8 @@ def catalogue(language: str) -> Catalog | None:
     path = catalogue_path(language)
     if language == SOURCE or not path.is_file():
         return None
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         return read_po(handle, locale=language, domain=DOMAIN)
 
@@ -109,14 +110,15 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def number(value: float, digits: int | None = 0) -> str:
     """A number for display: '93.3' in English, '93,3' in French and Spanish (None: as it is)."""
+    language = _LANGUAGE.get()
+    if language == SOURCE:
+        return str(value) if digits is None else f"{value:.{digits}f}"
+    from babel.numbers import format_decimal
+
     if digits is None:
-        if _LANGUAGE.get() == SOURCE:
-            return str(value)
-        return str(format_decimal(value, locale=_LANGUAGE.get()))
-    if _LANGUAGE.get() == SOURCE:
-        return f"{value:.{digits}f}"
+        return str(format_decimal(value, locale=language))
     pattern = "0." + "0" * digits if digits else "0"
-    return str(format_decimal(round(value, digits), format=pattern, locale=_LANGUAGE.get()))
+    return str(format_decimal(round(value, digits), format=pattern, locale=language))
 
 
 def date_text(value: object) -> str:
@@ -127,6 +129,8 @@ def date_text(value: object) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    from babel.dates import format_date
+
     return str(format_date(day, format="long", locale=_LANGUAGE.get()))
 
 

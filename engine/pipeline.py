@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine import schemacheck
-from engine.compare import compare
 from engine.crosswalk import (
     build_crosswalk,
     conflicts,
@@ -44,13 +43,15 @@ from engine.model import (
     Status,
     Verdict,
 )
-from engine.model.progress import Comparison
 from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
 from engine.versions import version_warnings
-from engine.whatif import WhatIf, candidates_from_plan, what_if
+
+if TYPE_CHECKING:  # progress and what-if are imported by the commands that ask for them
+    from engine.model.progress import Comparison
+    from engine.whatif import WhatIf
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +337,8 @@ def compare_files(
     side, else universal-standards. With `self_assessment`, `old` is the institution's own
     assessment and `new` an external one.
     """
+    from engine.compare import compare
+
     found = {path: _result_json(path) for path in (old, new)}
     chosen = list(frameworks) or next(
         (record_frameworks(r) for r in found.values() if r is not None), []
@@ -360,6 +363,8 @@ def with_previous(
     A previous evidence file is assessed against `frameworks` (those `result` was assessed
     against, by default: bundled ids).
     """
+    from engine.compare import compare
+
     chosen = list(frameworks) or [f.ruleset.id for f in result.frameworks]
     old = read_record(previous, chosen)
     comparison = compare(
@@ -377,6 +382,8 @@ def what_if_file(path: Path, frameworks: Sequence[str] = ()) -> WhatIf:
         UsageError: the result JSON was made with rule sets that are not the bundled ones, or
             holds no action plan (an audience that does not see it).
     """
+    from engine.whatif import candidates_from_plan, what_if
+
     record = _result_json(path)
     if record is None:
         result = run_audit(path, frameworks)

@@ -11,16 +11,18 @@ import functools
 import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from engine import schemacache
 from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
+
+if TYPE_CHECKING:  # jsonschema is imported when something is validated: a run whose files all
+    # passed before (engine.schemacache) never pays its import
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 SCHEMA_NAMES = (
     "ruleset",
@@ -43,6 +45,8 @@ def load_schema(name: str) -> Mapping[str, Any]:
 
 @functools.cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources = []
     for name in SCHEMA_NAMES:
         if (SCHEMAS_DIR / f"{name}.schema.json").exists():
@@ -56,6 +60,8 @@ def validator(name: str, pointer: str = "") -> Draft202012Validator:
     """A validator for a schema, or for a definition inside it (`pointer` like '#/$defs/facts')."""
     schema = load_schema(name)
     target: Mapping[str, Any] = {"$ref": schema["$id"] + pointer} if pointer else schema
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(target, registry=_registry())
 
 
@@ -134,6 +140,8 @@ def _unknown_keys(error: ValidationError) -> Iterator[tuple[str, str, str | None
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
             best = best_match(error.context)

@@ -309,7 +309,7 @@ def test_lint_catches_an_unknown_question_id(tmp_path: Path) -> None:
 
 def test_a_dimension_7_action_settles_the_green_index_questions_it_was_scored_from() -> None:
     """One thing to fix, not two: a d7 finding and its questions' findings are one action, in d7's words."""
-    from engine.report import build_report
+    from engine.report.build import build_report
 
     result = run_audit(KOMBIT, ["all"])
     report = build_report(result)

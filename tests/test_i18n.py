@@ -20,7 +20,7 @@ from engine.model import Status
 from engine.pipeline import demo_evidence, run_audit
 from engine.render.html_report import render_html
 from engine.render.pdf_report import render_pdf
-from engine.report import build_report
+from engine.report.build import build_report
 from engine.rulesets import bundled_frameworks, load_rule_set
 
 ROOT = Path(__file__).resolve().parents[1]

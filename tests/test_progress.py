@@ -25,7 +25,7 @@ from engine.pipeline import compare_files, run_audit, with_previous
 from engine.render import renderer_for
 from engine.render.record import result_record
 from engine.render.svg import dimension_chart
-from engine.report import build_report
+from engine.report.build import build_report
 from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
 from engine.schemacheck import validator
 

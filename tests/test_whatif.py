@@ -26,7 +26,7 @@ from engine.model import Verdict
 from engine.pipeline import run_audit, what_if_file
 from engine.render import renderer_for
 from engine.render.record import result_record
-from engine.report import build_report
+from engine.report.build import build_report
 from engine.resources import EXAMPLES_DIR, SCHEMAS_DIR
 from engine.whatif import WhatIf, outcome
 from engine.whatif_report import whatif_markdown, whatif_record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engine.errors import Diagnostic, Position
 from engine.model.evidence import (
@@ -12,7 +13,6 @@ from engine.model.evidence import (
     EvidenceSet,
     Override,
 )
-from engine.model.progress import Comparison
 from engine.model.rules import (
     Gate,
     GradeScale,
@@ -28,6 +28,9 @@ from engine.model.values import (
     Status,
     Verdict,
 )
+
+if TYPE_CHECKING:  # a result holds a comparison only after `assess --previous`
+    from engine.model.progress import Comparison
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from engine import i18n
 from engine.model import AuditResult
 from engine.render import svg
 from engine.render.renderer import RendererBase
-from engine.report import Report, build_report
+from engine.report.build import build_report
+from engine.report.model import Report
 from engine.resources import TEMPLATES_DIR
 
 

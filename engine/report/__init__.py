@@ -1,7 +1,10 @@
-"""The typed report: `build_report(result, audience)` → `Report`, which every human format lays out."""
+"""The typed report: `engine.report.build.build_report(result, audience)` → `Report`.
+
+Every human format lays the report out; the machine formats take only the action plan
+(`plan_actions`), so this package's front imports nothing else.
+"""
 
 from engine.report.audience import Audience, AudiencePolicy, policy_for
-from engine.report.build import build_report, plan_actions
-from engine.report.model import Report
+from engine.report.plan import plan_actions
 
-__all__ = ["Audience", "AudiencePolicy", "Report", "build_report", "plan_actions", "policy_for"]
+__all__ = ["Audience", "AudiencePolicy", "plan_actions", "policy_for"]

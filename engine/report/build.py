@@ -17,39 +17,16 @@ from engine.report.audience import Audience, AudiencePolicy, Edition, policy_for
 from engine.report.labels import ASSESSMENT_TYPE, DOCUMENT_KIND
 from engine.report.lift import lift_view
 from engine.report.model import (
-    Action,
     DocumentView,
     FrameworkView,
     Person,
     Report,
 )
 from engine.report.opinion import opinion, red_flags
+from engine.report.plan import framework_views
 from engine.report.profile import LEGAL_FORM, country_name, key_figures, social_goals
-from engine.report.progress import progress_view, with_trends
-from engine.report.views import framework_view
+from engine.report.progress import progress_view
 from engine.score import PRIORITY_RULE
-
-
-def _framework_views(
-    result: AuditResult, policy: AudiencePolicy
-) -> tuple[tuple[FrameworkView, ...], tuple[FrameworkView, ...]]:
-    """Every framework's view, and those laid out in full.
-
-    A framework the evidence says nothing about is named once, not laid out in full (unless
-    nothing at all was assessed, when its gaps are what the reader needs).
-    """
-    every = tuple(framework_view(f, result, policy) for f in result.frameworks)
-    if result.progress is not None:
-        every = tuple(with_trends(f, result.progress) for f in every)
-    return every, tuple(f for f in every if f.assessed) or every
-
-
-def plan_actions(
-    result: AuditResult, audience: Audience | str = Audience.FULL
-) -> tuple[Action, ...]:
-    """The merged action plan the audience sees: `build_report(...).actions`, without the rest."""
-    policy = policy_for(audience)
-    return build_actions(_framework_views(result, policy)[1]) if policy.action_plan else ()
 
 
 def build_report(
@@ -68,7 +45,7 @@ def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report
     status = str(assessment.get("status", "draft"))
     status_label = _("Approved") if approved else _("Draft") if status == "draft" else _("Reviewed")
     assessors = _assessors(_list(assessment.get("assessors")), policy)
-    every, frameworks = _framework_views(result, policy)
+    every, frameworks = framework_views(result, policy)
     unassessed = tuple(f for f in every if f not in frameworks)
     merged = build_actions(frameworks)
     actions = merged if policy.action_plan else ()

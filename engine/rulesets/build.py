@@ -392,10 +392,10 @@ class _RuleSetBuilder:
             return compiler.compile(raw[key], (*at, key)) if key in raw else None
 
         examples = []
-        facts_validator = schemacheck.validator("evidence", "#/$defs/facts")
         for status_name, example in raw["examples"].items():
             ex_at = (*at, "examples", status_name)
             if "facts" in example and self.check_examples:
+                facts_validator = schemacheck.validator("evidence", "#/$defs/facts")
                 self.diagnostics.extend(
                     schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts"))
                 )
