@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 from collections.abc import Callable
@@ -38,9 +39,8 @@ from engine.rulesets import (
 )
 
 # NOTE: what only one command needs (the PDF checks, linting, diffs, docs, importers) is imported
-# inside that command, so that `assess` starts without it. Typer converts every option through a
-# pydantic TypeAdapter (about 40 ms of each command, measured 2026-12-02); no public typer API
-# avoids that, and patching its internals would break on the next typer release, so it is paid.
+# inside that command, so that `assess` starts without it; `_plain_option_conversion` keeps
+# typer's pydantic path off the start-up of typer 0.29 (pinned in pyproject.toml).
 
 T = TypeVar("T")
 
@@ -755,9 +755,43 @@ def schemas_install(
     _run(action)
 
 
+def _plain_option_conversion() -> None:
+    """Convert plain option values without typer 0.29's pydantic adapters (60 ms of every run).
+
+    engine.terminal.option_converter converts; paths get typer's checks; other types, typer's path.
+    """
+    from typer import _coercion, _param_types, core
+
+    original = vars(core)["build_runtime_param"]
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain(_coercion.RuntimeParam):
+        convert: Callable[[object], object] = str
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            try:
+                done = self.convert(value)
+            except ValueError as e:
+                raise typer.BadParameter(str(e), ctx=ctx, param=param) from e
+            if isinstance(done, Path):  # exists, dir_okay, …: typer's checks, without pydantic
+                return _param_types.coerce_cli_path(done, self.parameter_info, path_type=Path)
+            return done
+
+    def build(descriptor: Any) -> Any:
+        info = descriptor.parameter_info
+        convert = terminal.option_converter(descriptor.annotation, info.min, info.max)
+        if convert is None or descriptor.file_annotation is not None or info.clamp or info.parser:
+            return original(descriptor)
+        return Plain(info, descriptor.annotation, convert)
+
+    setattr(core, "build_runtime_param", build)  # noqa: B010 - not exported by typer
+
+
 def main() -> None:
     """Console-script entry point."""
     gc.freeze()  # the modules just imported live as long as the process: stop scanning them
+    if typer.__version__.startswith("0.29."):
+        _plain_option_conversion()
     app()
 
 

@@ -7,11 +7,17 @@ binary output refused on a terminal, and a progress line on stderr that only a p
 
 from __future__ import annotations
 
+import enum
+import functools
 import os
 import sys
 import threading
 import time
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
 from engine.errors import UsageError
 from engine.output import write_atomically
@@ -84,3 +90,73 @@ class Progress:
                     )
                     sys.stderr.flush()
                     self._drawn = True
+
+
+Converter = Callable[[object], object]
+
+
+def option_converter(
+    annotation: object, minimum: float | None = None, maximum: float | None = None
+) -> Converter | None:
+    """A converter for one command-line option's value, or None if its type is not a plain one.
+
+    The plain types are str, int, float, paths, enumerations, and lists or optionals of them. A
+    bad value raises ValueError with the message typer's own conversion gives (cli.py).
+    """
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        others = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return option_converter(others[0], minimum, maximum) if len(others) == 1 else None
+    if typing.get_origin(annotation) is list:
+        item = option_converter(typing.get_args(annotation)[0], minimum, maximum)
+        return None if item is None else lambda value: [item(v) for v in _items(value)]
+    if annotation is str or annotation is Path:
+        return cast(Converter, annotation)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        choices = {str(c.value): c for c in annotation}
+        return functools.partial(_choice, choices)
+    if annotation is int or annotation is float:
+        return functools.partial(_number, annotation, minimum, maximum)
+    if annotation is bool:
+        return _truth
+    return None
+
+
+_TRUTH = {"1": True, "on": True, "t": True, "true": True, "y": True, "yes": True, "": False}
+_TRUTH |= {"0": False, "off": False, "f": False, "false": False, "n": False, "no": False}
+
+
+def _truth(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    found = _TRUTH.get(str(value).strip().lower())
+    if found is None:
+        raise ValueError("Input should be a valid boolean, unable to interpret input")
+    return found
+
+
+def _items(value: object) -> Iterable[object]:
+    return value if isinstance(value, list | tuple) else [value]
+
+
+def _choice(choices: Mapping[str, enum.Enum], value: object) -> enum.Enum:
+    if isinstance(value, enum.Enum) and value in choices.values():
+        return value
+    if str(value) in choices:
+        return choices[str(value)]
+    shown = ", ".join(repr(c) for c in choices)
+    raise ValueError(f"Value error, {str(value)!r} is not one of {shown}.")
+
+
+def _number(kind: type, minimum: float | None, maximum: float | None, value: object) -> object:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        noun = "an integer" if kind is int else "a number"
+        raise ValueError(
+            f"Input should be a valid {noun[noun.index(' ') + 1 :]}, unable to parse string as {noun}"
+        ) from None
+    if minimum is not None and number < minimum:
+        raise ValueError(f"Input should be greater than or equal to {minimum}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"Input should be less than or equal to {maximum}")
+    return number
