@@ -36,7 +36,6 @@ class ConditionCompiler:
         self.parameters = parameters
         self.document = document
         self.diagnostics = diagnostics
-        self._paths = all_paths(facts)
 
     def compile(self, raw: object, at: PathKey) -> CompiledCondition | None:
         """Compile a condition found at `at` in the document; None if it has errors."""
@@ -114,15 +113,15 @@ class ConditionCompiler:
                     f"'{path}' refers to an item, but it is not inside some, every, count or ratio",
                 )
                 return None
-            current = scope
+            current, root, prefix = scope, scope, "@."
             names = [] if path == "@" else path[2:].split(".")
-            known = [f"@.{p}" for p in all_paths(scope)] if scope.kind == "object" else []
         else:
-            current = self.facts
+            current, root, prefix = self.facts, self.facts, ""
             names = path.split(".")
-            known = self._paths
         for name in names:
             if current.kind != "object" or name not in current.fields:
+                # the paths to suggest from are listed only for a path that is wrong
+                known = [prefix + p for p in all_paths(root)] if root.kind == "object" else []
                 self.error(at, f"unknown evidence path '{path}'{self.suggest(path, known)}")
                 return None
             current = current.fields[name]

@@ -7,6 +7,7 @@ by their base name so the record does not depend on the working directory.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import PurePath
@@ -23,7 +24,6 @@ from engine.model import (
     RuleSet,
     ScoredIndicator,
 )
-from engine.render.comparison import comparison_record
 from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
 from engine.report.model import Action
 from engine.score import FORMULA
@@ -43,7 +43,13 @@ def exact(value: Fraction | None) -> str | None:
 
 def position(pos: Position | None) -> str | None:
     """A position with the file's base name."""
-    return None if pos is None else f"{PurePath(pos.file).name}:{pos.line}:{pos.column}"
+    return None if pos is None else f"{_base_name(pos.file)}:{pos.line}:{pos.column}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_name(file: str) -> str:
+    """A file's base name (cached: a record names the same few files thousands of times)."""
+    return PurePath(file).name
 
 
 def result_record(result: AuditResult, audience: Audience | str = Audience.FULL) -> dict[str, Any]:
@@ -55,6 +61,8 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
     policy = policy_for(audience)
     record = _full_record(result)
     if result.progress is not None:
+        from engine.render.comparison import comparison_record
+
         record["progress"] = comparison_record(result.progress)
     record["audience"] = str(policy.audience)
     record["action_plan"] = [action_record(a) for a in plan_actions(result, policy.audience)]
