@@ -123,14 +123,14 @@ def test_green_index_texts_come_from_the_rule_set(demo_result) -> None:
 
 def test_untranslated_rule_text_falls_back_to_english(demo_result) -> None:
     report = build_report(demo_result, language="es")
-    smart = next(f for f in report.frameworks if f.id == "smart-campaign")
+    untranslated = next(f for f in report.frameworks if f.id == "universal-standards")
     english = {
         si.result.indicator.id: si.result.indicator
         for fr in demo_result.frameworks
-        if fr.ruleset.id == "smart-campaign"
+        if fr.ruleset.id == "universal-standards"
         for si in fr.indicators
     }
-    finding = smart.findings[0]
+    finding = untranslated.findings[0]
     assert finding.title == english[finding.id].title
     assert finding.finding == english[finding.id].finding_for(finding.status)
     assert finding.status_label in ("No cumplido", "Cumplido en parte")
@@ -188,8 +188,10 @@ def test_translation_coverage_per_rule_set() -> None:
     green = load_rule_set(bundled_frameworks()["green-index"])
     assert translation_coverage(green) == {"fr": (0, 0), "es": (0, 0)}
     smart = load_rule_set(bundled_frameworks()["smart-campaign"])
-    count = len(smart.indicators())
-    assert translation_coverage(smart) == {"fr": (count, count), "es": (count, count)}
+    assert translation_coverage(smart) == {"fr": (0, 0), "es": (0, 0)}
+    usspm = load_rule_set(bundled_frameworks()["universal-standards"])
+    count = len(usspm.indicators())
+    assert translation_coverage(usspm) == {"fr": (count, count), "es": (count, count)}
 
 
 def test_lang_option_and_its_refusal(tmp_path: Path) -> None:
