@@ -20,6 +20,7 @@ from engine.pipeline import (
     run_audit,
     unmet_requirements,
     validate_evidence,
+    with_peers,
     with_previous,
 )
 from engine.render import (
@@ -96,6 +97,16 @@ Languages = Annotated[
         "--lang",
         metavar="en|fr|es",
         help="Language of the HTML/PDF report (default: English). JSON and CSV stay neutral.",
+    ),
+]
+PeersTable = Annotated[
+    Path | None,
+    typer.Option(
+        "--peers",
+        metavar="PORTFOLIO.csv",
+        help="A portfolio table of spm-audit batch: the full report shows the institution's "
+        "scores and key figures against its peers (same country, legal form and size).",
+        dir_okay=False,
     ),
 ]
 CsvDialects = Annotated[
@@ -263,6 +274,7 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
+    peers: PeersTable = None,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -281,6 +293,8 @@ def assess(
             result = run_audit(evidence, chosen)
             if previous is not None:
                 result = with_previous(result, previous, chosen)
+            if peers is not None:
+                result = with_peers(result, peers)
             progress.clear()
             _print_diagnostics(list(result.warnings))
             unmet = unmet_requirements(
@@ -465,6 +479,7 @@ def demo(
     ),
     framework: Frameworks = None,
     lang: Languages = None,
+    peers: PeersTable = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 
@@ -477,6 +492,8 @@ def demo(
         ) as renderer:
             renderer.start()
             result = run_audit(source, framework or ["all"])
+            if peers is not None:
+                result = with_peers(result, peers)
             write_atomically(out, renderer.render(result), inputs=[source])
         typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
 

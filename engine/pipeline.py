@@ -45,6 +45,7 @@ from engine.model import (
     Verdict,
 )
 from engine.model.progress import Comparison
+from engine.peers import peers_of
 from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
@@ -366,6 +367,15 @@ def with_previous(
         old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
     )
     return dataclasses.replace(result, progress=comparison)
+
+
+def with_peers(result: AuditResult, peers: Path) -> AuditResult:
+    """The result with its institution's standing against its peers in a portfolio table.
+
+    Raises:
+        InvalidInputError: the table is bad (every problem, at its row and column).
+    """
+    return dataclasses.replace(result, peers=peers_of(result, peers))
 
 
 def what_if_file(path: Path, frameworks: Sequence[str] = ()) -> WhatIf:

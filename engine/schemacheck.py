@@ -30,6 +30,7 @@ SCHEMA_NAMES = (
     "profile",
     "result",
     "comparison",
+    "peers",
 )
 
 

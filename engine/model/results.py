@@ -12,6 +12,7 @@ from engine.model.evidence import (
     EvidenceSet,
     Override,
 )
+from engine.model.peers import PeerBenchmark
 from engine.model.progress import Comparison
 from engine.model.rules import (
     Gate,
@@ -237,3 +238,4 @@ class AuditResult:
     crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()  # equivalent indicators that disagree
     progress: Comparison | None = None  # against the previous assessment (assess --previous)
+    peers: PeerBenchmark | None = None  # against peers in a portfolio table (assess --peers)
