@@ -18,6 +18,8 @@ number, as a spreadsheet counts), all of them at once.
   (the evidence held nothing for the framework) is not counted.
 - Quartiles: `statistics.quantiles(values, n=4, method="inclusive")` (linear interpolation between
   the closest ranks, minimum and maximum included), for two peers or more.
+- Values are compared at the table's precision (10 decimals), the institution's own included, so
+  that a peer with the same score ties with it.
 - Ranks: the quartile the institution's value falls in (1 at or below Q1, 2 at or below the median,
   3 at or below Q3, 4 above), and its percentile rank: the share of peers below it plus half of
   those equal to it, in per cent (mid-rank).
@@ -53,6 +55,7 @@ SIZE_RULE = (
     "peer groups)"
 )
 STATUSES = ("assessed", "refused", "error")
+DIGITS = 10  # the precision values are compared at: the spreadsheet dialects write 10 decimals
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +287,7 @@ def _row(
         if not text:
             return None
         try:
-            value = float(text.replace(decimal, ".") if decimal != "." else text)
+            value = round(float(text.replace(decimal, ".") if decimal != "." else text), DIGITS)
         except ValueError:
             problem(line, columns[column] + 1, f"{column}: '{text}' is not a number")
             return None
@@ -370,6 +373,7 @@ def _stat(
     values: list[float],
 ) -> PeerStat:
     values = sorted(values)
+    value = None if value is None else round(value, DIGITS)  # as the table would hold it
     cuts = quartiles(values)
     return PeerStat(
         kind=kind,
