@@ -57,6 +57,7 @@ WORST_FIRST = (
     Status.PASS,
     Status.NOT_APPLICABLE,
 )
+LISTED_MOVES = 10  # id changes named in the note; the rest counted
 Moves = Mapping[str, Mapping[str, tuple[str, ...]]]  # framework id -> earlier id -> later ids
 
 
@@ -274,7 +275,12 @@ def _notes(
                     f"{rule_set['version']} are matched with what they became: "
                     + "; ".join(
                         f"{was} → {', '.join(now) if now else 'retired'}"
-                        for was, now in moved.items()
+                        for was, now in list(moved.items())[:LISTED_MOVES]
+                    )
+                    + (
+                        f"; and {len(moved) - LISTED_MOVES} more"
+                        if len(moved) > LISTED_MOVES
+                        else ""
                     )
                 )
             elif rule_set["id"] not in changelogs and version_key(before) < version_key(

@@ -24,6 +24,7 @@ from engine.model.progress import ActionState, FindingChange
 from engine.pipeline import compare_files, run_audit, with_previous
 from engine.render.record import result_record
 from engine.report import build_report
+from engine.resources import EXAMPLES_DIR
 from engine.schemacheck import validator
 from engine.versions import successors
 
@@ -176,3 +177,24 @@ def test_compare_on_the_command_line(tmp_path: Path, renamed) -> None:
     done = runner.invoke(app, ["compare", str(old_json), str(evidence), "-f", str(rules)])
     assert done.exit_code == ExitCode.OK, done.output
     assert "2.A.9 (was 2.A.1) Strategy written" in done.output
+
+
+def test_a_result_json_of_an_older_bundled_version(tmp_path: Path) -> None:
+    """The later side a result JSON too: the bundled rule set's changelog is read."""
+    kombit = EXAMPLES_DIR / "kombit-microfinance.yaml"
+    now = result_record(run_audit(kombit, ["universal-standards"]))
+    before = copy.deepcopy(now)
+    before["provenance"]["rule_sets"][0]["version"] = "1.0.0"
+    framework = before["frameworks"][0]
+    framework["version"] = "1.0.0"
+    women = next(i for i in framework["indicators"] if i["id"] == "1.PD.1.1")
+    women["id"], women["status"] = "1.B.3.3", "fail"  # its id in 1.0.0 (the changelog says)
+    old_json, new_json = tmp_path / "old.json", tmp_path / "new.json"
+    old_json.write_text(json.dumps(before), "utf-8")
+    new_json.write_text(json.dumps(now), "utf-8")
+    comparison = compare_files(old_json, new_json)
+    (us,) = comparison.frameworks
+    assert {(c.id, c.old, c.new, c.was) for c in us.status_changes} == {
+        ("1.PD.1.1", "fail", "pass", ("1.B.3.3",))
+    }
+    assert any("1.B.3.3 → 1.PD.1.1" in n and "more" in n for n in comparison.notes)
