@@ -7,6 +7,7 @@ method puts quartile k of n sorted values at position (n - 1) * k / 4, interpola
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -393,3 +394,14 @@ def test_without_peers_nothing_changes(kombit: AuditResult) -> None:
     assert kombit.peers is None
     assert "peers" not in result_record(kombit)
     assert 'id="peers"' not in renderer_for("html", "full").render(kombit).decode("utf-8")
+
+
+def test_an_unknown_legal_form_compares_with_the_whole_table(kombit: AuditResult) -> None:
+    institution = {k: v for k, v in kombit.evidence.institution.items() if k != "legal_form"}
+    anonymous = dataclasses.replace(
+        kombit, evidence=dataclasses.replace(kombit.evidence, institution=institution)
+    )
+    rows = [_row(f"Peer {i}", "universal-standards", 0.5) for i in range(MIN_PEERS + 2)]
+    found = benchmark(anonymous, rows, "t.csv", "0" * 64)
+    assert (found.group, found.legal_form, found.peers) == ("whole_table", "", MIN_PEERS + 2)
+    assert found.fallback.startswith("the evidence does not give the institution's legal form")
