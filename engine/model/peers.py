@@ -13,7 +13,8 @@ from dataclasses import dataclass
 class PeerStat:
     """One framework's score, or one key figure, of the institution and of its peers.
 
-    The quartiles need two peers or more; the ranks need one. None where they cannot be given.
+    The quartiles need two peers or more (with one, the median is its value); the percentile
+    needs one. None where they cannot be given.
     """
 
     kind: str  # score (a framework's overall score) or figure (a key figure)
