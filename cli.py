@@ -21,7 +21,7 @@ from engine.pipeline import (
     run_audit,
     unmet_requirements,
     validate_evidence,
-    with_previous,
+    with_context,
 )
 from engine.render import (
     CSV_DIALECTS,
@@ -96,6 +96,16 @@ Languages = Annotated[
         "--lang",
         metavar="en|fr|es",
         help="Language of the HTML/PDF report (default: English). JSON and CSV stay neutral.",
+    ),
+]
+PeersTable = Annotated[
+    Path | None,
+    typer.Option(
+        "--peers",
+        metavar="PORTFOLIO.csv",
+        help="A portfolio table of spm-audit batch: the full report shows the institution's "
+        "scores and key figures against its peers (same country, legal form and size).",
+        dir_okay=False,
     ),
 ]
 CsvDialects = Annotated[
@@ -263,6 +273,7 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
+    peers: PeersTable = None,
 ) -> None:
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
@@ -278,9 +289,9 @@ def assess(
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
             progress.step("assessing")
-            result = run_audit(evidence, chosen)
-            if previous is not None:
-                result = with_previous(result, previous, chosen)
+            result = with_context(
+                run_audit(evidence, chosen), chosen, previous=previous, peers=peers
+            )
             progress.clear()
             _print_diagnostics(list(result.warnings))
             unmet = unmet_requirements(
@@ -304,6 +315,19 @@ class CompareFormat(StrEnum):
     JSON = "json"
 
 
+MarkdownOrJson = Annotated[CompareFormat, typer.Option("--format", help="Report format.")]
+EvidenceFrameworks = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--framework",
+        "-f",
+        metavar="ID",
+        help="For an evidence file: the frameworks to assess (default: those of a result JSON "
+        "given beside it, else universal-standards).",
+    ),
+]
+
+
 @app.command()
 def compare(
     old: Annotated[
@@ -312,16 +336,7 @@ def compare(
     new: Annotated[
         Path, typer.Argument(help="The later assessment: a result JSON or an evidence file.")
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--framework",
-            "-f",
-            metavar="ID",
-            help="For an evidence file: the frameworks to assess (default: those of the result "
-            "JSON on the other side, else universal-standards).",
-        ),
-    ] = None,
+    framework: EvidenceFrameworks = None,
     self_assessment: Annotated[
         bool,
         typer.Option(
@@ -330,9 +345,7 @@ def compare(
             "period: list where the institution rated itself higher, with each side's evidence.",
         ),
     ] = False,
-    fmt: Annotated[
-        CompareFormat, typer.Option("--format", help="Report format.")
-    ] = CompareFormat.MARKDOWN,
+    fmt: MarkdownOrJson = CompareFormat.MARKDOWN,
     out: OutputOrStdout = None,
 ) -> None:
     """Compare two assessments of one institution: scores, findings, goals, the earlier action plan."""
@@ -350,21 +363,11 @@ def whatif(
     result: Annotated[
         Path, typer.Argument(help="A result JSON (from assess --format json) or an evidence file.")
     ],
-    framework: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--framework",
-            "-f",
-            metavar="ID",
-            help="For an evidence file: the frameworks to assess (default: universal-standards).",
-        ),
-    ] = None,
+    framework: EvidenceFrameworks = None,
     top: Annotated[
         int, typer.Option("--top", min=1, help="Actions the Markdown lists (JSON: all).")
     ] = 20,
-    fmt: Annotated[
-        CompareFormat, typer.Option("--format", help="Report format.")
-    ] = CompareFormat.MARKDOWN,
+    fmt: MarkdownOrJson = CompareFormat.MARKDOWN,
     out: OutputOrStdout = None,
 ) -> None:
     """Rank the actions by the exact score, grade and gate change each would bring.
@@ -427,10 +430,7 @@ def validate(
 @app.command()
 def template(
     framework: Frameworks = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Where to write the template (default: stdout)."),
-    ] = None,
+    out: OutputOrStdout = None,
     facts_only: Annotated[
         bool,
         typer.Option("--facts-only", help="Only the institution and its facts (no questions)."),
@@ -465,6 +465,7 @@ def demo(
     ),
     framework: Frameworks = None,
     lang: Languages = None,
+    peers: PeersTable = None,
 ) -> None:
     """Assess the bundled example institution and write a PDF report."""
 
@@ -476,7 +477,7 @@ def demo(
             )
         ) as renderer:
             renderer.start()
-            result = run_audit(source, framework or ["all"])
+            result = with_context(run_audit(source, framework or ["all"]), peers=peers)
             write_atomically(out, renderer.render(result), inputs=[source])
         typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
 

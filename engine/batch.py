@@ -28,6 +28,7 @@ from engine.api import Auditor
 from engine.errors import AuditError, ExitCode, InvalidInputError, UsageError
 from engine.model import AuditResult, Status, Verdict
 from engine.output import write_atomically
+from engine.peers import FIGURES, NO_PEER_FACTS, PeerFacts, peer_facts
 from engine.render.csv_report import DIALECTS
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -61,6 +62,7 @@ class BatchItem:
     problems: tuple[str, ...]  # a refused file's diagnostics (`file:line:col: error: …`)
     warnings: int
     exit_code: ExitCode  # OK, INVALID_INPUT (refused) or INTERNAL (a bug, said in `problems`)
+    peer_facts: PeerFacts = NO_PEER_FACTS  # legal form, size class, key figures (engine/peers.py)
 
 
 def evidence_files(target: str) -> list[Path]:
@@ -159,6 +161,7 @@ def _assess_one(source: Path) -> BatchItem:
         (),
         len(result.warnings),
         ExitCode.OK,
+        peer_facts(institution, result.evidence.facts),
     )
 
 
@@ -240,6 +243,9 @@ PORTFOLIO_COLUMNS = (
     "file",
     "institution",
     "country",
+    "legal_form",
+    "size_class",
+    "active_borrowers",
     "status",
     "framework",
     "framework_version",
@@ -250,6 +256,7 @@ PORTFOLIO_COLUMNS = (
     "gates_failed",
     "gates_undecided",
     "critical_failures",
+    *(f.column for f in FIGURES),
     "warnings",
     "problems",
     "first_problem",
@@ -271,6 +278,14 @@ def portfolio_csv(items: Sequence[BatchItem], dialect: str = "excel") -> bytes:
             "country": d.text(item.country),
             "warnings": item.warnings,
         }
+        facts = item.peer_facts
+        if item.exit_code is ExitCode.OK:
+            base |= {
+                "legal_form": d.text(facts.legal_form),
+                "size_class": d.text(facts.size_class),
+                "active_borrowers": d.number(facts.active_borrowers),
+                **{f.column: d.number(v) for f, v in zip(FIGURES, facts.figures, strict=True)},
+            }
         if item.exit_code is not ExitCode.OK:
             writer.writerow(
                 {

@@ -5,6 +5,11 @@ record of an evidence file just assessed), already checked against result.schema
 
 - Scores and coverage: per framework, its overall score and every node's, on both dates.
 - Status changes: every indicator whose status differs (or that is in one assessment only).
+- Renamed indicators: when the later rule set's changelog renamed, split or merged ids since the
+  earlier version, an earlier indicator is matched with the id(s) it became, and its status change
+  and finding are given under the later id with the earlier one (`was`); a merged indicator's
+  earlier status is the worst of those it merges (fail, partial, not assessed, pass, not
+  applicable). A retired indicator is in the earlier assessment only.
 - Findings (an indicator not met or partly met): *closed* when it passes now, *new* when it was not
   a finding before, *recurring* when it is a finding on both dates. A finding that is now not
   assessed or not applicable is neither closed nor recurring: it is listed among the status changes.
@@ -22,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from engine.model import Status, Verdict
+from engine.model import Status, Verdict, VersionEntry
 from engine.model.progress import (
     ActionProgress,
     ActionState,
@@ -40,10 +45,20 @@ from engine.model.progress import (
     Side,
     StatusChange,
 )
+from engine.versions import successors, version_key
 
 Record = Mapping[str, Any]
 FINDING = frozenset({Status.FAIL, Status.PARTIAL})
 MET = frozenset({Status.PASS, Status.NOT_APPLICABLE})
+WORST_FIRST = (
+    Status.FAIL,
+    Status.PARTIAL,
+    Status.NOT_ASSESSED,
+    Status.PASS,
+    Status.NOT_APPLICABLE,
+)
+LISTED_MOVES = 10  # id changes named in the note; the rest counted
+Moves = Mapping[str, Mapping[str, tuple[str, ...]]]  # framework id -> earlier id -> later ids
 
 
 def fraction(exact: object) -> Fraction | None:
@@ -78,33 +93,54 @@ def compare(
     new_file: str = "",
     *,
     self_assessment: bool = False,
+    changelogs: Mapping[str, Sequence[VersionEntry]] | None = None,
 ) -> Comparison:
     """What moved from the earlier assessment (`old`) to the later (`new`).
 
     With `self_assessment`, `old` is the institution's self-assessment and `new` an external
     assessment (of the same period): the comparison also lists where the institution rated itself
-    higher, with the evidence each side cited.
+    higher, with the evidence each side cited. `changelogs` holds the changelog of the later
+    version of each rule set (by id), so that indicators it renamed are matched.
     """
     old_side, new_side = side(old, old_file), side(new, new_file)
+    moves = id_moves_between(old, new, changelogs or {})
     if self_assessment:
         return Comparison(
             old_side,
             new_side,
-            tuple(_framework(old_fw, new_fw) for old_fw, new_fw in _pairs(old, new)),
+            tuple(_framework(o, n, moves) for o, n in _pairs(old, new)),
             _goals(old.get("social_goals"), new.get("social_goals")),
             (),
             _self_notes(old_side, new_side),
             self_vs_external(old, new),
         )
-    frameworks = tuple(_framework(o, n) for o, n in _pairs(old, new))
+    frameworks = tuple(_framework(o, n, moves) for o, n in _pairs(old, new))
     return Comparison(
         old_side,
         new_side,
         frameworks,
         _goals(old.get("social_goals"), new.get("social_goals")),
-        _actions(old, new, new_side.assessed_on),
-        _notes(old, new, old_side, new_side),
+        _actions(old, new, new_side.assessed_on, moves),
+        _notes(old, new, old_side, new_side, changelogs or {}, moves),
     )
+
+
+def id_moves_between(
+    old: Record, new: Record, changelogs: Mapping[str, Sequence[VersionEntry]]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per rule set assessed on both dates at two versions: what each earlier id became."""
+    before = {r["id"]: str(r["version"]) for r in old["provenance"]["rule_sets"]}
+    moves = {}
+    for rule_set in new["provenance"]["rule_sets"]:
+        rid, version = rule_set["id"], str(rule_set["version"])
+        earlier = before.get(rid)
+        if earlier is None or rid not in changelogs:
+            continue
+        if version_key(earlier) < version_key(version):
+            moved = successors(changelogs[rid], earlier, version)
+            if moved:
+                moves[rid] = moved
+    return moves
 
 
 def _pairs(old: Record, new: Record) -> list[tuple[Record | None, Record | None]]:
@@ -201,7 +237,14 @@ def self_vs_external(own: Record, external: Record) -> SelfVsExternal:
     return SelfVsExternal(tuple(higher), lower, same, len(higher) + lower + same)
 
 
-def _notes(old: Record, new: Record, old_side: Side, new_side: Side) -> tuple[str, ...]:
+def _notes(
+    old: Record,
+    new: Record,
+    old_side: Side,
+    new_side: Side,
+    changelogs: Mapping[str, Sequence[VersionEntry]],
+    moves: Moves,
+) -> tuple[str, ...]:
     notes = []
     if old_side.institution != new_side.institution:
         notes.append(
@@ -225,6 +268,29 @@ def _notes(old: Record, new: Record, old_side: Side, new_side: Side) -> tuple[st
                 f"{rule_set['id']}: rule set version {before} then {rule_set['version']}; "
                 "a change of score may come from the rule set, not the institution"
             )
+            moved = moves.get(rule_set["id"], {})
+            if moved:
+                notes.append(
+                    f"{rule_set['id']}: {len(moved)} indicator id(s) changed by the changelog of "
+                    f"{rule_set['version']} are matched with what they became: "
+                    + "; ".join(
+                        f"{was} → {', '.join(now) if now else 'retired'}"
+                        for was, now in list(moved.items())[:LISTED_MOVES]
+                    )
+                    + (
+                        f"; and {len(moved) - LISTED_MOVES} more"
+                        if len(moved) > LISTED_MOVES
+                        else ""
+                    )
+                )
+            elif rule_set["id"] not in changelogs and version_key(before) < version_key(
+                rule_set["version"]
+            ):
+                notes.append(
+                    f"{rule_set['id']}: the changelog of {rule_set['version']} could not be read "
+                    "(not a bundled rule set, or an older copy): an indicator it renamed shows as "
+                    "gone and new"
+                )
     for record, which in ((old, "earlier"), (new, "later")):
         if record.get("audience", "full") != "full":
             notes.append(
@@ -269,13 +335,37 @@ def _status(record: Record | None) -> Status | None:
     return None if record is None else Status(record["status"])
 
 
-def _framework(old: Record | None, new: Record | None) -> FrameworkComparison:
+def _under_later_ids(
+    indicators: Sequence[Record], moved: Mapping[str, tuple[str, ...]]
+) -> tuple[dict[str, Record], dict[str, tuple[str, ...]]]:
+    """The earlier indicators by the id each became, and the earlier ids behind each later one."""
+    found: dict[str, Record] = {}
+    was: dict[str, tuple[str, ...]] = {}
+    for indicator in indicators:
+        rid = indicator["id"]
+        for now in moved.get(rid) or (rid,):  # a retired id stays as it was
+            if now != rid:
+                was[now] = (*was.get(now, ()), rid)
+            other = found.get(now)
+            worse = other is None or WORST_FIRST.index(
+                Status(indicator["status"])
+            ) < WORST_FIRST.index(Status(other["status"]))
+            if worse:
+                found[now] = indicator
+    return found, was
+
+
+def _framework(
+    old: Record | None, new: Record | None, moves: Moves | None = None
+) -> FrameworkComparison:
     some = new or old
     assert some is not None  # noqa: S101 - one side at least holds the framework
     old_nodes = {n["id"]: n for n in (old or {}).get("nodes", [])}
     new_nodes = {n["id"]: n for n in (new or {}).get("nodes", [])}
     node_ids = [*new_nodes, *(i for i in old_nodes if i not in new_nodes)]
-    old_ind = {i["id"]: i for i in (old or {}).get("indicators", [])}
+    old_ind, was_ids = _under_later_ids(
+        (old or {}).get("indicators", []), (moves or {}).get(str(some["id"]), {})
+    )
     new_ind = {i["id"]: i for i in (new or {}).get("indicators", [])}
     ind_ids = [*new_ind, *(i for i in old_ind if i not in new_ind)]
     changes, findings = [], []
@@ -285,13 +375,23 @@ def _framework(old: Record | None, new: Record | None) -> FrameworkComparison:
         shown = after or before
         assert shown is not None  # noqa: S101
         critical = bool(shown["critical"])
+        earlier = was_ids.get(rid, ())
         if was is not now:
-            changes.append(StatusChange(rid, shown["title"], was, now, critical))
+            changes.append(StatusChange(rid, shown["title"], was, now, critical, earlier))
         change = _finding_change(was, now)
         if change is not None:
             text = (before if change is FindingChange.CLOSED else after) or shown
             findings.append(
-                Finding(rid, shown["title"], change, was, now, critical, text.get("finding") or "")
+                Finding(
+                    rid,
+                    shown["title"],
+                    change,
+                    was,
+                    now,
+                    critical,
+                    text.get("finding") or "",
+                    earlier,
+                )
             )
     order = list(FindingChange)
     findings.sort(key=lambda f: order.index(f.change))
@@ -393,21 +493,28 @@ def action_state(settles: Sequence[SettledStatus], due: str, assessed_on: str) -
     return ActionState.NOT_ASSESSED
 
 
-def _actions(old: Record, new: Record, assessed_on: str) -> tuple[ActionProgress, ...]:
-    """The earlier plan's actions, judged on the frameworks the later assessment holds."""
+def _actions(
+    old: Record, new: Record, assessed_on: str, moves: Moves | None = None
+) -> tuple[ActionProgress, ...]:
+    """The earlier plan's actions, judged on the frameworks the later assessment holds.
+
+    An indicator the later rule set renamed, split or merged is judged under its later id(s).
+    """
     before, after = _statuses(old), _statuses(new)
     assessed_now = {f["id"] for f in new["frameworks"]}
+    moved = moves or {}
     rows = []
     for action in old.get("action_plan", []):
         settles = tuple(
             SettledStatus(
                 s["framework"],
-                s["id"],
+                now,
                 before.get((s["framework"], s["id"]), Status(action["status"])),
-                after.get((s["framework"], s["id"])),
+                after.get((s["framework"], now)),
             )
             for s in action["settles"]
             if s["framework"] in assessed_now
+            for now in moved.get(s["framework"], {}).get(s["id"]) or (s["id"],)
         )
         if not settles:
             continue  # none of its frameworks is assessed now: nothing to judge it on

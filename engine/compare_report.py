@@ -159,8 +159,8 @@ def _framework_md(f: FrameworkComparison, all_nodes: bool) -> list[str]:
         if found:
             lines += ["", f"### {title} ({len(found)})", ""]
             lines += [
-                f"- {x.id} {x.title}: {_status_word(x.old)} → {_status_word(x.new)}"
-                + (" (critical)" if x.critical else "")
+                f"- {x.id}{_was(x.was)} {x.title}: {_status_word(x.old)} → "
+                f"{_status_word(x.new)}" + (" (critical)" if x.critical else "")
                 for x in found
             ]
     listed = {x.id for x in f.findings}
@@ -168,9 +168,15 @@ def _framework_md(f: FrameworkComparison, all_nodes: bool) -> list[str]:
     if others:
         lines += ["", f"### Other status changes ({len(others)})", ""]
         lines += [
-            f"- {c.id} {c.title}: {_status_word(c.old)} → {_status_word(c.new)}" for c in others
+            f"- {c.id}{_was(c.was)} {c.title}: {_status_word(c.old)} → {_status_word(c.new)}"
+            for c in others
         ]
     return lines
+
+
+def _was(ids: tuple[str, ...]) -> str:
+    """' (was 4.A.1.3)' for an indicator the later rule set renamed ('' otherwise)."""
+    return f" (was {', '.join(ids)})" if ids else ""
 
 
 def _status_label(status: object) -> str:

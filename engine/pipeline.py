@@ -42,14 +42,15 @@ from engine.model import (
     RuleSet,
     Status,
     Verdict,
+    VersionEntry,
 )
 from engine.render.record import result_record
 from engine.resources import EXAMPLES_DIR
 from engine.rulesets import ALL, bundled_frameworks, check_names, load_rule_sets
 from engine.score import score_rule_set
-from engine.versions import version_warnings
+from engine.versions import version_key, version_warnings
 
-if TYPE_CHECKING:  # progress and what-if are imported by the commands that ask for them
+if TYPE_CHECKING:  # progress, peers and what-if are imported by the commands that ask for them
     from engine.model.progress import Comparison
     from engine.whatif import WhatIf
 
@@ -335,7 +336,8 @@ def compare_files(
 
     An evidence file is assessed against `frameworks`, else those of the result JSON on the other
     side, else universal-standards. With `self_assessment`, `old` is the institution's own
-    assessment and `new` an external one.
+    assessment and `new` an external one. Indicators the later rule set's changelog renamed,
+    split or merged are matched (see `changelogs_for`).
     """
     from engine.compare import compare
 
@@ -343,16 +345,53 @@ def compare_files(
     chosen = list(frameworks) or next(
         (record_frameworks(r) for r in found.values() if r is not None), []
     )
-    records = [
-        r if r is not None else result_record(run_audit(p, chosen)) for p, r in found.items()
-    ]
+    assessed = {p: run_audit(p, chosen) for p, r in found.items() if r is None}
+    records = [r if r is not None else result_record(assessed[p]) for p, r in found.items()]
     return compare(
         records[0],
         records[-1],
         display_name(old),
         display_name(new),
         self_assessment=self_assessment,
+        changelogs=changelogs_for(records[0], records[-1], assessed.get(new)),
     )
+
+
+def changelogs_for(
+    old: Mapping[str, Any], new: Mapping[str, Any], assessed: AuditResult | None = None
+) -> dict[str, tuple[VersionEntry, ...]]:
+    """The changelog of each rule set the later record holds at another version than the earlier.
+
+    From the rule sets the later side was just assessed with, else from the bundled rule set of
+    that id when it is at least as new as the record (an older copy cannot say what changed).
+    """
+    before = {r["id"]: r["version"] for r in old["provenance"]["rule_sets"]}
+    loaded = {f.ruleset.id: f.ruleset for f in assessed.frameworks} if assessed else {}
+    bundled = bundled_frameworks()
+    found = {}
+    for rule_set in new["provenance"]["rule_sets"]:
+        rid, version = rule_set["id"], rule_set["version"]
+        if before.get(rid, version) == version:
+            continue
+        current = loaded.get(rid)
+        if current is None and rid in bundled:
+            current = load_rule_sets([rid])[0]
+        if current is not None and version_key(current.version) >= version_key(version):
+            found[rid] = current.changelog
+    return found
+
+
+def with_context(
+    result: AuditResult,
+    frameworks: Sequence[str] = (),
+    *,
+    previous: Path | None = None,
+    peers: Path | None = None,
+) -> AuditResult:
+    """The result with its progress since `previous` and its standing among `peers`, if given."""
+    if previous is not None:
+        result = with_previous(result, previous, frameworks)
+    return result if peers is None else with_peers(result, peers)
 
 
 def with_previous(
@@ -368,9 +407,24 @@ def with_previous(
     chosen = list(frameworks) or [f.ruleset.id for f in result.frameworks]
     old = read_record(previous, chosen)
     comparison = compare(
-        old, result_record(result), display_name(previous), display_name(Path(result.evidence.file))
+        old,
+        result_record(result),
+        display_name(previous),
+        display_name(Path(result.evidence.file)),
+        changelogs={f.ruleset.id: f.ruleset.changelog for f in result.frameworks},
     )
     return dataclasses.replace(result, progress=comparison)
+
+
+def with_peers(result: AuditResult, peers: Path) -> AuditResult:
+    """The result with its institution's standing against its peers in a portfolio table.
+
+    Raises:
+        InvalidInputError: the table is bad (every problem, at its row and column).
+    """
+    from engine.peers import peers_of
+
+    return dataclasses.replace(result, peers=peers_of(result, peers))
 
 
 def what_if_file(path: Path, frameworks: Sequence[str] = ()) -> WhatIf:

@@ -32,6 +32,7 @@ SCHEMA_NAMES = (
     "profile",
     "result",
     "comparison",
+    "peers",
 )
 
 

@@ -128,6 +128,28 @@ def id_moves(
     ]
 
 
+def successors(
+    changelog: Sequence[VersionEntry], after: str, up_to: str
+) -> dict[str, tuple[str, ...]]:
+    """What each id of version `after` became by `up_to`: its new ids (() when retired).
+
+    Only the ids the changelog changed are given; a chain of changes is followed to its end (A
+    renamed B, then B split into C and D: A → (C, D)).
+    """
+    became: dict[str, tuple[str, ...]] = {}
+    for _entry, change in id_moves(changelog, after, up_to):
+        for source in change.sources:
+            holders = [old for old, now in became.items() if source in now]
+            for old in holders:
+                now = became[old]
+                at = now.index(source)
+                kept = tuple(t for t in change.targets if t not in now)
+                became[old] = now[:at] + kept + now[at + 1 :]
+            if not holders and source not in became:  # an id of version `after`, first changed
+                became[source] = change.targets
+    return {old: now for old, now in became.items() if now != (old,)}
+
+
 def assessed_version(rule_set: RuleSet) -> str:
     """The version answers are written for: a profile's base rule set's, else its own."""
     return rule_set.base_version or rule_set.version

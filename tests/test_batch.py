@@ -119,7 +119,9 @@ def test_all_good_exits_0_and_the_french_dialect(folder: Path, tmp_path: Path) -
     )
     assert result.exit_code == ExitCode.OK, result.output
     text = (out / "portfolio.csv").read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("file;institution;country;status;")
+    assert text.splitlines()[0].startswith(
+        "file;institution;country;legal_form;size_class;active_borrowers;status;"
+    )
     kombit = next(line for line in text.splitlines() if line.startswith("kombit-microfinance.yaml"))
     assert ";0,90" in kombit  # decimal comma: a number to a French spreadsheet (Kombit 90.1 %)
 

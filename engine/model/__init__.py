@@ -15,6 +15,7 @@ from engine.model.evidence import (
     Override,
     ScorecardRef,
 )
+from engine.model.peers import PeerBenchmark, PeerStat
 from engine.model.results import (
     AuditResult,
     Conflict,
@@ -107,6 +108,8 @@ __all__ = [
     "Parameter",
     "Pathway",
     "PathwayScore",
+    "PeerBenchmark",
+    "PeerStat",
     "Priority",
     "Relation",
     "Respondents",

@@ -80,6 +80,7 @@ class StatusChange:
     old: Status | None
     new: Status | None
     critical: bool
+    was: tuple[str, ...] = ()  # the earlier id(s), when the later rule set renamed, split or merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Finding:
     new: Status | None
     critical: bool
     finding: str  # the finding's text on the later date (the earlier one for a closed finding)
+    was: tuple[str, ...] = ()  # the earlier id(s), when the later rule set renamed, split or merged
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,8 @@ from engine.model.values import (
     Verdict,
 )
 
-if TYPE_CHECKING:  # a result holds a comparison only after `assess --previous`
+if TYPE_CHECKING:  # a result holds a comparison after `assess --previous`, peers after --peers
+    from engine.model.peers import PeerBenchmark
     from engine.model.progress import Comparison
 
 
@@ -240,3 +241,4 @@ class AuditResult:
     crosswalk: Mapping[tuple[str, str], tuple[CrossLink, ...]] = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()  # equivalent indicators that disagree
     progress: Comparison | None = None  # against the previous assessment (assess --previous)
+    peers: PeerBenchmark | None = None  # against peers in a portfolio table (assess --peers)

@@ -81,6 +81,7 @@ def _framework(f: FrameworkComparison) -> dict[str, Any]:
                 "new": _status(c.new),
                 "critical": c.critical,
             }
+            | ({"was": list(c.was)} if c.was else {})
             for c in f.status_changes
         ],
         "findings": {
@@ -93,6 +94,7 @@ def _framework(f: FrameworkComparison) -> dict[str, Any]:
                     "critical": x.critical,
                     "finding": x.finding or None,
                 }
+                | ({"was": list(x.was)} if x.was else {})
                 for x in f.findings_of(kind)
             ]
             for kind in FindingChange

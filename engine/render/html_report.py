@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from engine import i18n
 from engine.model import AuditResult
 from engine.render import svg
+from engine.render.peer_chart import peer_boxes
 from engine.render.renderer import RendererBase
 from engine.report.build import build_report
 from engine.report.model import Report
@@ -54,6 +55,7 @@ def render_report_html(report: Report) -> str:
     drawn = {
         "dimensions": svg.dimension_chart(report.frameworks),
         "pathway": svg.pathway_chart(report.frameworks),
+        "peers": peer_boxes(report.peers.rows) if report.peers else (),
     }
     template = TEMPLATES[report.edition]
     with i18n.use_language(report.language):

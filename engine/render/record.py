@@ -7,6 +7,7 @@ by their base name so the record does not depend on the working directory.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from fractions import Fraction
@@ -64,6 +65,9 @@ def result_record(result: AuditResult, audience: Audience | str = Audience.FULL)
         from engine.render.comparison import comparison_record
 
         record["progress"] = comparison_record(result.progress)
+    if result.peers is not None and policy.shows_peers:
+        peers = dataclasses.asdict(result.peers)
+        record["peers"] = peers | {"stats": [dataclasses.asdict(s) for s in result.peers.stats]}
     record["audience"] = str(policy.audience)
     record["action_plan"] = [action_record(a) for a in plan_actions(result, policy.audience)]
     return record if policy.audience is Audience.FULL else _withhold(record, policy)

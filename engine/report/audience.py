@@ -40,6 +40,15 @@ class AudiencePolicy:
     )
     documents: bool  # the list of documents reviewed
 
+    @property
+    def shows_peers(self) -> bool:
+        """Whether the standing against peers is shown: in the full edition only.
+
+        The peers' quartiles come from an investor's or a network's portfolio, which a board or
+        the public has no call to see.
+        """
+        return self.edition is Edition.FULL
+
     def shows_document(self, confidential: bool) -> bool:
         """Whether a document (or a citation of it) may be shown."""
         return self.documents and (self.confidential_documents or not confidential)

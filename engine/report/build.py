@@ -23,6 +23,7 @@ from engine.report.model import (
     Report,
 )
 from engine.report.opinion import opinion, red_flags
+from engine.report.peers import peers_view
 from engine.report.plan import framework_views
 from engine.report.profile import LEGAL_FORM, country_name, key_figures, social_goals
 from engine.report.progress import progress_view
@@ -201,6 +202,7 @@ def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report
         progress=None
         if result.progress is None
         else progress_view(result.progress, policy, [f.id for f in frameworks]),
+        peers=peers_view(result.peers) if result.peers is not None and policy.shows_peers else None,
     )
 
 

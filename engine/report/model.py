@@ -399,6 +399,41 @@ class LiftView:
 
 
 @dataclass(frozen=True, slots=True)
+class PeerRow:
+    """One score or key figure of the institution against its peers: words, and the chart's numbers."""
+
+    label: str
+    kind: str  # score or figure
+    value: str  # the institution's, as shown ('—' when not given)
+    peers: int  # peers with a value
+    q1: str
+    median: str
+    q3: str
+    spread: str  # 'lowest to highest' among the peers
+    standing: str  # 'third quarter, percentile 63'
+    # for the box plot (None where not given): the peers' five numbers and the institution's
+    minimum: float | None
+    lower: float | None
+    middle: float | None
+    upper: float | None
+    maximum: float | None
+    own: float | None
+    chart_text: str  # what the box plot shows, for screen readers
+
+
+@dataclass(frozen=True, slots=True)
+class PeersView:
+    """The institution against its peers in a portfolio table (`assess --peers`)."""
+
+    heading: str
+    intro: str  # which table, which peer group, how many peers
+    fallback: str  # why the whole table stands in for the peer group ('' when it does not)
+    columns: tuple[str, ...]  # the table's headings
+    rows: tuple[PeerRow, ...]
+    method: str  # quartiles, ranks, size classes, who is left out
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The whole report for one audience."""
 
@@ -464,3 +499,4 @@ class Report:
     scope: tuple[tuple[str, str], ...]  # what the assessment covered: (heading, text)
     progress: ProgressView | None = None  # since the previous assessment, when one was given
     lift: LiftView | None = None  # for a self-assessment whose reader sees the action plan
+    peers: PeersView | None = None  # against peers in a portfolio table (full edition only)

@@ -115,7 +115,7 @@ def _framework(f: FrameworkComparison) -> ProgressFramework:
         findings_text=", ".join(counts) + ".",
         changes=tuple(
             ProgressRow(
-                c.id,
+                f"{c.id} (was {', '.join(c.was)})" if c.was else c.id,
                 c.title,
                 _status(c.old),
                 _status(c.new),
