@@ -431,7 +431,11 @@ def benchmark(
     for framework in result.frameworks:
         fid = framework.ruleset.id
         score = framework.overall.score
-        values = [r.score for r in chosen if r.framework == fid and r.score is not None]
+        scored: dict[tuple[str, str], float] = {}  # an institution counts once: its first row
+        for r in chosen:
+            if r.framework == fid and r.score is not None:
+                scored.setdefault((r.institution, r.country), r.score)
+        values = list(scored.values())
         stats.append(
             _stat(
                 "score",

@@ -230,6 +230,15 @@ def test_benchmark_of_hand_made_rows(kombit: AuditResult) -> None:
     assert stats["smart-campaign"].quartile is None
 
 
+def test_an_institution_twice_in_the_table_counts_once(kombit: AuditResult) -> None:
+    # two assessments of Peer 0 (say two years) in one table: its first row counts
+    rows = [_row(f"Peer {i}", "universal-standards", 0.1 * (i + 2)) for i in range(6)]
+    rows.append(_row("Peer 0", "universal-standards", 0.95))
+    found = benchmark(kombit, rows, "table.csv", "0" * 64)
+    us = next(s for s in found.stats if s.key == "universal-standards")
+    assert (found.peers, us.peers, us.maximum) == (6, 6, pytest.approx(0.7))
+
+
 def test_a_small_group_falls_back_to_the_whole_table(kombit: AuditResult) -> None:
     rows = [_row(f"Peer {i}", "universal-standards", 0.5) for i in range(MIN_PEERS - 1)]
     rows += [
