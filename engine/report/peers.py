@@ -95,7 +95,7 @@ def peers_view(benchmark: PeerBenchmark) -> PeersView:
         fallback = ""
     else:
         intro = (
-            f"Compared with all {benchmark.peers} other institutions of the portfolio table "
+            f"Compared with the {benchmark.peers} other institutions of the portfolio table "
             f"{benchmark.source}, whatever their country, legal form and size (its own group: "
             f"{group})."
         )
