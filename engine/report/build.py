@@ -61,6 +61,20 @@ def build_report(
         return _build(in_language(result, spoken), policy_for(audience), spoken)
 
 
+def _shown_titles(result: AuditResult, language: str) -> dict[str, dict[str, str]]:
+    """By framework id: its title ('' key), its indicators' and gates' titles in `language`."""
+    if language == "en":
+        return {}
+    return {
+        f.ruleset.id: {
+            "": f.ruleset.title,
+            **{g.gate.id: g.gate.title for g in f.gates},
+            **{i.id: i.in_language(language).title for i in f.ruleset.indicators()},
+        }
+        for f in result.frameworks
+    }
+
+
 def in_language(result: AuditResult, language: str) -> AuditResult:
     """The result with its rule sets' titles, disclaimers, gates and grade words in `language`."""
     if language == "en":
@@ -241,7 +255,9 @@ def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report
         lift=lift_view(result, frameworks, actions),
         progress=None
         if result.progress is None
-        else progress_view(result.progress, policy, [f.id for f in frameworks]),
+        else progress_view(
+            result.progress, policy, [f.id for f in frameworks], _shown_titles(result, language)
+        ),
     )
 
 
