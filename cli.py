@@ -443,6 +443,7 @@ def template(
         Path | None,
         typer.Option("--from", help="Pre-fill a workbook (-o FILE.xlsx) from this evidence file."),
     ] = None,
+    lang: Languages = None,
 ) -> None:
     """Write an evidence template (questionnaire) to fill: YAML, or a workbook for -o FILE.xlsx."""
     from engine.questionnaire_xlsx import template_bytes
@@ -451,7 +452,9 @@ def template(
         raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
     _run(
         lambda: _emit_editable(
-            template_bytes(framework or [], out, source, facts_only, answers_only),
+            template_bytes(
+                framework or [], out, source, facts_only, answers_only, report_language(lang)
+            ),
             out,
             [source] if source else [],
         )

@@ -3,10 +3,11 @@
     .venv/bin/python bench/catalogues.py          # update engine/locale/*/LC_MESSAGES/spm_audit.po
     .venv/bin/python bench/catalogues.py --check  # exit 1 if a catalogue lacks a text or a translation
 
-The texts are those marked `_()`, `N_()` and `ngettext()` in engine/report and engine/render and
-`_()` in the report templates, plus the words the report looks up from the engine's values
-(scoring formulas, levels, priorities). Translations already in a catalogue are kept; a text no
-longer used is dropped.
+The texts are those marked `_()`, `N_()` and `ngettext()` in engine/report, engine/render, the
+questionnaire's modules (engine/questionnaire*.py, engine/importers/questionnaire.py) and the
+command line's messages (engine/messages.py), and `_()` in the report templates, plus the words
+the report looks up from the engine's values (scoring formulas, levels, priorities). Translations
+already in a catalogue are kept; a text no longer used is dropped.
 
 The titles of the evidence schema's facts (`msgctxt "fact title"`, the report's explanations
 name facts by them) are there too, translated with their article ("la réponse", "el límite"):
@@ -57,6 +58,9 @@ def template_catalogue() -> Catalog:
     sources = [
         *sorted((ROOT / "engine" / "report").glob("*.py")),
         *sorted((ROOT / "engine" / "render").glob("*.py")),
+        *sorted((ROOT / "engine").glob("questionnaire*.py")),
+        ROOT / "engine" / "importers" / "questionnaire.py",
+        ROOT / "engine" / "messages.py",
     ]
     for path in sources:
         for line, text, _comments, _context in extract_from_file("python", path, keywords=KEYWORDS):
