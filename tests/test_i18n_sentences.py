@@ -92,7 +92,7 @@ def test_explanation_said_in_the_language(
 
 
 def test_most_of_the_demo_explanations_are_translated() -> None:
-    """Of the demo's explanation sentences, at most one in five stays in English (558/654 today)."""
+    """Of the demo's explanation sentences, at most one in five stays in English (580/654 today)."""
     result = run_audit(demo_evidence(), ["all"])
     sentences = [
         s

@@ -69,7 +69,11 @@ CLAUSES = (
     N_("{noun} is {value}"),
     N_("it is {value}"),
     N_("it is not {value}"),
+    N_("{noun} is at most {value}"),
+    N_("{noun} is at least {value}"),
+    N_("{noun} is not given"),
 )
+JOINS = {" or ": N_(" or "), " and ": N_(" and ")}  # clauses joined ('it is not a loan or …')
 # How a value relates to a bound: 'above the 5 % limit', 'within the limit of 12 days'.
 RELATIONS = (
     N_("below the {value} {bound}"),
@@ -101,6 +105,15 @@ VALUES = {
     "not met": N_("not met"),
     "not applicable": N_("not applicable"),
     "not assessed": N_("not assessed"),
+}
+# kinds of product, as the evidence schema's x-words name them
+VALUES |= {
+    "a loan": N_("a loan"),
+    "a savings product": N_("a savings product"),
+    "insurance": N_("insurance"),
+    "a payment service": N_("a payment service"),
+    "a remittance service": N_("a remittance service"),
+    "a non-financial service": N_("a non-financial service"),
 }
 UNITS = {"day": N_("day"), "days": N_("days"), "month": N_("month"), "months": N_("months")}
 UNITS |= {"year": N_("year"), "years": N_("years")}
@@ -192,7 +205,15 @@ def _changed(text: str) -> str | None:
 
 
 def _clause(text: str) -> str | None:
-    return _fill(CLAUSES, text)
+    found = _fill(CLAUSES, text)
+    if found is not None or "(" in text:
+        return found
+    for glue, said in JOINS.items():  # 'it is not a loan or its upfront fee is at most 3 %'
+        parts = text.split(glue)
+        if len(parts) > 1:
+            each = [_clause(p) for p in parts]
+            return None if None in each else _(said).join(p for p in each if p is not None)
+    return None
 
 
 def _fill(templates: Sequence[str], text: str) -> str | None:
@@ -274,7 +295,7 @@ def _value(value: str) -> str | None:
         return _date(value)
     if value.startswith("'") and value.endswith("'"):
         return f"« {value[1:-1]} »" if current_language() == "fr" else f"«{value[1:-1]}»"
-    return None
+    return _noun_words(value)  # another fact: 'its inflation rate'
 
 
 def _values(value: str) -> str | None:
