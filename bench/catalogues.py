@@ -48,6 +48,7 @@ LOOKED_UP = (
     *("section", "sections", "criterion", "criteria", "pillar", "pillars"),
     *("High", "Medium", "Low", "Assessor", "pooled", "weighted mean", "left out"),
     *("equivalent", "partial", "related", "broader", "narrower", "pass", "fail"),
+    *("subset", "superset"),
     *("not assessed", "not applicable", "planned", "in progress", "done", "dropped"),
 )
 
