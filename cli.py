@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import logging
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from engine import schemafiles, terminal
+from engine import messages, schemafiles, terminal
 from engine.errors import AuditError, Diagnostic, ExitCode, InvalidInputError, Severity
 from engine.output import json_bytes, write_atomically
 from engine.pipeline import (
@@ -39,8 +40,7 @@ from engine.rulesets import (
 )
 
 # NOTE: what only one command needs (the PDF checks, linting, diffs, docs, importers) is imported
-# inside that command, so that `assess` starts without it; `_plain_option_conversion` keeps
-# typer's pydantic path off the start-up of typer 0.29 (pinned in pyproject.toml).
+# inside that command, so that `assess` starts without it (and see _plain_option_conversion).
 
 T = TypeVar("T")
 
@@ -95,7 +95,8 @@ Languages = Annotated[
     typer.Option(
         "--lang",
         metavar="en|fr|es",
-        help="Language of the HTML/PDF report (default: English). JSON and CSV stay neutral.",
+        help="Language of the report or questionnaire, and of the messages (default: English; "
+        "messages follow LC_ALL, LC_MESSAGES or LANG). JSON and CSV stay neutral.",
     ),
 ]
 PeersTable = Annotated[
@@ -169,6 +170,7 @@ def _main(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    messages.choose()  # the environment's language; a command's --lang overrides it
     if debug:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
         logging.getLogger("engine").setLevel(logging.DEBUG)
@@ -176,13 +178,18 @@ def _main(
 
 def _print_diagnostics(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        typer.echo(str(diagnostic), err=True)
+        typer.echo(messages.diagnostic(diagnostic), err=True)
+
+
+def _say(text: str) -> None:
+    """A message on stderr, in the messages' language."""
+    typer.echo(messages.said(text), err=True)
 
 
 def _fail(error: AuditError) -> NoReturn:
     if isinstance(error, InvalidInputError):
         _print_diagnostics(error.diagnostics)
-    typer.echo(f"error: {error}", err=True)
+    _say(f"error: {error}")
     raise typer.Exit(int(error.exit_code))
 
 
@@ -196,7 +203,7 @@ def _run(action: Callable[[], T]) -> T:
     except Exception as e:
         if _state["debug"]:
             raise
-        typer.echo(f"internal error: {type(e).__name__}: {e} (re-run with --debug)", err=True)
+        _say(f"internal error: {type(e).__name__}: {e} (re-run with --debug)")
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -204,16 +211,14 @@ def _emit(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     """Write `data` to `out` atomically, or to stdout when `out` is None or `-`."""
     done = terminal.emit(data, out, inputs)
     if done:
-        typer.echo(done, err=True)
+        _say(done)
 
 
 def _emit_editable(data: bytes, out: Path | None, inputs: list[Path]) -> None:
     """Emit a YAML file for people to edit, with the schemas its first line names beside it."""
     _emit(data, out, inputs)
     if out is not None and out.suffix != ".xlsx" and schemafiles.install(out.parent):
-        typer.echo(
-            f"wrote the schemas for editors in {out.parent / schemafiles.SCHEMA_FOLDER}", err=True
-        )
+        _say(f"wrote the schemas for editors in {out.parent / schemafiles.SCHEMA_FOLDER}")
 
 
 def _format_for(fmt: OutputFormat | None, out: Path | None) -> str:
@@ -278,6 +283,7 @@ def assess(
     """Assess EVIDENCE against the chosen frameworks and write a scored report."""
 
     def action() -> int:
+        messages.choose(lang)
         chosen_format = _format_for(fmt, out)
         made = renderer_for(
             chosen_format,
@@ -288,7 +294,7 @@ def assess(
         with contextlib.closing(made) as renderer, terminal.Progress() as progress:
             renderer.start()  # a PDF's layout engine loads while the assessment runs
             chosen = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
-            progress.step("assessing")
+            progress.step(messages.said("assessing"))
             result = with_context(
                 run_audit(evidence, chosen), chosen, previous=previous, peers=peers
             )
@@ -298,8 +304,8 @@ def assess(
                 result, fail_under=fail_under, required_gates=require_gate or []
             )
             for sentence in unmet:
-                typer.echo(f"failed: {sentence}", err=True)
-            progress.step(f"writing the {chosen_format.upper()} report")
+                _say(f"failed: {sentence}")
+            progress.step(messages.said(f"writing the {chosen_format.upper()} report"))
             data = renderer.render(result)
             progress.clear()
             _emit(data, out, [evidence])
@@ -422,7 +428,7 @@ def validate(
     def action() -> None:
         warnings = validate_evidence(evidence)
         _print_diagnostics(list(warnings))
-        typer.echo(f"{evidence}: valid ({len(warnings)} warning(s))", err=True)
+        _say(f"{evidence}: valid ({len(warnings)} warning(s))")
 
     _run(action)
 
@@ -443,19 +449,16 @@ def template(
         Path | None,
         typer.Option("--from", help="Pre-fill a workbook (-o FILE.xlsx) from this evidence file."),
     ] = None,
+    lang: Languages = None,
 ) -> None:
     """Write an evidence template (questionnaire) to fill: YAML, or a workbook for -o FILE.xlsx."""
     from engine.questionnaire_xlsx import template_bytes
 
+    messages.choose(lang)
     if facts_only and answers_only:
         raise typer.BadParameter("choose one of --facts-only and --answers-only, or neither")
-    _run(
-        lambda: _emit_editable(
-            template_bytes(framework or [], out, source, facts_only, answers_only),
-            out,
-            [source] if source else [],
-        )
-    )
+    made = functools.partial(template_bytes, framework or [], out, source, facts_only, answers_only)
+    _run(lambda: _emit_editable(made(report_language(lang)), out, [source] if source else []))
 
 
 @app.command()
@@ -470,6 +473,7 @@ def demo(
     """Assess the bundled example institution and write a PDF report."""
 
     def action() -> None:
+        messages.choose(lang)
         source = demo_evidence()
         with contextlib.closing(
             RENDERERS[_format_for(None, out) if out.suffix else "pdf"](
@@ -479,7 +483,7 @@ def demo(
             renderer.start()
             result = with_context(run_audit(source, framework or ["all"]), peers=peers)
             write_atomically(out, renderer.render(result), inputs=[source])
-        typer.echo(f"wrote {out} (assessment of {source.name})", err=True)
+        _say(f"wrote {out} (assessment of {source.name})")
 
     _run(action)
 
@@ -508,7 +512,7 @@ def migrate(
         write_atomically(out, migration.text.encode("utf-8"), inputs=[evidence])
         _print_diagnostics(migration.notes)
         for line in migration_lines(migration, out):
-            typer.echo(line, err=True)
+            _say(line)
 
     _run(action)
 
@@ -521,12 +525,12 @@ def doctor() -> None:
     def action() -> None:
         problems = system_problems()
         for problem in problems:
-            typer.echo(f"error: {problem}", err=True)
+            _say(f"error: {problem}")
         if problems:
             raise typer.Exit(int(ExitCode.INTERNAL))
         for note in font_notes():
-            typer.echo(f"note: {note}; a report naming them fails until then", err=True)
-        typer.echo("spm-audit can render PDF reports on this machine", err=True)
+            _say(f"note: {note}; a report naming them fails until then")
+        _say("spm-audit can render PDF reports on this machine")
 
     _run(action)
 
@@ -579,11 +583,8 @@ def rules_lint(
         _print_diagnostics(problems)
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         for rule_set in loaded:
-            typer.echo(summary_line(rule_set), err=True)
-        typer.echo(
-            f"{errors} problem(s) in {len(folders)} rule set(s), profile(s) and scorecard(s)",
-            err=True,
-        )
+            _say(summary_line(rule_set))
+        _say(f"{errors} problem(s) in {len(folders)} rule set(s), profile(s) and scorecard(s)")
         return int(ExitCode.INVALID_INPUT if errors else ExitCode.OK)
 
     raise typer.Exit(_run(action))
@@ -612,9 +613,7 @@ def rules_test(
             typer.echo(line)
         if coverage_json is not None and not run.problems:
             write_atomically(coverage_json, json_bytes(run.coverage))
-        typer.echo(
-            f"{run.cases} case(s), {run.failed} failed, {len(run.problems)} problem(s)", err=True
-        )
+        _say(f"{run.cases} case(s), {run.failed} failed, {len(run.problems)} problem(s)")
         return int(ExitCode.INVALID_INPUT if run.problems else ExitCode.OK)
 
     raise typer.Exit(_run(action))
@@ -669,7 +668,7 @@ def rules_docs(
 
     def action() -> None:
         written = write_rule_docs(rule_sets, out, fmt.value)
-        typer.echo(f"wrote {len(written)} page(s) to {out}", err=True)
+        _say(f"wrote {len(written)} page(s) to {out}")
 
     _run(action)
 
@@ -714,7 +713,7 @@ def import_green_index(
             export, institution=institution, into=into, country=country, assessed_on=assessed_on
         )
         _emit_editable(imported.yaml_text.encode(), out, [export, *([into] if into else [])])
-        typer.echo(f"{out}: {imported.institution}, {imported.respondents} respondent(s)", err=True)
+        _say(f"{out}: {imported.institution}, {imported.respondents} respondent(s)")
 
     _run(action)
 
@@ -731,7 +730,7 @@ def import_questionnaire(
         imported = read_questionnaire(workbook)
         _print_diagnostics(list(imported.warnings))
         _emit_editable(imported.yaml_text.encode(), out, [workbook])
-        typer.echo(f"{out}: {imported.answers} answer(s), {imported.facts} fact(s)", err=True)
+        _say(f"{out}: {imported.answers} answer(s), {imported.facts} fact(s)")
 
     _run(action)
 

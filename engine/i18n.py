@@ -73,7 +73,7 @@ def _messages(language: str) -> Mapping[str | tuple[str, ...], tuple[str, ...]]:
     found = catalogue(language)
     table: dict[str | tuple[str, ...], tuple[str, ...]] = {}
     for message in found or ():
-        if not message.id or message.fuzzy:
+        if not message.id or message.fuzzy or message.context:
             continue
         raw = message.string
         forms = tuple(str(x or "") for x in raw) if isinstance(raw, tuple | list) else (raw or "",)
@@ -92,6 +92,28 @@ def gettext(text: str) -> str:
 
 
 _ = gettext
+
+
+@functools.cache
+def _contexts(language: str) -> Mapping[tuple[str, str], str]:
+    """(msgctxt, msgid) → its translation, for the texts a context sets apart (fact titles)."""
+    return {
+        (message.context, message.id): message.string
+        for message in catalogue(language) or ()
+        if message.context
+        and isinstance(message.id, str)
+        and isinstance(message.string, str)
+        and message.string
+        and not message.fuzzy
+    }
+
+
+def pgettext(context: str, text: str) -> str:
+    """`text` of a context (e.g. ``fact title``) in the current language, else as given."""
+    language = _LANGUAGE.get()
+    if language == SOURCE:
+        return text
+    return _contexts(language).get((context, text), text)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from engine.i18n import N_, current_language, translated
+from engine.i18n import gettext as _
 from engine.model import Indicator, Method, Node, RuleSet
 from engine.placeholders import placeholder
 from engine.schemacheck import load_schema
@@ -49,15 +51,18 @@ def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str,
     return schema
 
 
+TYPE_WORDS = (N_("string"), N_("number"), N_("integer"), N_("boolean"), N_("array"), N_("value"))
+
+
 def _describe(schema: Mapping[str, Any]) -> str:
     if "enum" in schema:
-        return "one of: " + ", ".join(str(v) for v in schema["enum"])
+        return _("one of: ") + ", ".join(str(v) for v in schema["enum"])
     if schema.get("pattern", "").startswith("^[0-9]{4}"):
-        return "date YYYY-MM-DD"
+        return _("date YYYY-MM-DD")
     kind = schema.get("type", "value")
     if schema.get("minimum") == 0 and schema.get("maximum") == 1:
-        return "share 0..1"
-    return str(kind)
+        return _("share 0..1")
+    return _(str(kind))
 
 
 def _facts_lines(
@@ -78,12 +83,13 @@ def _facts_lines(
             and isinstance(sub.get("items"), Mapping)
             and "properties" in _resolve(sub["items"], defs)
         ):
-            lines.append(f"#{pad}{name}:   # a list; each item:")
+            lines.append(f"#{pad}{name}:   # " + _("a list; each item:"))
             lines += _facts_lines(
                 _resolve(sub["items"], defs), defs, used, path + "[].", indent + 2
             )
         else:
-            note = f"  [checked by {used[path]} indicator(s)]" if used[path] else ""
+            checked = _("checked by {count} indicator(s)").format(count=used[path])
+            note = f"  [{checked}]" if used[path] else ""
             description = sub.get("description", "")
             text = f"#{pad}{name}:   # {_describe(sub)}{'; ' + description if description else ''}{note}"
             lines.append(text)
@@ -113,39 +119,79 @@ _HOW_TO_ANSWER = """\
 # institution. Cite the documents you read in `evidence`. A question left commented out is reported
 # as not assessed, never as met. Values written <like this> are blanks: `spm-audit validate`
 # refuses them until they are replaced."""
+_HOW_TO_ANSWER_TEXT = N_(  # the same, one text for the catalogue (the values stay in English)
+    "How to answer. Each question below is commented out: uncomment its answer line (remove "
+    '"# ") and set `answer` to one of: yes (the practice is in place as the question states, and '
+    "you have seen the evidence); partially (part of it is in place; under each question, "
+    '"partially:" says which part counts); no (it is not in place); na (it does not apply to this '
+    "institution: say why in `comment`). These values stay in English in every language: the "
+    'evidence file does not depend on it. Under each question, "yes:", "partially:", "no:" and '
+    '"na:" say what the answer states about the institution. Cite the documents you read in '
+    "`evidence`. A question left commented out is reported as not assessed, never as met. Values "
+    "written <like this> are blanks: `spm-audit validate` refuses them until they are replaced."
+)
+
+
+def _how_to_answer() -> str:
+    if current_language() == "en":
+        return _HOW_TO_ANSWER
+    return "\n".join(_wrap(_(_HOW_TO_ANSWER_TEXT), "# "))
 
 
 def _header(names: str) -> list[str]:
     return [
         # Editors with the YAML language server complete the file from the schemas written beside it.
         schema_line("evidence"),
-        f"# Evidence template for: {names}.",
-        "# Fill in the institution and assessment, list the documents you reviewed, give the facts you",
-        "# have (uncomment them), and answer each question. `spm-audit validate FILE` checks it;",
-        "# `spm-audit assess FILE -o report.pdf` assesses it. Anything left out is reported as not assessed.",
+        *_comment(
+            (
+                f"# Evidence template for: {names}.",
+                "# Fill in the institution and assessment, list the documents you reviewed, give "
+                "the facts you",
+                "# have (uncomment them), and answer each question. `spm-audit validate FILE` "
+                "checks it;",
+                "# `spm-audit assess FILE -o report.pdf` assesses it. Anything left out is "
+                "reported as not assessed.",
+            ),
+            _(
+                "Evidence template for: {names}. Fill in the institution and assessment, list the "
+                "documents you reviewed, give the facts you have (uncomment them), and answer "
+                "each question. `spm-audit validate FILE` checks it; `spm-audit assess FILE -o "
+                "report.pdf` assesses it. Anything left out is reported as not assessed."
+            ).format(names=names),
+        ),
         "schema_version: 1",
         "institution:",
         f'  name: "{placeholder("name of the institution")}"',
-        "  country: XX            # ISO 3166-1 alpha-2 code, e.g. HT, KE, PE",
+        "  country: XX            # " + _("ISO 3166-1 alpha-2 code, e.g. HT, KE, PE"),
         "assessment:",
-        "  type: self_assessment  # or accompanied_self_assessment, external_audit, social_rating, due_diligence",
+        "  type: self_assessment  # "
+        + _("or accompanied_self_assessment, external_audit, social_rating, due_diligence"),
         f'  period: {{start: "{placeholder("YYYY-MM-DD")}", end: "{placeholder("YYYY-MM-DD")}"}}'
-        "   # the period assessed",
-        f'  assessed_on: "{placeholder("YYYY-MM-DD")}"   # the date of the assessment',
+        "   # " + _("the period assessed"),
+        f'  assessed_on: "{placeholder("YYYY-MM-DD")}"   # ' + _("the date of the assessment"),
         "  status: draft",
         "  assessors:",
         f'    - {{name: "{placeholder("your name")}", role: lead assessor}}',
-        "documents:   # every document you reviewed; answers cite them by id",
+        "documents:   # " + _("every document you reviewed; answers cite them by id"),
         f'  - {{id: DOC-1, title: "{placeholder("title of a document you reviewed")}", kind: policy, '
         f'date: "{placeholder("YYYY-MM-DD")}"}}',
     ]
+
+
+def _comment(english: Sequence[str], said: str) -> list[str]:
+    """Comment lines: as written in English, else the translation wrapped."""
+    return list(english) if current_language() == "en" else _wrap(said, "# ")
 
 
 def _facts(defs: Mapping[str, Any], used: Counter[str]) -> list[str]:
     lines = [
         "facts:",
         "  {}",
-        "# The facts the rules read. Uncomment and fill what you have (under `facts:`, replacing `{}`):",
+        "# "
+        + _(
+            "The facts the rules read. Uncomment and fill what you have (under `facts:`, "
+            "replacing `{}`):"
+        ),
     ]
     return lines + _facts_lines(defs["facts"], defs, used, "", 1)
 
@@ -163,23 +209,27 @@ def answer_meanings(ind: Indicator) -> dict[str, str]:
     """What each answer (yes, partially, no, na) states about the institution for `ind`."""
     return {
         "yes": ind.title.rstrip(".") + ".",
-        "partially": ind.partial_finding or "Part of it is in place, not all.",
+        "partially": ind.partial_finding or _("Part of it is in place, not all."),
         "no": ind.finding,
         "na": ind.not_applicable_reason
-        or "It does not apply to this institution (say why in the comment).",
+        or _("It does not apply to this institution (say why in the comment)."),
     }
 
 
-def _question(ind: Indicator) -> list[str]:
-    lines = _wrap(f"{ind.id}  {ind.title}{'  [critical]' if ind.critical else ''}", "  #   ")
+def _question(given: Indicator) -> list[str]:
+    ind = given.in_language(current_language())
+    critical = "  [" + _("critical") + "]" if ind.critical else ""
+    lines = _wrap(f"{ind.id}  {ind.title}{critical}", "  #   ")
     if ind.guidance:
-        lines += _wrap(f"Guidance: {ind.guidance}", "  #     ")
+        lines += _wrap(_("Guidance: {text}").format(text=ind.guidance), "  #     ")
     if ind.evidence:
-        lines += _wrap(f"Look for: {', '.join(ind.evidence)}.", "  #     ")
+        lines += _wrap(_("Look for: {text}.").format(text=", ".join(ind.evidence)), "  #     ")
     if ind.method is Method.BOTH and (paths := fact_paths(ind)):
         lines += _wrap(
-            f"The data decides too, from the facts {', '.join(paths)}: where data and answer "
-            "differ, the lower counts.",
+            _(
+                "The data decides too, from the facts {paths}: where data and answer differ, "
+                "the lower counts."
+            ).format(paths=", ".join(paths)),
             "  #     ",
         )
     for answer, meaning in answer_meanings(ind).items():
@@ -191,7 +241,8 @@ def _question(ind: Indicator) -> list[str]:
 
 
 def _heading(node: Node, depth: int) -> list[str]:
-    name = f"{node.level.replace('_', ' ').capitalize()} {node.id}: {node.title}"
+    level = _(node.level.replace("_", " ")).capitalize()
+    name = f"{level} {node.id}: {translated(node.translations, 'title', node.title)}"
     if depth == 0:
         return [
             "  #",
@@ -223,11 +274,12 @@ def _questions(nodes: Sequence[Node], depth: int) -> list[str]:
 
 
 def _answers(rule_sets: Sequence[RuleSet]) -> list[str]:
-    lines = [_HOW_TO_ANSWER, "answers:"]
+    lines = [_how_to_answer(), "answers:"]
     for rs in rule_sets:
         # The block holds an empty mapping until answers are uncommented.
         lines.append(
-            f"  {rs.answers_key}: {{}}   # replace {{}} by the answers you uncomment below"
+            f"  {rs.answers_key}: {{}}   # "
+            + _("replace {{}} by the answers you uncomment below").format()
         )
         lines += _questions(rs.nodes, 0)
     return lines

@@ -21,21 +21,28 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from engine.i18n import N_, current_language
+from engine.i18n import gettext as _
 from engine.schemacheck import load_schema
 
 META_SHEET = "spm-audit"
 LAYOUT_VERSION = 1
-INSTITUTION_SHEET = "Institution"
-DATA_SHEET = "Data"
-DOCUMENTS_SHEET = "Documents"
-ASSESSORS_SHEET = "Assessors"
-OVERRIDES_SHEET = "Overrides"
-ACTION_PLAN_SHEET = "Action plan"
-GREEN_INDEX_SHEET = "Green Index"
+INSTITUTION_SHEET = N_("Institution")  # sheet names: translated in a French or Spanish workbook
+DATA_SHEET = N_("Data")
+DOCUMENTS_SHEET = N_("Documents")
+ASSESSORS_SHEET = N_("Assessors")
+OVERRIDES_SHEET = N_("Overrides")
+ACTION_PLAN_SHEET = N_("Action plan")
+GREEN_INDEX_SHEET = N_("Green Index")
 HEADER_ROW = 2  # row 1 says what the sheet is for; row 2 names the columns
 DECIMAL_FORMAT = "0.0"  # a whole decimal (1.0) is written with it, so that it reads back as one
 FIRST_ROW = 4  # row 3 says what to write in each column (list sheets) or is a first heading
 LIST_FACTS = ("social_goals", "products", "green_index_respondents")
+LIST_SHEETS = {
+    "social_goals": N_("Social goals"),
+    "products": N_("Products"),
+    "green_index_respondents": N_("Green Index respondents"),
+}
 # Facts with a sheet of their own, written only when the evidence holds them.
 OPTIONAL_FACTS = ("green_index", "green_index_respondents")
 ANSWER_FIELDS = ("answer", "comment", "evidence", "answered_by", "answered_on")
@@ -56,6 +63,38 @@ FRAMEWORK_COLUMNS = (
     "answered_on",
 )
 KEY_VALUE_COLUMNS = ("field", "value", "what to write", "description", "checked by")
+# A workbook in French or Spanish (`template --lang`) shows these words for the answers and the
+# yes/no cells, and its column headers translated; the evidence it gives holds the values
+# themselves (yes, partially, no, na; true/false), whatever the workbook's language.
+ANSWER_WORDS = {"yes": N_("yes"), "partially": N_("partially"), "no": N_("no")}
+HEADER_WORDS = (
+    *FRAMEWORK_COLUMNS,
+    *KEY_VALUE_COLUMNS,
+    *("framework", "indicator"),
+    *(N_("id"), N_("question"), N_("guidance"), N_("evidence to look for"), N_("facts it uses")),
+    *(N_("yes states"), N_("partially states"), N_("no states"), N_("na states")),
+    *(N_("answer"), N_("comment"), N_("documents"), N_("answered_by"), N_("answered_on")),
+    *(N_("field"), N_("value"), N_("what to write"), N_("description"), N_("checked by")),
+    *(N_("framework"), N_("indicator")),
+)
+
+
+def word(value: object) -> str:
+    """How a value is shown in a cell of a workbook in the language in force ('yes' → 'oui')."""
+    text = str(value)
+    return _(ANSWER_WORDS[text]) if text in ANSWER_WORDS else text
+
+
+def header(name: str) -> str:
+    """A column's header in the language in force; the field names of the evidence stay as they are."""
+    return _(name) if name in HEADER_WORDS else name
+
+
+def header_name(shown: str) -> str:
+    """The column a header names, in English or in the language in force."""
+    return next((n for n in HEADER_WORDS if _(n) == shown), shown)
+
+
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CITATION = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9_.\-]{0,40})(?:\s+pp?\.\s*(?P<pages>[^()]*?))?"
@@ -110,29 +149,31 @@ class Field:
         low, high = self.schema.get("minimum"), self.schema.get("maximum")
         match self.kind:
             case Kind.CHOICE:
-                return "one of: " + ", ".join(self.choices)
+                return _("one of: ") + ", ".join(word(c) for c in self.choices)
             case Kind.CHOICES:
-                return "any of (comma-separated): " + ", ".join(self.choices)
+                return _("any of (comma-separated): ") + ", ".join(self.choices)
             case Kind.BOOLEAN:
-                return "yes or no"
+                return _("{yes} or {no}").format(yes=word("yes"), no=word("no"))
             case Kind.DATE:
-                return "date YYYY-MM-DD"
+                return _("date YYYY-MM-DD")
             case Kind.LINES:
-                return "text, one item per line"
+                return _("text, one item per line")
             case Kind.CITATIONS:
                 return "DOC-1 p. 4; DOC-2"
             case Kind.JSON:
-                return 'a JSON list, e.g. [{"name": "Processing fee", "share": 0.02}]'
+                return _('a JSON list, e.g. [{"name": "Processing fee", "share": 0.02}]')
             case Kind.INTEGER | Kind.NUMBER if low == 0 and high == 1:
-                return "share 0..1 (0.25 = 25 %)"
+                return _("share 0..1 (0.25 = 25 %)")
             case Kind.INTEGER | Kind.NUMBER:
-                word = "whole number" if self.kind is Kind.INTEGER else "number"
+                kind = _("whole number") if self.kind is Kind.INTEGER else _("number")
                 bounds = f" {low}..{high}" if low is not None and high is not None else ""
                 bounds = bounds or (f" ≥ {low}" if low is not None else "")
-                return f"{word}{bounds}{' (' + unit + ')' if unit else ''}"
+                return f"{kind}{bounds}{' (' + unit + ')' if unit else ''}"
             case _:
                 pattern = self.schema.get("pattern", "")
-                return "text" + (f" matching {pattern}" if pattern else "")
+                return _("text") + (
+                    _(" matching {pattern}").format(pattern=pattern) if pattern else ""
+                )
 
 
 def _resolve(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -294,7 +335,9 @@ def cell_value(field: Field, value: object) -> object:
     """How `value` is written in a cell (the inverse of `read_cell`)."""
     match field.kind:
         case Kind.BOOLEAN:
-            return "yes" if value else "no"
+            return word("yes") if value else word("no")
+        case Kind.CHOICE if str(value) in ANSWER_WORDS:
+            return word(value)
         case Kind.DATE if isinstance(value, str) and _is_date(value):
             return dt.date.fromisoformat(value)
         case Kind.CHOICES:
@@ -354,9 +397,11 @@ def read_cell(field: Field, raw: object) -> tuple[object, str | None]:
         case Kind.BOOLEAN:
             if isinstance(raw, bool):
                 return raw, None
-            word = shown.lower()
-            if word in ("yes", "true", "no", "false"):
-                return word in ("yes", "true"), None
+            said = shown.lower()
+            if current_language() != "en":  # the workbook's words, or English
+                said = {word("yes").lower(): "yes", word("no").lower(): "no"}.get(said, said)
+            if said in ("yes", "true", "no", "false"):
+                return said in ("yes", "true"), None
             return None, f"'{shown}' is not yes or no"
         case Kind.INTEGER | Kind.NUMBER:
             return _number(field, raw, shown)
@@ -430,6 +475,7 @@ def _choice(field: Field, shown: str) -> tuple[object, str | None]:
     if shown in values:
         return values[shown], None
     lowered = {text.lower(): v for text, v in values.items()}
+    lowered |= {word(text).lower(): v for text, v in values.items() if text in ANSWER_WORDS}
     if shown.lower() in lowered:
         return lowered[shown.lower()], None
     return None, f"'{shown}' is not one of {', '.join(field.choices)}"

@@ -19,6 +19,8 @@ from typing import Any
 
 from engine.errors import UsageError
 from engine.evidence import load_evidence
+from engine.i18n import SOURCE, current_language, translated, use_language
+from engine.i18n import gettext as _
 from engine.load import load_file
 from engine.model import Method, Node, RuleSet
 from engine.placeholders import placeholder
@@ -29,6 +31,7 @@ from engine.questionnaire import (
     fact_paths,
     used_paths,
 )
+from engine.questionnaire_readme import read_me_lines
 from engine.questionnaire_sheets import (
     ACTION_PLAN_SHEET,
     ASSESSORS_SHEET,
@@ -43,6 +46,7 @@ from engine.questionnaire_sheets import (
     KEY_VALUE_COLUMNS,
     LAYOUT_VERSION,
     LIST_FACTS,
+    LIST_SHEETS,
     META_SHEET,
     OVERRIDES_SHEET,
     Field,
@@ -54,10 +58,12 @@ from engine.questionnaire_sheets import (
     evidence_schema,
     fact_fields,
     green_index_fields,
+    header,
     institution_fields,
     item_fields,
     list_fact_fields,
     override_fields,
+    word,
 )
 from engine.rulesets import bundled_frameworks, load_rule_sets
 from engine.workbook import (
@@ -90,26 +96,6 @@ _BLANK_EVIDENCE: Mapping[str, Any] = {
         }
     ],
 }
-_READ_ME = (
-    "spm-audit questionnaire (workbook layout {version}) for: {names}.",
-    "",
-    "Fill the sheets, then turn the workbook into an evidence file:",
-    "    spm-audit import questionnaire THIS.xlsx -o evidence.yaml",
-    "    spm-audit assess evidence.yaml -o report.pdf",
-    "",
-    "Institution: one row per field; write in the 'value' column. Values written <like this> are",
-    "blanks that the import refuses until they are replaced.",
-    "Assessors, Documents, Social goals, Products: one row per item, one column per field.",
-    "Data: the facts the rules read, one per row; leave a value empty when you do not know it.",
-    "One sheet per framework: answer each question in the 'answer' column (yes, partially, no,",
-    "na), say why in 'comment' (na needs a reason), and cite documents as 'DOC-1 p. 4; DOC-2'.",
-    "The columns 'yes states' … 'na states' say what each answer states about the institution.",
-    "A question left unanswered is reported as not assessed, never as met.",
-    "Overrides and Action plan: one row per framework and indicator.",
-    "",
-    "Do not rename sheets or column headers; rows may be added to the list sheets. The hidden",
-    f"sheet '{META_SHEET}' tells the import what each sheet holds.",
-)
 
 
 def _get(data: object, at: Sequence[str]) -> object:
@@ -155,9 +141,9 @@ def _rule(field: Field) -> tuple[str, str, str, str, str] | None:
     low, high = field.schema.get("minimum"), field.schema.get("maximum")
     match field.kind:
         case Kind.BOOLEAN:
-            return ("list", "", '"yes,no"', "", "yes or no")
+            return ("list", "", f'"{word("yes")},{word("no")}"', "", field.hint)
         case Kind.CHOICE:
-            words = '"' + ",".join(field.choices) + '"'
+            words = '"' + ",".join(word(c) for c in field.choices) + '"'
             return ("list", "", words, "", field.hint) if len(words) <= 255 else None
         case Kind.INTEGER | Kind.NUMBER:
             kind = "whole" if field.kind is Kind.INTEGER else "decimal"
@@ -185,9 +171,9 @@ def _key_value_sheet(
 ) -> None:
     sheet = book.create_sheet(name)
     _title(sheet, title)
-    for column, header in enumerate(KEY_VALUE_COLUMNS, start=1):
-        put(sheet, HEADER_ROW, column, header)
-    put(sheet, HEADER_ROW + 1, 2, "← write here")
+    for column, name in enumerate(KEY_VALUE_COLUMNS, start=1):
+        put(sheet, HEADER_ROW, column, header(name))
+    put(sheet, HEADER_ROW + 1, 2, _("← write here"))
     validations = _Validations(sheet)
     row, section = FIRST_ROW, ""
     for field in fields:
@@ -206,7 +192,7 @@ def _key_value_sheet(
         put(sheet, row, 4, field.description)
         count = used[f"{prefix}{field.name}"]
         if count:
-            put(sheet, row, 5, f"checked by {count} indicator(s)")
+            put(sheet, row, 5, _("checked by {count} indicator(s)").format(count=count))
         validations.add(field, f"B{row}")
         row += 1
     style_table(sheet, HEADER_ROW, (38, 24, 30, 60, 22), first_data_row=FIRST_ROW)
@@ -232,9 +218,10 @@ def _list_sheet(
     validations = _Validations(sheet)
     rows = [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
     for column, field in enumerate(fields, start=1):
-        put(sheet, HEADER_ROW, column, field.name)
+        put(sheet, HEADER_ROW, column, header(field.name))
         count = used[f"{prefix}[].{field.name}"]
-        hint = field.hint + (f"; checked by {count} indicator(s)" if count else "")
+        checked = _("; checked by {count} indicator(s)").format(count=count)
+        hint = field.hint + (checked if count else "")
         put(sheet, HEADER_ROW + 1, column, f"{field.description}: {hint}".lstrip(": "))
         letter = column_letters(column)
         for offset, item in enumerate(rows):
@@ -263,10 +250,11 @@ def _framework_sheet(
     book: Any, name: str, key: str, rule_sets: Sequence[RuleSet], answers: object
 ) -> None:
     sheet = book.create_sheet(name)
-    titles = ", ".join(f"{rs.title} ({rs.id} {rs.version})" for rs in rule_sets) or key
-    _title(sheet, f"{titles}: answer each question in the 'answer' column")
-    for column, header in enumerate(FRAMEWORK_COLUMNS, start=1):
-        put(sheet, HEADER_ROW, column, header)
+    said = [rs.in_language(current_language()) for rs in rule_sets]
+    titles = ", ".join(f"{rs.title} ({rs.id} {rs.version})" for rs in said) or key
+    _title(sheet, _("{titles}: answer each question in the 'answer' column").format(titles=titles))
+    for column, name in enumerate(FRAMEWORK_COLUMNS, start=1):
+        put(sheet, HEADER_ROW, column, header(name))
     fields = answer_fields()
     for column, field in enumerate(fields, start=FRAMEWORK_COLUMNS.index("answer") + 1):
         put(sheet, HEADER_ROW + 1, column, field.hint)
@@ -278,7 +266,10 @@ def _framework_sheet(
     left = [i for i in given if i not in seen]
     if left:
         state.heading(
-            "Other answers: indicators with no question here (decided by the data, or not in this rule set)",
+            _(
+                "Other answers: indicators with no question here (decided by the data, or not in "
+                "this rule set)"
+            ),
             0,
         )
         for ident in left:
@@ -322,16 +313,17 @@ class _FrameworkRows:
                 i.method is not Method.CHECK and i.id not in seen for i in node.all_indicators()
             ):
                 continue  # nothing to answer here, or answered under another rule set's heading
-            self.heading(
-                f"{node.level.replace('_', ' ').capitalize()} {node.id}: {node.title}", depth
-            )
-            for ind in node.indicators:
-                if ind.method is Method.CHECK or ind.id in seen:
+            level = _(node.level.replace("_", " ")).capitalize()
+            title = translated(node.translations, "title", node.title)
+            self.heading(f"{level} {node.id}: {title}", depth)
+            for found in node.indicators:
+                if found.method is Method.CHECK or found.id in seen:
                     continue
-                seen.add(ind.id)
+                seen.add(found.id)
+                ind = found.in_language(current_language())
                 meanings = answer_meanings(ind)
                 texts = [
-                    ind.title + ("  [critical]" if ind.critical else ""),
+                    ind.title + ("  [" + _("critical") + "]" if ind.critical else ""),
                     ind.guidance,
                     "; ".join(ind.evidence),
                     ", ".join(fact_paths(ind)) if ind.method is Method.BOTH else "",
@@ -383,7 +375,8 @@ def _keyed_sheet(book: Any, name: str, title: str, fields: Sequence[Field], data
 
 
 def _sheet_name(rs: RuleSet, taken: set[str]) -> str:
-    base = "".join(c for c in (rs.short_title or rs.id) if c not in "[]:*?/\\")[:31]
+    short = rs.in_language(current_language()).short_title
+    base = "".join(c for c in (short or rs.id) if c not in "[]:*?/\\")[:31]
     name, n = base, 2
     while name.lower() in taken:
         name, n = f"{base[:28]} {n}", n + 1
@@ -392,9 +385,21 @@ def _sheet_name(rs: RuleSet, taken: set[str]) -> str:
 
 
 def questionnaire_workbook(
-    rule_sets: Sequence[RuleSet], evidence: Mapping[str, Any] | None = None
+    rule_sets: Sequence[RuleSet],
+    evidence: Mapping[str, Any] | None = None,
+    language: str | None = None,
 ) -> bytes:
-    """The questionnaire for `rule_sets` as xlsx bytes, pre-filled from `evidence` if given."""
+    """The questionnaire for `rule_sets` as xlsx bytes, pre-filled from `evidence` if given.
+
+    In `language` (default English): its sheet names, headers, instructions, headings, question
+    texts where the rule set translates them, and the words of the answers; the import reads it
+    back to the same evidence, whose values do not depend on the language.
+    """
+    with use_language(language):
+        return _workbook(rule_sets, evidence)
+
+
+def _workbook(rule_sets: Sequence[RuleSet], evidence: Mapping[str, Any] | None) -> bytes:
     data: Mapping[str, Any] = evidence if evidence is not None else _BLANK_EVIDENCE
     given = data.get("facts")
     facts: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
@@ -402,8 +407,8 @@ def questionnaire_workbook(
     book = new_workbook()
     meta: list[tuple[str, str, str]] = []
     names = ", ".join(rs.id for rs in rule_sets)
-    read_me = book.create_sheet("Read me")
-    for row, line in enumerate(_READ_ME, start=1):
+    read_me = book.create_sheet(_("Read me"))
+    for row, line in enumerate(read_me_lines(), start=1):
         put(read_me, row, 1, line.format(version=LAYOUT_VERSION, names=names))
     read_me.column_dimensions["A"].width = 100
 
@@ -414,54 +419,54 @@ def questionnaire_workbook(
     versions = list(found) if isinstance(found, Mapping) else []
     _key_value_sheet(
         book,
-        INSTITUTION_SHEET,
-        "The institution and the assessment: write each value in column B",
+        _(INSTITUTION_SHEET),
+        _("The institution and the assessment: write each value in column B"),
         institution_fields(list(dict.fromkeys([*keys, *versions]))),
         data,
         Counter(),
         "",
     )
-    meta.append((INSTITUTION_SHEET, Role.INSTITUTION, ""))
+    meta.append((_(INSTITUTION_SHEET), Role.INSTITUTION, ""))
     props = evidence_schema()["properties"]
     assessors = props["assessment"]["properties"]["assessors"]
     _list_sheet(
         book,
-        ASSESSORS_SHEET,
-        "The assessors: one row each",
+        _(ASSESSORS_SHEET),
+        _("The assessors: one row each"),
         item_fields(assessors),
         _get(data, ("assessment", "assessors")),
         Counter(),
         "",
     )
-    meta.append((ASSESSORS_SHEET, Role.LIST, "assessment.assessors"))
+    meta.append((_(ASSESSORS_SHEET), Role.LIST, "assessment.assessors"))
     _list_sheet(
         book,
-        DOCUMENTS_SHEET,
-        "The documents reviewed: one row each; answers cite them by id",
+        _(DOCUMENTS_SHEET),
+        _("The documents reviewed: one row each; answers cite them by id"),
         item_fields(props["documents"]),
         data.get("documents"),
         Counter(),
         "",
     )
-    meta.append((DOCUMENTS_SHEET, Role.LIST, "documents"))
+    meta.append((_(DOCUMENTS_SHEET), Role.LIST, "documents"))
     _key_value_sheet(
         book,
-        DATA_SHEET,
-        "The facts the rules read: write what you know in column B, leave the rest empty",
+        _(DATA_SHEET),
+        _("The facts the rules read: write what you know in column B, leave the rest empty"),
         fact_fields(),
         facts,
         used,
         "",
     )
-    meta.append((DATA_SHEET, Role.DATA, "facts"))
+    meta.append((_(DATA_SHEET), Role.DATA, "facts"))
     for fact in LIST_FACTS:
         if fact == "green_index_respondents" and fact not in facts:
             continue
-        name = fact.replace("_", " ").capitalize().replace("Green index", "Green Index")
+        name = _(LIST_SHEETS[fact])
         _list_sheet(
             book,
             name,
-            f"facts.{fact}: one row per item",
+            _("facts.{fact}: one row per item").format(fact=fact),
             list_fact_fields(fact),
             facts.get(fact),
             used,
@@ -471,15 +476,15 @@ def questionnaire_workbook(
     if "green_index" in facts:
         _key_value_sheet(
             book,
-            GREEN_INDEX_SHEET,
-            "facts.green_index: the Green Index 3.0 answers of the institution's one respondent",
+            _(GREEN_INDEX_SHEET),
+            _("facts.green_index: the Green Index 3.0 answers of the institution's one respondent"),
             green_index_fields(),
             facts.get("green_index"),
             Counter(),
             "",
         )
-        meta.append((GREEN_INDEX_SHEET, Role.DATA, "facts.green_index"))
-    taken = {n.lower() for n, _, _ in meta} | {"read me", META_SHEET}
+        meta.append((_(GREEN_INDEX_SHEET), Role.DATA, "facts.green_index"))
+    taken = {n.lower() for n, _role, _key in meta} | {_("Read me").lower(), META_SHEET}
     for key in keys:
         # The framework before its profiles: it holds every question they select.
         sets = sorted(
@@ -495,20 +500,20 @@ def questionnaire_workbook(
         meta.append((name, Role.FRAMEWORK, key))
     _keyed_sheet(
         book,
-        OVERRIDES_SHEET,
-        "Overrides of computed statuses: who, when and why",
+        _(OVERRIDES_SHEET),
+        _("Overrides of computed statuses: who, when and why"),
         override_fields(),
         data.get("overrides"),
     )
-    meta.append((OVERRIDES_SHEET, Role.KEYED, "overrides"))
+    meta.append((_(OVERRIDES_SHEET), Role.KEYED, "overrides"))
     _keyed_sheet(
         book,
-        ACTION_PLAN_SHEET,
-        "The action plan: owner, due date, status and effort per indicator",
+        _(ACTION_PLAN_SHEET),
+        _("The action plan: owner, due date, status and effort per indicator"),
         action_fields(),
         data.get("action_plan"),
     )
-    meta.append((ACTION_PLAN_SHEET, Role.KEYED, "action_plan"))
+    meta.append((_(ACTION_PLAN_SHEET), Role.KEYED, "action_plan"))
     _meta_sheet(book, meta)
     return workbook_bytes(book)
 
@@ -517,8 +522,10 @@ def _meta_sheet(book: Any, meta: Sequence[tuple[str, str, str]]) -> None:
     sheet = book.create_sheet(META_SHEET)
     put(sheet, 1, 1, "spm-audit questionnaire")
     put(sheet, 1, 2, LAYOUT_VERSION)
-    for column, header in enumerate(("sheet", "role", "key"), start=1):
-        put(sheet, HEADER_ROW, column, header)
+    if current_language() != SOURCE:  # the language of its headers and answer words
+        put(sheet, 1, 3, current_language())
+    for column, name in enumerate(("sheet", "role", "key"), start=1):
+        put(sheet, HEADER_ROW, column, name)
     for row, entry in enumerate(meta, start=FIRST_ROW):
         for column, value in enumerate(entry, start=1):
             put(sheet, row, column, str(value))
@@ -531,6 +538,7 @@ def template_bytes(
     source: Path | None,
     facts_only: bool = False,
     answers_only: bool = False,
+    language: str | None = None,
 ) -> bytes:
     """What `spm-audit template` writes: a workbook for `-o FILE.xlsx`, else the YAML template.
 
@@ -545,21 +553,24 @@ def template_bytes(
     if not workbook:
         if source is not None:
             raise UsageError("--from pre-fills a workbook: write it with -o FILE.xlsx")
-        return evidence_template(
-            load_rule_sets(frameworks or ["universal-standards"]),
-            facts=not answers_only,
-            answers=not facts_only,
-        ).encode()
+        with use_language(language):
+            return evidence_template(
+                load_rule_sets(frameworks or ["universal-standards"]),
+                facts=not answers_only,
+                answers=not facts_only,
+            ).encode()
     if facts_only or answers_only:
         raise UsageError(
             "--facts-only and --answers-only are for the YAML template, not a workbook"
         )
     if source is None:
-        return questionnaire_workbook(load_rule_sets(frameworks or ["universal-standards"]))
+        return questionnaire_workbook(
+            load_rule_sets(frameworks or ["universal-standards"]), None, language
+        )
     load_evidence(source)  # refuse an invalid file, with every problem
     data = load_file(source).document.data
     assert isinstance(data, Mapping)  # noqa: S101 - a valid evidence file is a mapping
     answered = [k for k in data.get("answers") or {} if k in bundled_frameworks()]
     return questionnaire_workbook(
-        load_rule_sets(frameworks or answered or ["universal-standards"]), data
+        load_rule_sets(frameworks or answered or ["universal-standards"]), data, language
     )

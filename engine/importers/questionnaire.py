@@ -22,6 +22,7 @@ import yaml
 
 from engine.errors import Diagnostic, InvalidInputError, Position, Severity, did_you_mean
 from engine.evidence import check_evidence_for, read_document
+from engine.i18n import use_language
 from engine.load import display_name
 from engine.placeholders import is_placeholder
 from engine.questionnaire_sheets import (
@@ -40,6 +41,7 @@ from engine.questionnaire_sheets import (
     evidence_schema,
     fact_fields,
     green_index_fields,
+    header_name,
     institution_field,
     item_fields,
     list_fact_fields,
@@ -192,7 +194,7 @@ def _header(
     header = next((values for number, values in rows if number == HEADER_ROW), ())
     columns: dict[int, Field] = {}
     for i, raw in enumerate(header):
-        title = "" if raw is None else str(raw).strip()
+        title = header_name("" if raw is None else str(raw).strip())
         if not title or title in ignored:
             continue
         if title in fields:
@@ -309,6 +311,16 @@ def _id_text(raw: object) -> str:
     return repr(raw) if isinstance(raw, float) else str(raw)
 
 
+def _language(book: Any) -> str | None:
+    """The workbook's language, as its meta sheet records it (English before it did)."""
+    if META_SHEET not in book.sheetnames:
+        return None
+    first: tuple[object, ...] = next(
+        iter(book[META_SHEET].iter_rows(max_row=1, values_only=True)), ()
+    )
+    return str(first[2]) if len(first) > 2 and first[2] else None
+
+
 def _meta(reading: _Reading, book: Any) -> list[tuple[str, str, str, Position]]:
     if META_SHEET not in book.sheetnames:
         start = Position(reading.file, 1, 1)
@@ -412,8 +424,9 @@ def read_questionnaire(path: Path) -> Imported:
         raise InvalidInputError([Diagnostic(start, f"not a readable xlsx file: {e}")]) from e
     reading = _Reading(shown)
     reading.positions[()] = start
-    for entry in _meta(reading, book):
-        _read_sheet(reading, book, entry)
+    with use_language(_language(book)):  # the headers' and answers' words of the workbook
+        for entry in _meta(reading, book):
+            _read_sheet(reading, book, entry)
     data = {"schema_version": 1, **reading.data}
     data = {k: data[k] for k in SECTIONS if k in data} | {
         k: v for k, v in data.items() if k not in SECTIONS

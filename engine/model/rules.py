@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from typing import Any
 
 from engine.errors import Position, Severity
 from engine.model.values import (
@@ -234,6 +235,20 @@ class GradeScale:
     min_coverage: Fraction
     bands: tuple[GradeBand, ...]  # best first
     caps: tuple[tuple[str, str], ...] = ()  # (gate id, max grade)
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> GradeScale:
+        """This scale with its name, notice and band labels in `language` where given."""
+        texts = self.translations.get(language)
+        if not texts:
+            return self
+        labels = texts.get("labels") or {}
+        return replace(
+            self,
+            name=texts.get("name") or self.name,
+            notice=texts.get("notice") or self.notice,
+            bands=tuple(replace(b, label=labels.get(b.label) or b.label) for b in self.bands),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +277,18 @@ class Gate:
     min_coverage: Fraction
     validity_years: int | None = None
     surveillance_after_years: int | None = None
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> Gate:
+        """This gate with its title and description in `language` where given."""
+        texts = self.translations.get(language)
+        if not texts:
+            return self
+        return replace(
+            self,
+            title=texts.get("title") or self.title,
+            description=texts.get("description") or self.description,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +340,25 @@ class RuleSet:
     base_indicator_ids: frozenset[str] = frozenset()  # for a profile: every indicator of the base
     changelog: tuple[VersionEntry, ...] = ()  # oldest first
     base_version: str = ""  # for a profile: the version of the rule set it tailors
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # lang -> title, short_title, based_on, disclaimer
+
+    def in_language(self, language: str) -> RuleSet:
+        """This rule set with its metadata, gates and grade scale in `language` where given.
+
+        Its nodes and indicators keep their own translations (`Indicator.in_language`).
+        """
+        texts = self.translations.get(language) or {}
+        return replace(
+            self,
+            title=texts.get("title") or self.title,
+            short_title=texts.get("short_title") or self.short_title,
+            based_on=texts.get("based_on") or self.based_on,
+            disclaimer=texts.get("disclaimer") or self.disclaimer,
+            gates=tuple(g.in_language(language) for g in self.gates),
+            grade_scale=self.grade_scale and self.grade_scale.in_language(language),
+        )
 
     @property
     def answers_key(self) -> str:

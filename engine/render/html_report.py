@@ -52,13 +52,13 @@ def render_html(result: AuditResult, *, audience: str = "full", language: str | 
 
 def render_report_html(report: Report) -> str:
     """A built report as an HTML document, with its charts inline."""
-    drawn = {
-        "dimensions": svg.dimension_chart(report.frameworks),
-        "pathway": svg.pathway_chart(report.frameworks),
-        "peers": peer_boxes(report.peers.rows) if report.peers else (),
-    }
     template = TEMPLATES[report.edition]
-    with i18n.use_language(report.language):
+    with i18n.use_language(report.language):  # the charts' words too
+        drawn = {
+            "dimensions": svg.dimension_chart(report.frameworks),
+            "pathway": svg.pathway_chart(report.frameworks),
+            "peers": peer_boxes(report.peers.rows) if report.peers else (),
+        }
         return environment().get_template(template).render(r=report, charts=drawn)
 
 

@@ -7,6 +7,7 @@ Ordering, key findings, gaps, the merged action plan, labels and plurals are dec
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import PurePath
 
 from engine.i18n import N_, date_text, use_language
@@ -35,7 +36,38 @@ def build_report(
 ) -> Report:
     """Everything the human formats show, for one audience, in `language` (default: English)."""
     with use_language(language) as spoken:
-        return _build(result, policy_for(audience), spoken)
+        return _build(in_language(result, spoken), policy_for(audience), spoken)
+
+
+def _shown_titles(result: AuditResult, language: str) -> dict[str, dict[str, str]]:
+    """By framework id: its title ('' key), its indicators' and gates' titles in `language`."""
+    if language == "en":
+        return {}
+    return {
+        f.ruleset.id: {
+            "": f.ruleset.title,
+            **{g.gate.id: g.gate.title for g in f.gates},
+            **{i.id: i.in_language(language).title for i in f.ruleset.indicators()},
+        }
+        for f in result.frameworks
+    }
+
+
+def in_language(result: AuditResult, language: str) -> AuditResult:
+    """The result with its rule sets' titles, disclaimers, gates and grade words in `language`."""
+    if language == "en":
+        return result
+    frameworks = []
+    for f in result.frameworks:
+        spoken = f.ruleset.in_language(language)
+        gates = tuple(replace(g, gate=g.gate.in_language(language)) for g in f.gates)
+        grade = f.grade
+        if grade is not None:
+            scale = grade.scale.in_language(language)
+            label = next((b.label for b in scale.bands if b.grade == grade.grade), grade.label)
+            grade = replace(grade, scale=scale, label=label)
+        frameworks.append(replace(f, ruleset=spoken, gates=gates, grade=grade))
+    return replace(result, frameworks=tuple(frameworks))
 
 
 def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report:
@@ -201,7 +233,9 @@ def _build(result: AuditResult, policy: AudiencePolicy, language: str) -> Report
         lift=lift_view(result, frameworks, actions),
         progress=None
         if result.progress is None
-        else progress_view(result.progress, policy, [f.id for f in frameworks]),
+        else progress_view(
+            result.progress, policy, [f.id for f in frameworks], _shown_titles(result, language)
+        ),
         peers=peers_view(result.peers) if result.peers is not None and policy.shows_peers else None,
     )
 

@@ -216,15 +216,20 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
                 _number(survey.get("poor_share_high")),
             )
             interval = (
-                f", 95 % interval {share(low)} to {share(high)}"
+                _(", 95 % interval {low} to {high}").format(low=share(low), high=share(high))
                 if low is not None and high is not None
                 else ""
             )
             found.append(
                 KeyFigure(
-                    f"Clients below the poverty line (survey of {survey.get('households_scored')} "
-                    f"households, scorecard {survey.get('scorecard')}"
-                    f"{', FICTIONAL' if survey.get('scorecard_fictional') else ''})",
+                    _(
+                        "Clients below the poverty line (survey of {households} households, "
+                        "scorecard {scorecard}{fictional})"
+                    ).format(
+                        households=survey.get("households_scored"),
+                        scorecard=survey.get("scorecard"),
+                        fictional=_(", FICTIONAL") if survey.get("scorecard_fictional") else "",
+                    ),
                     f"{share(estimate)}{interval}",
                     sources.of("client_survey"),
                 )
@@ -257,22 +262,36 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
     rows = []
     if aprs:
         low, high = min(aprs), max(aprs)
-        span = share(low) if low == high else f"{share(low)} to {share(high)}"
+        span = (
+            share(low)
+            if low == high
+            else _("{low} to {high}").format(low=share(low), high=share(high))
+        )
         rows.append(
             KeyFigure(
-                f"APR of loan products ({len(aprs)} of {len(loans)})", span, sources.of("products")
+                _("APR of loan products ({count} of {total})").format(
+                    count=len(aprs), total=len(loans)
+                ),
+                span,
+                sources.of("products"),
             )
         )
     for loan in loans:
         computed, eir = _number(loan.get("apr_computed")), _number(loan.get("eir_computed"))
         if computed is not None and eir is not None:
             declared = _number(loan.get("apr"))
-            said = f", {share(declared)} declared" if declared is not None else ""
+            said = (
+                _(", {rate} declared").format(rate=share(declared)) if declared is not None else ""
+            )
             # the figure alone in the value column (it does not wrap); the rest in the label
             rows.append(
                 KeyFigure(
-                    f"APR of {loan.get('name', loan.get('id'))} computed from its terms "
-                    f"(MicroFinance Transparency method; EIR {share(eir)}{said})",
+                    _(
+                        "APR of {product} computed from its terms (MicroFinance Transparency "
+                        "method; EIR {eir}{declared})"
+                    ).format(
+                        product=loan.get("name", loan.get("id")), eir=share(eir), declared=said
+                    ),
                     share(computed),
                     sources.of("products"),
                 )

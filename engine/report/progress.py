@@ -12,6 +12,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from engine.i18n import N_, SOURCE, current_language, date_text, ngettext, number
+from engine.i18n import gettext as _
 from engine.model import Status
 from engine.model.progress import (
     ActionState,
@@ -22,7 +24,7 @@ from engine.model.progress import (
     ScoreDelta,
 )
 from engine.report.audience import AudiencePolicy
-from engine.report.labels import STATUS_LABEL, VERDICT_LABEL, pct, plural
+from engine.report.labels import ASSESSMENT_TYPE, STATUS_LABEL, VERDICT_LABEL, pct
 from engine.report.model import (
     FrameworkView,
     NodeView,
@@ -32,11 +34,11 @@ from engine.report.model import (
 )
 
 ACTION_LABEL = {
-    ActionState.DONE: "Done",
-    ActionState.LATE: "Late",
-    ActionState.OPEN: "Open",
-    ActionState.NOT_ASSESSED: "Not assessed",
-    ActionState.DROPPED: "Dropped",
+    ActionState.DONE: N_("done"),
+    ActionState.LATE: N_("late"),
+    ActionState.OPEN: N_("open"),
+    ActionState.NOT_ASSESSED: N_("not assessed"),
+    ActionState.DROPPED: N_("dropped"),
 }
 
 
@@ -44,9 +46,10 @@ def trend(delta: Fraction | None) -> str:
     """A change of score in points with an arrow: '▲ 3.2', '▼ 1.0', '= 0.0' ('' when none)."""
     if delta is None:
         return ""
-    shown = f"{abs(float(delta * 100)):.1f}"
-    if shown == "0.0":
-        return "= 0.0"
+    points = abs(float(delta * 100))
+    shown = number(points, 1)
+    if f"{points:.1f}" == "0.0":
+        return f"= {shown}"
     return f"▲ {shown}" if delta > 0 else f"▼ {shown}"
 
 
@@ -54,10 +57,21 @@ def trend_words(delta: ScoreDelta, since: str) -> str:
     """'up 3.2 points since 2026-01-30 (was 90 %)', or '' when the change is unknown."""
     change = delta.delta
     if change is None:
-        return "" if delta.old_score is None else f"was {pct(delta.old_score)} on {since}"
-    shown = f"{abs(float(change * 100)):.1f}"
-    way = "unchanged" if shown == "0.0" else f"{'up' if change > 0 else 'down'} {shown} points"
-    return f"{way} since {since} (was {pct(delta.old_score)})"
+        if delta.old_score is None:
+            return ""
+        return _("was {score} on {date}").format(score=pct(delta.old_score), date=date_text(since))
+    points = abs(float(change * 100))
+    shown = number(points, 1)
+    way = (
+        _("unchanged")
+        if f"{points:.1f}" == "0.0"
+        else (_("up {points} points") if change > 0 else _("down {points} points")).format(
+            points=shown
+        )
+    )
+    return _("{change} since {date} (was {score})").format(
+        change=way, date=date_text(since), score=pct(delta.old_score)
+    )
 
 
 def with_trends(view: FrameworkView, comparison: Comparison) -> FrameworkView:
@@ -85,41 +99,49 @@ def with_trends(view: FrameworkView, comparison: Comparison) -> FrameworkView:
 
 
 def _status(status: Status | None) -> str:
-    return "absent" if status is None else STATUS_LABEL[status]
+    return _("absent") if status is None else STATUS_LABEL[status]
 
 
-def _framework(f: FrameworkComparison) -> ProgressFramework:
+def _framework(f: FrameworkComparison, titles: Mapping[str, str]) -> ProgressFramework:
+    """One framework's changes; `titles`: its own ('' key), its indicators' and gates' as shown."""
     o = f.overall
     verdicts = []
     if f.old_grade != f.new_grade:
-        verdicts.append(f"Indicative grade: {f.old_grade or 'none'} → {f.new_grade or 'none'}.")
+        verdicts.append(
+            _("Indicative grade: {before} → {now}.").format(
+                before=f.old_grade or _("none"), now=f.new_grade or _("none")
+            )
+        )
     for g in f.gates:
         if g.old is not g.new:
-            before = "not assessed" if g.old is None else VERDICT_LABEL[g.old].lower()
-            now = "not assessed" if g.new is None else VERDICT_LABEL[g.new].lower()
-            verdicts.append(f"{g.title}: {before} → {now}.")
+            before = _("not assessed") if g.old is None else VERDICT_LABEL[g.old].lower()
+            now = _("not assessed") if g.new is None else VERDICT_LABEL[g.new].lower()
+            verdicts.append(f"{titles.get(g.id, g.title)}: {before} → {now}.")
+    closed = len(f.findings_of(FindingChange.CLOSED))
     counts = [
-        plural(len(f.findings_of(FindingChange.CLOSED)), "finding") + " closed",
-        f"{len(f.findings_of(FindingChange.NEW))} new",
-        f"{len(f.findings_of(FindingChange.RECURRING))} recurring",
+        ngettext("{count} finding closed", "{count} findings closed", closed).format(count=closed),
+        _("{count} new").format(count=len(f.findings_of(FindingChange.NEW))),
+        _("{count} recurring").format(count=len(f.findings_of(FindingChange.RECURRING))),
     ]
     kinds = {x.id: str(x.change) for x in f.findings}
+    summary = _("Overall {before} → {now}").format(before=pct(o.old_score), now=pct(o.new_score))
+    if o.delta is not None:
+        summary += " " + _("({trend} points)").format(trend=trend(o.delta))
+    summary += _("; coverage {before} → {now}.").format(
+        before=pct(o.old_coverage), now=pct(o.new_coverage)
+    )
     return ProgressFramework(
-        title=f.title,
-        summary=(
-            f"Overall {pct(o.old_score)} → {pct(o.new_score)}"
-            + (f" ({trend(o.delta)} points)" if o.delta is not None else "")
-            + f"; coverage {pct(o.old_coverage)} → {pct(o.new_coverage)}."
-        ),
+        title=titles.get("", f.title),
+        summary=summary,
         verdicts=tuple(verdicts),
         findings_text=", ".join(counts) + ".",
         changes=tuple(
             ProgressRow(
-                f"{c.id} (was {', '.join(c.was)})" if c.was else c.id,
-                c.title,
+                _("{id} (was {ids})").format(id=c.id, ids=", ".join(c.was)) if c.was else c.id,
+                titles.get(c.id, c.title),
                 _status(c.old),
                 _status(c.new),
-                "critical" if c.critical else "",
+                _("critical") if c.critical else "",
                 kinds.get(c.id, "changed"),
             )
             for c in f.status_changes
@@ -131,15 +153,20 @@ def _goal_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit in ("share", "rate", "%"):
-        return f"{value * 100:.1f}".removesuffix(".0") + " %"
-    return f"{value:,.2f}".removesuffix(".00")
+        shown = number(value * 100, 1)
+        return shown.removesuffix(".0").removesuffix(",0") + " %"
+    if current_language() == SOURCE:
+        return f"{value:,.2f}".removesuffix(".00")
+    return number(value, 2).removesuffix(",00")
 
 
 def _goal_cell(target: float | None, actual: float | None, met: bool | None, unit: str) -> str:
     if target is None and actual is None:
-        return "not set"
-    verdict = "no data" if met is None else "met" if met else "missed"
-    return f"{_goal_value(actual, unit)} against {_goal_value(target, unit)}: {verdict}"
+        return _("not set")
+    verdict = _("no data") if met is None else _("met") if met else _("missed")
+    return _("{actual} against {target}: {verdict}").format(
+        actual=_goal_value(actual, unit), target=_goal_value(target, unit), verdict=verdict
+    )
 
 
 def _goal(g: GoalProgress) -> ProgressRow:
@@ -155,12 +182,20 @@ def _goal(g: GoalProgress) -> ProgressRow:
 
 
 def progress_view(
-    comparison: Comparison, policy: AudiencePolicy, shown: Sequence[str]
+    comparison: Comparison,
+    policy: AudiencePolicy,
+    shown: Sequence[str],
+    titles: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ProgressView:
-    """The progress section for one audience: `shown` names the frameworks the report lays out."""
+    """The progress section for one audience: `shown` names the frameworks the report lays out.
+
+    `titles`: by framework id, its title ('' key), its indicators' and its gates' titles in the
+    report's language (default: as the comparison holds them, in English).
+    """
     old = comparison.old
+    named = titles or {}
     frameworks = tuple(
-        _framework(f)
+        _framework(f, named.get(f.id, {}))
         for f in comparison.frameworks
         if f.id in shown and f.old_version is not None and f.new_version is not None
     )
@@ -176,29 +211,37 @@ def progress_view(
                 a.recommendation,
                 "",
                 "",
-                a.due or "—",
+                date_text(a.due) if a.due else "—",
                 str(a.state),
             )
             for a in comparison.actions
         )
         tally = {s: sum(a.state is s for a in comparison.actions) for s in ActionState}
     notes = tuple(n[0].upper() + n[1:] + "." for n in comparison.notes)
+    kind = old.assessment_type.replace("_", " ")
+    if current_language() != SOURCE and old.assessment_type in ASSESSMENT_TYPE:
+        kind = ASSESSMENT_TYPE[old.assessment_type].lower()
     return ProgressView(
-        intro=(
-            f"Compared with the previous assessment ({old.assessment_type.replace('_', ' ')}, "
-            f"period {old.period_start} to {old.period_end}, assessed on {old.assessed_on}; "
-            f"{old.file}). Changes are in points of the overall score (out of 100)."
+        intro=_(
+            "Compared with the previous assessment ({kind}, period {start} to {end}, assessed on "
+            "{assessed}; {file}). Changes are in points of the overall score (out of 100)."
+        ).format(
+            kind=kind,
+            start=date_text(old.period_start),
+            end=date_text(old.period_end),
+            assessed=date_text(old.assessed_on),
+            file=old.file,
         ),
         notes=notes if policy.evidence_text else (),
         frameworks=frameworks,
         goals=tuple(_goal(g) for g in comparison.goals),
         actions=actions,
         actions_text=(
-            "Of the previous action plan: "
-            + ", ".join(f"{n} {ACTION_LABEL[s].lower()}" for s, n in tally.items() if n)
-            + ". Done: every indicator it settles is now met; late: still not met after its due "
-            "date; open: still not met, not yet due or without a due date; dropped: its "
-            "indicators are no longer assessed."
+            _(
+                "Of the previous action plan: {tally}. Done: every indicator it settles is now "
+                "met; late: still not met after its due date; open: still not met, not yet due "
+                "or without a due date; dropped: its indicators are no longer assessed."
+            ).format(tally=", ".join(f"{n} {_(ACTION_LABEL[s])}" for s, n in tally.items() if n))
             if actions
             else ""
         ),

@@ -19,6 +19,7 @@ from engine.model import (
     FrameworkResult,
     GateResult,
     GradeResult,
+    IndicatorResult,
     NodeScore,
     ScoredIndicator,
     SourceUse,
@@ -40,6 +41,7 @@ from engine.report.model import (
     OverrideView,
     PathwayRow,
 )
+from engine.report.sentences import translated_words
 from engine.score import FORMULA
 
 KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
@@ -381,7 +383,7 @@ def _indicator(
         finding=ind.finding_for(r.status),
         recommendation=ind.recommendation_for(r.status),
         explanation=r.explanation if policy.evidence_text else "",
-        summary=(r.summary or r.explanation) if policy.evidence_text else "",
+        summary=_words(r) if policy.evidence_text else "",
         rests_on=_rests_on(si, cited) if policy.evidence_text else "",
         facts=facts,
         documents=cited,
@@ -415,12 +417,21 @@ def _documents_text(cited: Sequence[CitedDocument]) -> str:
     return "; ".join(f"{d.id}{' ' + _('p.') + ' ' + d.pages if d.pages else ''}" for d in cited)
 
 
+def _words(r: IndicatorResult) -> str:
+    """An indicator's result in plain words, in the report's language where it has the patterns."""
+    if not r.summary:
+        return r.explanation
+    free = [r.answer.comment.strip()] if r.answer is not None else []
+    if r.override is not None:
+        free += [r.override.reason.strip(), r.override.by]
+    return translated_words(r.summary, free)
+
+
 def _rests_on(si: ScoredIndicator, cited: Sequence[CitedDocument]) -> str:
     """What the detailed results print under an indicator: its result in plain words, and documents.
 
     The machine trace is in the evidence-trail annex and the JSON.
     """
-    r = si.result
     documents = _documents_text(cited)
-    words = r.summary or r.explanation
+    words = _words(si.result)
     return f"{words} {_('Documents:')} {documents}." if documents else words

@@ -255,6 +255,7 @@ class _RuleSetBuilder:
             files=tuple(p.path.relative_to(base).as_posix() for p in [self.header, *self.parts]),
             position=doc.position_of(()),
             changelog=changelog,
+            translations=self.data.get("translations", {}),
         )
 
     def _claim_id(self, doc: YamlDocument, at: PathKey, node_id: str) -> None:

@@ -74,6 +74,7 @@ def build_gates(
                 min_coverage=fraction(raw.get("min_coverage", 0)),
                 validity_years=validity.get("years"),
                 surveillance_after_years=validity.get("surveillance_after_years"),
+                translations=raw.get("translations", {}),
             )
         )
     return tuple(gates)
@@ -116,5 +117,10 @@ def build_grade_scale(
             error(("caps", i, "max_grade"), f"cap names unknown grade '{cap['max_grade']}'")
         caps.append((cap["gate"], cap["max_grade"]))
     return GradeScale(
-        raw["name"], raw["notice"], fraction(raw.get("min_coverage", 0)), bands, tuple(caps)
+        raw["name"],
+        raw["notice"],
+        fraction(raw.get("min_coverage", 0)),
+        bands,
+        tuple(caps),
+        raw.get("translations", {}),
     )
