@@ -264,3 +264,23 @@ def test_the_detail_cites_the_documents_a_finding_rests_on(kombit_result) -> Non
     entry = detail.split('<p class="t">4.A.1.1 ')[1].split("</div>")[0]
     assert "Partly met" in entry
     assert "Documents: K-CREDIT p. 21-23; K-FILES." in entry
+
+
+def test_streams_are_deflated_at_level_6_to_the_same_content(kombit_pdf: bytes) -> None:
+    import zlib
+
+    import pydyf
+
+    content = b"\n".join([b"BT /F1 8 Tf (Page 1 of 9) Tj ET"] * 50)
+    stream = pydyf.Stream([b"BT /F1 8 Tf (Page 1 of 9) Tj ET"] * 50, compress=True)
+    slow = stream.data
+    stream.__class__ = pdf_layout._quick_stream(pydyf.Stream)
+    quick = stream.data
+    assert quick != slow  # other bytes ...
+    body = quick.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert zlib.decompress(body) == content  # ... of the same content
+    assert f"/Length {len(body)}".encode() in quick
+    page = PdfReader(io.BytesIO(kombit_pdf)).pages[3]["/Contents"].get_object()
+    raw = page._data  # the report's own page content, as written
+    assert raw == zlib.compress(zlib.decompress(raw), 6)
+    assert raw != zlib.compress(zlib.decompress(raw), 9)

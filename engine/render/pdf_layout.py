@@ -24,6 +24,10 @@ from engine.errors import RenderError
 # HarfBuzz one day; the output is the same, so the notice is not the user's problem.
 _HARFBUZZ_NOTICE = "HarfBuzz-Subset"
 _IDLE_SECONDS = 600  # a layout worker nobody asks for a document within this time exits
+# pydyf deflates every stream at level 9; level 6 (zlib's default) gives the demo's 2.5 MB of page
+# content in a fifth of the time (35 ms instead of 190) for a file 4 % larger. The PDF's content is
+# the same: only the compressed bytes of its streams differ.
+_DEFLATE_LEVEL = 6
 
 
 def weasyprint_module() -> tuple[Any, Any]:
@@ -49,6 +53,43 @@ def _epoch(day: str) -> str:
     return str(int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()))
 
 
+def _deflate_faster(_document: Any, pdf: Any) -> None:
+    """WeasyPrint's finisher: every stream still to be written deflated at `_DEFLATE_LEVEL`."""
+    import pydyf
+
+    if not hasattr(pydyf, "_to_bytes"):  # pragma: no cover - a pydyf other than 0.11-0.13
+        return  # its own level, then
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.compress:
+            item.__class__ = _quick_stream(type(item))
+
+
+_QUICK_STREAMS: dict[type, type] = {}
+
+
+def _quick_stream(stream_class: type) -> type:
+    """A subclass of a `pydyf.Stream` class whose bytes are deflated at `_DEFLATE_LEVEL`.
+
+    Only `data` (the stream as written) differs from pydyf's, which deflates at level 9.
+    """
+    import zlib
+
+    import pydyf
+
+    def data(self: Any) -> bytes:
+        content = b"\n".join(pydyf._to_bytes(part) for part in self.stream)
+        extra = pydyf.Dictionary(self.extra.copy())
+        extra["Filter"] = "/FlateDecode"
+        content = zlib.compress(content, _DEFLATE_LEVEL)
+        extra["Length"] = len(content)
+        return b"\n".join((extra.data, b"stream", content, b"endstream"))
+
+    if stream_class not in _QUICK_STREAMS:
+        name = f"Quick{stream_class.__name__}"
+        _QUICK_STREAMS[stream_class] = type(name, (stream_class,), {"data": property(data)})
+    return _QUICK_STREAMS[stream_class]
+
+
 def layout(html: str, day: str) -> bytes:
     """HTML → PDF bytes; `day` (the assessment's date) stamps the file, so the bytes repeat."""
     weasyprint, URLFetcher = weasyprint_module()
@@ -59,7 +100,9 @@ def layout(html: str, day: str) -> bytes:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+        pdf: bytes = document.write_pdf(
+            pdf_identifier=False, uncompressed_pdf=False, finisher=_deflate_faster
+        )
     return pdf
 
 
