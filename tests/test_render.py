@@ -284,3 +284,34 @@ def test_streams_are_deflated_at_level_6_to_the_same_content(kombit_pdf: bytes) 
     raw = page._data  # the report's own page content, as written
     assert raw == zlib.compress(zlib.decompress(raw), 6)
     assert raw != zlib.compress(zlib.decompress(raw), 9)
+
+
+def test_compiled_templates_are_cached_and_render_the_same_html(
+    kombit_result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.render import html_report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("SPM_AUDIT_NO_CACHE", "1")
+    html_report.environment.cache_clear()
+    uncached = render_html(kombit_result)
+    assert not (tmp_path / "spm-audit").exists()
+    monkeypatch.delenv("SPM_AUDIT_NO_CACHE")
+    html_report.environment.cache_clear()
+    assert render_html(kombit_result) == uncached  # compiled, then kept
+    entries = [p for p in (tmp_path / "spm-audit" / "templates").rglob("*") if p.is_file()]
+    assert len(entries) >= 4  # report, base, sections, finding
+    html_report.environment.cache_clear()
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(html_report.environment(), "compile", compile_again)
+        assert render_html(kombit_result) == uncached  # read back from the cache
+    for entry in entries:
+        entry.write_bytes(b"not a compiled template")
+    html_report.environment.cache_clear()
+    assert render_html(kombit_result) == uncached  # an unsound entry is compiled again
+    assert all(not p.read_bytes().startswith(b"not") for p in entries)
+    html_report.environment.cache_clear()
