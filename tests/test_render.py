@@ -315,3 +315,29 @@ def test_compiled_templates_are_cached_and_render_the_same_html(
     assert render_html(kombit_result) == uncached  # an unsound entry is compiled again
     assert all(not p.read_bytes().startswith(b"not") for p in entries)
     html_report.environment.cache_clear()
+
+
+def test_the_layout_runs_without_the_cycle_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = pdf_layout.html_document
+
+    def spy(html: str, fetcher: object) -> object:
+        seen.append(gc.isenabled())
+        return real(html, fetcher)
+
+    monkeypatch.setattr(pdf_layout, "html_document", spy)
+    page = "<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"
+    assert gc.isenabled()
+    assert pdf_layout.layout(page, "2025-03-31").startswith(b"%PDF")
+    assert seen == [False]
+    assert gc.isenabled()  # on again after
+    gc.disable()
+    try:
+        pdf_layout.layout(page, "2025-03-31")
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

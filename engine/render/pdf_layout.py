@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -120,12 +121,21 @@ def layout(html: str, day: str) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     os.environ["SOURCE_DATE_EPOCH"] = _epoch(day)  # fontTools stamps font subsets with it
     fetcher = URLFetcher(allowed_protocols={"data"})
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
-        document = html_document(html, fetcher)
-        pdf: bytes = document.write_pdf(
-            pdf_identifier=False, uncompressed_pdf=False, finisher=_deflate_faster
-        )
+    # The cyclic garbage collector finds next to nothing to free in a layout (the peak RSS is the
+    # same without it) but walks WeasyPrint's many young objects again and again: off during the
+    # layout, the demo's PDF takes 0.5 s (14 %) less.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
+            document = html_document(html, fetcher)
+            pdf: bytes = document.write_pdf(
+                pdf_identifier=False, uncompressed_pdf=False, finisher=_deflate_faster
+            )
+    finally:
+        if collecting:
+            gc.enable()
     return pdf
 
 
