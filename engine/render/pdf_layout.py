@@ -193,6 +193,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     """The worker's life: import WeasyPrint, wait for one document, send back its PDF."""
     parent_end.close()  # a forked copy of the parent's end would keep the pipe open for ever
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; the pipe ends us
+    gc.disable()  # as in `layout`, for the import too (40 ms less): this process lays out one report
     with contextlib.suppress(RenderError):
         weasyprint_module()  # reported when a document is asked for
     try:
