@@ -309,11 +309,12 @@ def test_compiled_templates_are_cached_and_render_the_same_html(
     with monkeypatch.context() as patch:
         patch.setattr(html_report.environment(), "compile", compile_again)
         assert render_html(kombit_result) == uncached  # read back from the cache
-    for entry in entries:
-        entry.write_bytes(b"not a compiled template")
-    html_report.environment.cache_clear()
-    assert render_html(kombit_result) == uncached  # an unsound entry is compiled again
-    assert all(not p.read_bytes().startswith(b"not") for p in entries)
+    for garbage in (b"not a compiled template", entries[0].read_bytes()[:16]):  # torn
+        for entry in entries:
+            entry.write_bytes(garbage)
+        html_report.environment.cache_clear()
+        assert render_html(kombit_result) == uncached  # an unsound entry is compiled again
+        assert all(p.read_bytes() != garbage for p in entries)
     html_report.environment.cache_clear()
 
 

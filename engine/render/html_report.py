@@ -30,8 +30,12 @@ class TemplateCache(jinja2.BytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         """Fill `bucket` from the cache, if it holds an entry."""
         data = filecache.read_entry("templates", self._key(bucket))
-        if data is not None:
+        if data is None:
+            return
+        try:
             bucket.bytecode_from_string(data)
+        except Exception:  # an entry that cannot be read is only no entry
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         """Keep a freshly compiled template (best effort)."""
