@@ -63,6 +63,8 @@ SAME = [
     "<div>x<br>y<br/>z</div>",
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><title>t</title><rect x="1"/>'
     '<text x="1">a &amp; b</text></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9" preserveAspectRatio="none">'
+    '<path d="M0,0 L9,9" stroke-width="1"/></svg>',
     '<ul><li class="a">1</li><li>2</li></ul>',
     '<p title="a &amp; b">x <b>y</b> <span class="s">z</span></p>',
 ]

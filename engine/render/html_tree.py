@@ -15,6 +15,7 @@ bundled example, edition and language.
 
 from __future__ import annotations
 
+import functools
 import html.parser
 import xml.etree.ElementTree as ET
 
@@ -42,10 +43,14 @@ _CLOSES_P = frozenset(
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SVG = frozenset({"svg", "title", "desc", "text", "rect", "line", "path", "g", "circle"})
-_SVG_ATTRIBUTES = {
-    "viewbox": "viewBox",
-    "xmlns": "{http://www.w3.org/2000/xmlns/}xmlns",
-}
+
+
+@functools.cache
+def _svg_attribute_names() -> dict[str, str]:
+    """SVG's attribute names in their case (viewBox, preserveAspectRatio), from tinyhtml5's table."""
+    from tinyhtml5.constants import adjust_svg_attributes
+
+    return {**adjust_svg_attributes, "xmlns": "{http://www.w3.org/2000/xmlns/}xmlns"}
 
 
 class _Unexpected(Exception):
@@ -115,7 +120,8 @@ class _Builder(html.parser.HTMLParser):
         ):
             raise _Unexpected(tag)
         self.in_svg += 1
-        self._push(SVG_NAMESPACE + tag, {_SVG_ATTRIBUTES.get(n, n): v for n, v in values.items()})
+        names = _svg_attribute_names()
+        self._push(SVG_NAMESPACE + tag, {names.get(n, n): v for n, v in values.items()})
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
