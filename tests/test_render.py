@@ -264,3 +264,81 @@ def test_the_detail_cites_the_documents_a_finding_rests_on(kombit_result) -> Non
     entry = detail.split('<p class="t">4.A.1.1 ')[1].split("</div>")[0]
     assert "Partly met" in entry
     assert "Documents: K-CREDIT p. 21-23; K-FILES." in entry
+
+
+def test_streams_are_deflated_at_level_6_to_the_same_content(kombit_pdf: bytes) -> None:
+    import zlib
+
+    import pydyf
+
+    content = b"\n".join([b"BT /F1 8 Tf (Page 1 of 9) Tj ET"] * 50)
+    stream = pydyf.Stream([b"BT /F1 8 Tf (Page 1 of 9) Tj ET"] * 50, compress=True)
+    slow = stream.data
+    stream.__class__ = pdf_layout._quick_stream(pydyf.Stream)
+    quick = stream.data
+    assert quick != slow  # other bytes ...
+    body = quick.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert zlib.decompress(body) == content  # ... of the same content
+    assert f"/Length {len(body)}".encode() in quick
+    page = PdfReader(io.BytesIO(kombit_pdf)).pages[3]["/Contents"].get_object()
+    raw = page._data  # the report's own page content, as written
+    assert raw == zlib.compress(zlib.decompress(raw), 6)
+    assert raw != zlib.compress(zlib.decompress(raw), 9)
+
+
+def test_compiled_templates_are_cached_and_render_the_same_html(
+    kombit_result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.render import html_report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("SPM_AUDIT_NO_CACHE", "1")
+    html_report.environment.cache_clear()
+    uncached = render_html(kombit_result)
+    assert not (tmp_path / "spm-audit").exists()
+    monkeypatch.delenv("SPM_AUDIT_NO_CACHE")
+    html_report.environment.cache_clear()
+    assert render_html(kombit_result) == uncached  # compiled, then kept
+    entries = [p for p in (tmp_path / "spm-audit" / "templates").rglob("*") if p.is_file()]
+    assert len(entries) >= 4  # report, base, sections, finding
+    html_report.environment.cache_clear()
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(html_report.environment(), "compile", compile_again)
+        assert render_html(kombit_result) == uncached  # read back from the cache
+    for garbage in (b"not a compiled template", entries[0].read_bytes()[:16]):  # torn
+        for entry in entries:
+            entry.write_bytes(garbage)
+        html_report.environment.cache_clear()
+        assert render_html(kombit_result) == uncached  # an unsound entry is compiled again
+        assert all(p.read_bytes() != garbage for p in entries)
+    html_report.environment.cache_clear()
+
+
+def test_the_layout_runs_without_the_cycle_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = pdf_layout.html_document
+
+    def spy(html: str, fetcher: object) -> object:
+        seen.append(gc.isenabled())
+        return real(html, fetcher)
+
+    monkeypatch.setattr(pdf_layout, "html_document", spy)
+    page = "<!DOCTYPE html><html><head><title>t</title></head><body><p>x</p></body></html>"
+    assert gc.isenabled()
+    assert pdf_layout.layout(page, "2025-03-31").startswith(b"%PDF")
+    assert seen == [False]
+    assert gc.isenabled()  # on again after
+    gc.disable()
+    try:
+        pdf_layout.layout(page, "2025-03-31")
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

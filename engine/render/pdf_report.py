@@ -11,7 +11,6 @@ from typing import ClassVar
 from engine.errors import RenderError
 from engine.model import AuditResult, EvidenceSet
 from engine.render import fonts
-from engine.render.html_report import render_html
 from engine.render.pdf_layout import LayoutWorker, layout, weasyprint_module
 from engine.render.renderer import RendererBase
 
@@ -68,6 +67,8 @@ def render_pdf(
     """
     if not fonts.has_fonts():
         raise RenderError(f"no fonts found for the PDF report: {fonts.BASE_HINT}")
+    from engine.render.html_report import render_html  # Jinja2: after the worker has forked
+
     html = render_html(result, audience=audience, language=language)
     _check_glyphs(html, result.evidence)
     assessment = result.evidence.assessment
