@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from engine.errors import Position
-from engine.i18n import current_language, date_text, number, translated
+from engine.i18n import SOURCE, current_language, date_text, number, translated
 from engine.i18n import gettext as _
 from engine.model import (
     ActionItem,
@@ -41,7 +41,6 @@ from engine.report.model import (
     OverrideView,
     PathwayRow,
 )
-from engine.report.sentences import translated_words
 from engine.score import FORMULA
 
 KEY_FINDINGS = 5  # the executive summary names the five findings that cost most points
@@ -421,6 +420,10 @@ def _words(r: IndicatorResult) -> str:
     """An indicator's result in plain words, in the report's language where it has the patterns."""
     if not r.summary:
         return r.explanation
+    if current_language() == SOURCE:
+        return r.summary
+    from engine.report.sentences import translated_words  # its patterns only for fr and es
+
     free = [r.answer.comment.strip()] if r.answer is not None else []
     if r.override is not None:
         free += [r.override.reason.strip(), r.override.by]
