@@ -22,6 +22,7 @@ from engine.render.html_report import environment
 from engine.render.pdf_layout import layout
 
 TEMPLATE = "portfolio.html.j2"
+EPOCH = "1980-01-01"  # the date of a summary without assessments
 WIDTH = 690
 LEFT = 36  # room for the count axis
 PLOT = 630  # the length of 0-100 %
@@ -132,6 +133,7 @@ class PortfolioView:
     title: str
     overview: str
     dates: str
+    dated: str  # the latest assessment (ISO): the document's date, for the same bytes every time
     frameworks: tuple[FrameworkView, ...]
     not_assessed: tuple[NotAssessedRow, ...]
     quartile_method: str
@@ -332,6 +334,7 @@ def portfolio_view(summary: PortfolioSummary) -> PortfolioView:
         title="Portfolio screening summary",
         overview=overview,
         dates=dates,
+        dated=summary.last_assessed or EPOCH,
         frameworks=tuple(_framework_view(f) for f in summary.frameworks),
         not_assessed=tuple(
             NotAssessedRow(n.file, n.status, _count(n.problems), n.first_problem)
@@ -364,4 +367,4 @@ def portfolio_pdf(summary: PortfolioSummary, html: str | None = None) -> bytes:
             f"no installed font can draw {shown} in the portfolio summary (portfolio.html is "
             f"written): {fonts.hint(lost)}, or run `spm-audit doctor`"
         )
-    return layout(html, summary.last_assessed or "1980-01-01")
+    return layout(html, summary.last_assessed or EPOCH)

@@ -307,3 +307,15 @@ def test_the_summary_pdf_of_a_batch(folder: Path, tmp_path: Path) -> None:
         assert expected in text, expected
     items_pdf = portfolio_pdf(summarise([], []))
     assert items_pdf.startswith(b"%PDF-")
+
+
+def test_the_same_summary_gives_the_same_pdf_bytes(portfolio: tuple[list[BatchItem], list]) -> None:  # type: ignore[type-arg]
+    items, rule_sets = portfolio
+    summary = summarise(items, rule_sets)
+    first, second = portfolio_pdf(summary), portfolio_pdf(summarise(items, rule_sets))
+    assert first == second
+    from pypdf import PdfReader
+
+    metadata = PdfReader(io.BytesIO(first)).metadata
+    assert metadata is not None
+    assert metadata.creation_date.date().isoformat() == "2026-01-30"  # the latest assessment's
