@@ -115,7 +115,7 @@ _PEAK = (
 
 
 def batch_time(folder: Path, count: int) -> tuple[float, float, float, int]:
-    """Whole-process `spm-audit batch -f all --no-summary` over a folder of `count` files.
+    """Whole-process `spm-audit batch -f all --no-summary` over a folder of `count` new files.
 
     Wall seconds, CPU seconds (every process of the batch), peak RSS (MB) of its largest process,
     workers.
@@ -124,6 +124,12 @@ def batch_time(folder: Path, count: int) -> tuple[float, float, float, int]:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "out")
+        # A cache of its own, holding the rule sets (warmed by one assessment) but none of the
+        # files: a first screening of new evidence, whose schema check no earlier run saves (the
+        # generated files repeat from run to run, so the user's cache would know them).
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        warm = [SPM_AUDIT, "assess", str(EXAMPLES[0]), "-f", "all", "--format", "json"]
+        subprocess.run(warm, check=True, capture_output=True, cwd=ROOT, env=env)
         # through a parent of its own, so that the peak is this batch's largest process, not the
         # largest child this benchmark ever ran (a PDF run)
         report = Path(tmp) / "peak"
@@ -134,6 +140,7 @@ def batch_time(folder: Path, count: int) -> tuple[float, float, float, int]:
             check=True,
             capture_output=True,
             cwd=ROOT,
+            env=env,
         )
         seconds = time.perf_counter() - start
         peak, cpu = report.read_text().split()
