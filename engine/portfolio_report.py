@@ -139,6 +139,7 @@ class PortfolioView:
     quartile_method: str
     size_rule: str
     peer_note: str
+    language: str = "en"  # the summary is in English (print.css reads it as `r.language`)
 
 
 def _quartile_row(measure: str, q: Quartiles | None) -> QuartileRow:
@@ -348,7 +349,8 @@ def portfolio_view(summary: PortfolioSummary) -> PortfolioView:
 
 def portfolio_html(summary: PortfolioSummary) -> str:
     """The summary as one self-contained HTML document (inline CSS and charts)."""
-    return environment().get_template(TEMPLATE).render(p=portfolio_view(summary))
+    view = portfolio_view(summary)
+    return environment().get_template(TEMPLATE).render(p=view, r=view)  # r: for print.css
 
 
 def portfolio_pdf(summary: PortfolioSummary, html: str | None = None) -> bytes:
