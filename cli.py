@@ -404,19 +404,16 @@ def batch(
     ] = None,
     audience: Audiences = Audience.FULL,
     csv_dialect: CsvDialects = DEFAULT_CSV_DIALECT,
+    summary: Annotated[
+        bool, typer.Option(help="Also write the summary: portfolio.html and portfolio.pdf.")
+    ] = True,
 ) -> None:
-    """Assess many evidence files against rule sets loaded once: a JSON record each, portfolio.csv."""
-    from engine.api import Auditor
-    from engine.batch import batch_exit_code, evidence_files, screen
+    """Assess many evidence files against rule sets loaded once: a JSON record each, portfolio tables, a summary."""
+    from engine.portfolio import run_batch
 
-    def action() -> int:
-        files = evidence_files(target)
-        auditor = Auditor([*(framework or []), *(profile or []), *(str(p) for p in rules or [])])
-        show, line = (lambda text: typer.echo(text, err=True)), terminal.Progress()
-        items = screen(files, auditor, out, jobs, audience.value, csv_dialect.value, line, show)
-        return int(batch_exit_code(items))
-
-    raise typer.Exit(_run(action))
+    names = [*(framework or []), *(profile or []), *(str(p) for p in rules or [])]
+    settings = (jobs, audience.value, csv_dialect.value, summary, terminal.Progress())
+    raise typer.Exit(_run(lambda: run_batch(target, names, out, *settings, terminal.say)))
 
 
 @app.command()

@@ -48,6 +48,9 @@ class PortfolioRow:
     gates_failed: tuple[str, ...]
     gates_undecided: tuple[str, ...]  # insufficient evidence to decide
     critical_failures: int
+    failed_indicators: tuple[
+        str, ...
+    ] = ()  # ids of the indicators not met (the summary counts them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class BatchItem:
     warnings: int
     exit_code: ExitCode  # OK, INVALID_INPUT (refused) or INTERNAL (a bug, said in `problems`)
     peer_facts: PeerFacts = NO_PEER_FACTS  # legal form, size class, key figures (engine/peers.py)
+    assessed_on: str = ""  # the assessment's date (the summary's span of dates)
 
 
 def evidence_files(target: str) -> list[Path]:
@@ -96,11 +100,8 @@ def framework_rows(result: AuditResult) -> tuple[PortfolioRow, ...]:
     rows = []
     for framework in result.frameworks:
         verdicts = {v: tuple(g.gate.id for g in framework.gates if g.verdict is v) for v in Verdict}
-        critical = sum(
-            1
-            for s in framework.indicators
-            if not s.benchmark and s.result.indicator.critical and s.result.status is Status.FAIL
-        )
+        failed = [s for s in framework.indicators if s.result.status is Status.FAIL]
+        critical = sum(1 for s in failed if not s.benchmark and s.result.indicator.critical)
         rows.append(
             PortfolioRow(
                 framework.ruleset.id,
@@ -112,6 +113,7 @@ def framework_rows(result: AuditResult) -> tuple[PortfolioRow, ...]:
                 verdicts[Verdict.FAILED],
                 verdicts[Verdict.INSUFFICIENT_EVIDENCE],
                 critical,
+                tuple(s.result.indicator.id for s in failed if not s.benchmark),
             )
         )
     return tuple(rows)
@@ -151,6 +153,11 @@ def _assess_one(source: Path) -> BatchItem:
     except Exception as e:  # a bug: said, and the other files still assessed
         said = f"internal error: {type(e).__name__}: {e}"
         return BatchItem(source, "", "", None, (), (said,), 0, ExitCode.INTERNAL)
+    return assessed_item(source, result, output)
+
+
+def assessed_item(source: Path, result: AuditResult, output: Path | None) -> BatchItem:
+    """The item of an evidence file assessed (its record written to `output`)."""
     institution = result.evidence.institution
     return BatchItem(
         source,
@@ -162,6 +169,7 @@ def _assess_one(source: Path) -> BatchItem:
         len(result.warnings),
         ExitCode.OK,
         peer_facts(institution, result.evidence.facts),
+        result.evidence.dates.assessed_on.isoformat(),
     )
 
 
@@ -263,56 +271,86 @@ PORTFOLIO_COLUMNS = (
 )
 
 
-def portfolio_csv(items: Sequence[BatchItem], dialect: str = "excel") -> bytes:
-    """The portfolio table: one row per institution and framework, a row per refused file."""
-    d = DIALECTS[dialect]
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(
-        out, PORTFOLIO_COLUMNS, restval="", lineterminator="\r\n", delimiter=d.delimiter
-    )
-    writer.writeheader()
+# Columns whose text a spreadsheet would take for a number or a date ("1.2.0"), and columns of
+# shares of 1 (shown as percentages in the workbook: scores, coverage, the key figures in shares).
+PORTFOLIO_IDS = frozenset({"framework_version"})
+PORTFOLIO_SHARES = frozenset(
+    {"score", "coverage", *(f.column for f in FIGURES if f.unit == "share")}
+)
+
+
+def portfolio_table(items: Sequence[BatchItem]) -> list[dict[str, object]]:
+    """The portfolio table's rows, typed: text, counts, numbers and shares; absent is None.
+
+    One row per institution and framework, one per refused file. The CSV and the workbook are
+    both written from these rows, so a column added here reaches both.
+    """
+    rows: list[dict[str, object]] = []
     for item in items:
         base: dict[str, object] = {
-            "file": d.text(item.source.name),
-            "institution": d.text(item.institution),
-            "country": d.text(item.country),
+            "file": item.source.name,
+            "institution": item.institution,
+            "country": item.country,
             "warnings": item.warnings,
         }
         facts = item.peer_facts
         if item.exit_code is ExitCode.OK:
             base |= {
-                "legal_form": d.text(facts.legal_form),
-                "size_class": d.text(facts.size_class),
-                "active_borrowers": d.number(facts.active_borrowers),
-                **{f.column: d.number(v) for f, v in zip(FIGURES, facts.figures, strict=True)},
+                "legal_form": facts.legal_form,
+                "size_class": facts.size_class,
+                "active_borrowers": facts.active_borrowers,
+                **{f.column: v for f, v in zip(FIGURES, facts.figures, strict=True)},
             }
         if item.exit_code is not ExitCode.OK:
-            writer.writerow(
+            rows.append(
                 {
                     **base,
                     "status": "refused" if item.exit_code is ExitCode.INVALID_INPUT else "error",
                     "problems": len(item.problems),
-                    "first_problem": d.text(item.problems[0] if item.problems else ""),
+                    "first_problem": item.problems[0] if item.problems else "",
                 }
             )
             continue
-        for row in item.rows:
-            writer.writerow(
-                {
-                    **base,
-                    "status": "assessed",
-                    "framework": d.text(row.framework),
-                    "framework_version": d.ident(row.framework_version),
-                    "score": d.number(None if row.score is None else float(row.score)),
-                    "coverage": d.number(None if row.coverage is None else float(row.coverage)),
-                    "grade": d.text(row.grade),
-                    "gates_passed": d.text("; ".join(row.gates_passed)),
-                    "gates_failed": d.text("; ".join(row.gates_failed)),
-                    "gates_undecided": d.text("; ".join(row.gates_undecided)),
-                    "critical_failures": row.critical_failures,
-                    "problems": 0,
-                }
-            )
+        rows.extend(
+            {
+                **base,
+                "status": "assessed",
+                "framework": row.framework,
+                "framework_version": row.framework_version,
+                "score": row.score,
+                "coverage": row.coverage,
+                "grade": row.grade,
+                "gates_passed": "; ".join(row.gates_passed),
+                "gates_failed": "; ".join(row.gates_failed),
+                "gates_undecided": "; ".join(row.gates_undecided),
+                "critical_failures": row.critical_failures,
+                "problems": 0,
+            }
+            for row in item.rows
+        )
+    return rows
+
+
+def portfolio_csv(items: Sequence[BatchItem], dialect: str = "excel") -> bytes:
+    """The portfolio table as CSV: one row per institution and framework, a row per refused file."""
+    d = DIALECTS[dialect]
+
+    def cell(column: str, value: object) -> object:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return d.ident(value) if column in PORTFOLIO_IDS else d.text(value)
+        if isinstance(value, Fraction | float):
+            return d.number(float(value))
+        return value
+
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(
+        out, PORTFOLIO_COLUMNS, restval="", lineterminator="\r\n", delimiter=d.delimiter
+    )
+    writer.writeheader()
+    for row in portfolio_table(items):
+        writer.writerow({column: cell(column, value) for column, value in row.items()})
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -342,6 +380,9 @@ class ProgressLine(Protocol):
         """Take the line away, before anything else is printed."""
 
 
+Outputs = Callable[[Sequence["BatchItem"], Callable[[str], None]], Sequence[Path]]
+
+
 def screen(
     files: Sequence[Path],
     auditor: Auditor,
@@ -351,8 +392,17 @@ def screen(
     dialect: str,
     progress: ProgressLine,
     show: Callable[[str], None],
+    outputs: Outputs | None = None,
 ) -> list[BatchItem]:
-    """`spm-audit batch`: assess the files, print each refusal and the summary, write the table."""
+    """`spm-audit batch`: assess the files, print each refusal, write the tables, say what was done.
+
+    `outputs(items, step)` writes what the batch gives beside the records (by default the portfolio
+    CSV) and returns the paths written; `step` says on the progress line what it does.
+    """
+
+    def table(items: Sequence[BatchItem], step: Callable[[str], None]) -> list[Path]:
+        return [write_portfolio(items, out_dir, dialect)]
+
     with Batch(auditor, out_dir, jobs=jobs, audience=audience) as runner, progress:
 
         def said(item: BatchItem, done: int) -> None:
@@ -362,8 +412,10 @@ def screen(
             progress.step(f"assessed {done} of {len(files)} evidence files")
 
         items = runner.run(files, said)
+        progress.step("writing the portfolio table")
+        written = (outputs or table)(items, progress.step)
         progress.clear()
-    show(summary(items, write_portfolio(items, out_dir, dialect)))
+    show(summary(items, written))
     return items
 
 
@@ -375,13 +427,14 @@ def refusal(item: BatchItem) -> list[str]:
     ]
 
 
-def summary(items: Sequence[BatchItem], portfolio: Path) -> str:
+def summary(items: Sequence[BatchItem], written: Sequence[Path]) -> str:
     """The last line of a batch."""
     refused = sum(1 for i in items if i.output is None)
+    done = [f"{len(items) - refused} record(s)", *(str(p) for p in written)]
+    listed = ", ".join(done[:-1]) + f" and {done[-1]}" if len(done) > 1 else done[0]
     return (
         f"assessed {len(items) - refused} of {len(items)} evidence files"
-        f"{f', {refused} refused' if refused else ''}; wrote {len(items) - refused} record(s) "
-        f"and {portfolio}"
+        f"{f', {refused} refused' if refused else ''}; wrote {listed}"
     )
 
 

@@ -44,6 +44,12 @@ def emit(data: bytes, out: Path | None, inputs: list[Path]) -> str:
     return f"wrote {out}"
 
 
+def say(text: str) -> None:
+    """Print a line on stderr, for a person (what a run did, what it refused)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 class Progress:
     """A line on stderr saying what a long run is doing, shown after a second; only on a terminal."""
 

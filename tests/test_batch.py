@@ -24,6 +24,7 @@ runner = CliRunner()
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 SPM_AUDIT = str(Path(sys.executable).parent / "spm-audit")
 BROKEN = "institution: {name: 3}\nassessment: nope\n"
+PORTFOLIO_FILES = ("portfolio.csv", "portfolio.xlsx", "portfolio.html", "portfolio.pdf")
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_a_broken_file_among_good_ones_in_a_pool(folder: Path, tmp_path: Path) -
         f"assessed {len(EXAMPLES)} of {len(EXAMPLES) + 1} evidence files, 1 refused" in done.stderr
     )
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*(f"{e.stem}.json" for e in EXAMPLES), "portfolio.csv"]
+        [*(f"{e.stem}.json" for e in EXAMPLES), *PORTFOLIO_FILES]
     )  # no broken.json
     for example in EXAMPLES:  # the bytes `assess --format json` writes
         expected = JsonRenderer().render(run_audit(example, ["all"]))
@@ -76,7 +77,9 @@ def test_a_broken_file_among_good_ones_in_a_pool(folder: Path, tmp_path: Path) -
 
 def test_the_portfolio_table(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["batch", str(folder / "*.yaml"), "-o", str(out), "--jobs", "1"])
+    result = runner.invoke(
+        app, ["batch", str(folder / "*.yaml"), "-o", str(out), "--jobs", "1", "--no-summary"]
+    )
     assert result.exit_code == ExitCode.INVALID_INPUT, result.output
     rows = table(out / "portfolio.csv")
     assert tuple(rows[0]) == PORTFOLIO_COLUMNS
@@ -115,7 +118,18 @@ def test_all_good_exits_0_and_the_french_dialect(folder: Path, tmp_path: Path) -
     (folder / "broken.yaml").unlink()
     out = tmp_path / "new" / "out"  # made when missing
     result = runner.invoke(
-        app, ["batch", str(folder), "-o", str(out), "-j", "1", "--csv-dialect", "excel-fr"]
+        app,
+        [
+            "batch",
+            str(folder),
+            "-o",
+            str(out),
+            "-j",
+            "1",
+            "--csv-dialect",
+            "excel-fr",
+            "--no-summary",
+        ],
     )
     assert result.exit_code == ExitCode.OK, result.output
     text = (out / "portfolio.csv").read_bytes().decode("utf-8-sig")
