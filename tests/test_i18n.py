@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -64,6 +65,29 @@ ASSESSED_ON = {"en": "2026-01-30", "fr": "30 janvier 2026", "es": "30 de enero d
 @pytest.fixture(scope="module")
 def demo_result():
     return run_audit(demo_evidence(), ["all"])
+
+
+def _without_translations(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _without_translations(v) for k, v in data.items() if k != "translations"}
+    if isinstance(data, list):
+        return [_without_translations(v) for v in data]
+    return data
+
+
+@pytest.fixture(scope="module")
+def untranslated_rule_set(tmp_path_factory) -> Path:
+    """A copy of the Universal Standards rule set in English only: every bundled rule set is
+    translated, so the fallback to English is tested on this copy."""
+    source = bundled_frameworks()["universal-standards"]
+    folder = tmp_path_factory.mktemp("untranslated") / "universal_standards"
+    folder.mkdir()
+    for part in sorted(source.glob("*.yaml")):
+        data = _without_translations(yaml.safe_load(part.read_text("utf-8")))
+        if part.name == "ruleset.yaml":
+            data["languages"] = ["en"]  # type: ignore[index]
+        (folder / part.name).write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    return folder
 
 
 def _text(html: str) -> str:
@@ -121,12 +145,13 @@ def test_green_index_texts_come_from_the_rule_set(demo_result) -> None:
     assert card.recommendation != indicator.recommendation
 
 
-def test_untranslated_rule_text_falls_back_to_english(demo_result) -> None:
-    report = build_report(demo_result, language="es")
+def test_untranslated_rule_text_falls_back_to_english(untranslated_rule_set: Path) -> None:
+    result = run_audit(demo_evidence(), [str(untranslated_rule_set)])
+    report = build_report(result, language="es")
     untranslated = next(f for f in report.frameworks if f.id == "universal-standards")
     english = {
         si.result.indicator.id: si.result.indicator
-        for fr in demo_result.frameworks
+        for fr in result.frameworks
         if fr.ruleset.id == "universal-standards"
         for si in fr.indicators
     }
@@ -184,13 +209,13 @@ def test_catalogues_hold_every_fixed_text_translated() -> None:
         assert "not an official translation" in head
 
 
-def test_translation_coverage_per_rule_set() -> None:
-    green = load_rule_set(bundled_frameworks()["green-index"])
-    assert translation_coverage(green) == {"fr": (0, 0), "es": (0, 0)}
-    smart = load_rule_set(bundled_frameworks()["smart-campaign"])
-    assert translation_coverage(smart) == {"fr": (0, 0), "es": (0, 0)}
-    usspm = load_rule_set(bundled_frameworks()["universal-standards"])
+def test_translation_coverage_per_rule_set(untranslated_rule_set: Path) -> None:
+    for framework in ("green-index", "smart-campaign", "universal-standards"):
+        translated = load_rule_set(bundled_frameworks()[framework])
+        assert translation_coverage(translated) == {"fr": (0, 0), "es": (0, 0)}
+    usspm = load_rule_set(untranslated_rule_set)
     count = len(usspm.indicators())
+    assert count == 225
     assert translation_coverage(usspm) == {"fr": (count, count), "es": (count, count)}
 
 

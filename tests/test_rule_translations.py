@@ -11,7 +11,7 @@ from engine.model.rules import walk_nodes
 from engine.rulesets import bundled_frameworks, load_rule_set
 
 # The rule sets whose every item carries French and Spanish texts written from our English.
-TRANSLATED = ("smart-campaign", "spi")
+TRANSLATED = ("smart-campaign", "spi", "universal-standards")
 LANGUAGES = ("fr", "es")
 NODE_TEXTS = ("title", "description")
 INDICATOR_TEXTS = (
