@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine import schemacheck
+from engine import collector, schemacheck
 from engine.crosswalk import (
     build_crosswalk,
     conflicts,
@@ -134,7 +134,8 @@ def run_audit(evidence_path: Path, frameworks: Sequence[str] = ()) -> AuditResul
         UsageError: an unknown framework was asked for.
     """
     names = check_names(list(frameworks) or ["universal-standards"])
-    read = read_evidence(evidence_path)
+    with collector.paused():  # the evidence's objects are kept: nothing to collect
+        read = read_evidence(evidence_path)
     if read.evidence is None:  # nothing sound to check against rule sets: do not load them
         raise InvalidInputError(read.diagnostics)
     return audit_read(read, load_rule_sets(names), load_rule_sets)
@@ -169,7 +170,8 @@ def audit_read(
         raise InvalidInputError(
             sorted({*read.diagnostics, *problems, *version_warnings(evidence, rule_sets)})
         )
-    result = assess(evidence, rule_sets, context)
+    with collector.paused():
+        result = assess(evidence, rule_sets, context)
     warnings = tuple(
         sorted(
             {

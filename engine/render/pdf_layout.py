@@ -19,6 +19,7 @@ import warnings
 from multiprocessing.connection import Connection
 from typing import Any
 
+from engine import collector
 from engine.errors import RenderError
 from engine.render import html_tree
 
@@ -124,18 +125,12 @@ def layout(html: str, day: str) -> bytes:
     # The cyclic garbage collector finds next to nothing to free in a layout (the peak RSS is the
     # same without it) but walks WeasyPrint's many young objects again and again: off during the
     # layout, the demo's PDF takes 0.5 s (14 %) less.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
-            document = html_document(html, fetcher)
-            pdf: bytes = document.write_pdf(
-                pdf_identifier=False, uncompressed_pdf=False, finisher=_deflate_faster
-            )
-    finally:
-        if collecting:
-            gc.enable()
+    with collector.paused(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_HARFBUZZ_NOTICE, category=DeprecationWarning)
+        document = html_document(html, fetcher)
+        pdf: bytes = document.write_pdf(
+            pdf_identifier=False, uncompressed_pdf=False, finisher=_deflate_faster
+        )
     return pdf
 
 

@@ -6,13 +6,13 @@ profile file into a `RuleSet`; whether a path is a rule set or a profile is deci
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from engine import collector
 from engine.errors import Diagnostic, InvalidInputError, UsageError, did_you_mean
 from engine.load import load_file
 from engine.model import RuleSet
@@ -158,7 +158,7 @@ def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
     wanted = check_names(names)
     rule_sets: list[RuleSet] = []
     problems: list[Diagnostic] = []
-    with _collector_paused():
+    with collector.paused():
         for name in wanted:
             try:
                 rule_sets.append(load_named(name))
@@ -170,15 +170,3 @@ def load_rule_sets(names: Sequence[str]) -> list[RuleSet]:
     # of objects they hold are no longer scanned by every later collection (about 40 ms of a run).
     gc.freeze()
     return rule_sets
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while building: what is built is kept, scanning it is waste."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
