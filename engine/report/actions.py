@@ -18,7 +18,14 @@ from fractions import Fraction
 from engine.i18n import N_
 from engine.i18n import gettext as _
 from engine.model import Priority, Relation, Status
-from engine.report.model import Action, ActionGroup, FrameworkView, IndicatorView, SettledIndicator
+from engine.report.model import (
+    Action,
+    ActionGroup,
+    FrameworkFindings,
+    FrameworkView,
+    IndicatorView,
+    SettledIndicator,
+)
 
 Key = tuple[str, str]  # (framework id, indicator id)
 
@@ -32,7 +39,7 @@ def severity(view: IndicatorView) -> tuple[int, int, Fraction]:
     )
 
 
-def build_actions(frameworks: Sequence[FrameworkView]) -> tuple[Action, ...]:
+def build_actions(frameworks: Sequence[FrameworkView | FrameworkFindings]) -> tuple[Action, ...]:
     """The merged action plan, most severe first."""
     order = {f.id: n for n, f in enumerate(frameworks)}
     findings: dict[Key, IndicatorView] = {

@@ -180,6 +180,14 @@ class PathwayRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FrameworkFindings:
+    """A framework's findings, most severe first: what the merged action plan is built from."""
+
+    id: str
+    findings: tuple[IndicatorView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FrameworkView:
     """One framework's results, ordered for reading."""
 

@@ -10,7 +10,7 @@ from engine.model import AuditResult
 from engine.report.actions import build_actions
 from engine.report.audience import Audience, AudiencePolicy, policy_for
 from engine.report.model import Action, FrameworkView
-from engine.report.views import framework_view
+from engine.report.views import framework_findings, framework_view
 
 
 def framework_views(
@@ -34,4 +34,10 @@ def plan_actions(
 ) -> tuple[Action, ...]:
     """The merged action plan the audience sees: `build_report(...).actions`, without the rest."""
     policy = policy_for(audience)
-    return build_actions(framework_views(result, policy)[1]) if policy.action_plan else ()
+    if not policy.action_plan:
+        return ()
+    if result.progress is not None:  # trends are drawn on the full views
+        return build_actions(framework_views(result, policy)[1])
+    every = [framework_findings(f, result, policy) for f in result.frameworks]
+    assessed = [v for v, f in zip(every, result.frameworks, strict=True) if f.overall.coverage]
+    return build_actions(assessed or every)

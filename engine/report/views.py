@@ -32,6 +32,7 @@ from engine.report.model import (
     CitedDocument,
     ExpiredWaiver,
     FactLine,
+    FrameworkFindings,
     FrameworkView,
     GateView,
     GradeView,
@@ -61,6 +62,26 @@ def shown_position(position: Position | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Frameworks
 # ---------------------------------------------------------------------------------------------
+
+
+def framework_findings(
+    f: FrameworkResult, result: AuditResult, policy: AudiencePolicy
+) -> FrameworkFindings:
+    """A framework's findings alone, as `framework_view` gives them (what the action plan needs).
+
+    Only the failed and partly met indicators are viewed: a JSON record or a batch needs the plan,
+    not the views of the hundreds of indicators met.
+    """
+    titles = {
+        ns.node.id: translated(ns.node.translations, "title", ns.node.title) for ns in f.nodes
+    }
+    plan = result.evidence.action_plan.get(f.ruleset.answers_key, {})
+    found = (
+        _indicator(si, f, result, plan.get(si.result.indicator.id), titles, policy)
+        for si in f.indicators
+        if si.result.status in (Status.FAIL, Status.PARTIAL)
+    )
+    return FrameworkFindings(f.ruleset.id, tuple(sorted(found, key=severity)))
 
 
 def framework_view(
