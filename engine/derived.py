@@ -53,6 +53,21 @@ class DerivedFacts:
     scorecards: tuple[ScorecardRef, ...] = ()  # the scorecards the computed facts rest on
 
 
+def fact_at(facts: Mapping[str, object], path: str) -> object:
+    """The fact at a dotted path ('clients.women'), or None where the path leads nowhere."""
+    current: object = facts
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def as_number(value: object) -> float | None:
+    """A number fact as a float; None for anything else (a boolean is no number)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def derive_facts(
     doc: YamlDocument, facts: Mapping[str, Any], path: Path | None = None
 ) -> DerivedFacts:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.derived import as_number, fact_at
 from engine.errors import Diagnostic, InvalidInputError, Position
 from engine.load import MAX_FILE_BYTES, display_name
 from engine.model import AuditResult
@@ -70,27 +71,14 @@ class Figure:
     at_most_one: bool = False  # a share of a whole (a turnover or an APR may pass 100 %)
 
 
-def _get(facts: Mapping[str, object], path: str) -> object:
-    current: object = facts
-    for part in path.split("."):
-        if not isinstance(current, Mapping):
-            return None
-        current = current.get(part)
-    return current
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _fact(path: str) -> Callable[[Mapping[str, object]], float | None]:
-    return lambda facts: _number(_get(facts, path))
+    return lambda facts: as_number(fact_at(facts, path))
 
 
 def staff_turnover(facts: Mapping[str, object]) -> float | None:
     """Departures / average staff ((staff at start + at end) / 2), as the frameworks define it."""
     total, at_start, departures = (
-        _number(_get(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
+        as_number(fact_at(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
     )
     if total is None or at_start is None or departures is None or not total + at_start:
         return None
@@ -99,12 +87,12 @@ def staff_turnover(facts: Mapping[str, object]) -> float | None:
 
 def highest_apr(facts: Mapping[str, object]) -> float | None:
     """The highest APR of the loan products: computed from the terms where given, else declared."""
-    products = _get(facts, "products")
+    products = fact_at(facts, "products")
     aprs = [
         apr
         for p in (products if isinstance(products, list) else [])
         if isinstance(p, Mapping) and p.get("type") == "loan"
-        if (apr := _number(p.get("apr_computed", p.get("apr")))) is not None
+        if (apr := as_number(p.get("apr_computed", p.get("apr")))) is not None
     ]
     return max(aprs) if aprs else None
 
@@ -168,7 +156,7 @@ NO_PEER_FACTS = PeerFacts()
 
 def peer_facts(institution: Mapping[str, object], facts: Mapping[str, object]) -> PeerFacts:
     """An institution's legal form, size class and key figures, from its evidence."""
-    borrowers = _number(_get(facts, SIZE_MEASURE))
+    borrowers = as_number(fact_at(facts, SIZE_MEASURE))
     return PeerFacts(
         str(institution.get("legal_form") or ""),
         size_class(borrowers),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from babel import Locale
 
+from engine.derived import as_number, fact_at
 from engine.i18n import N_, current_language, date_text, number
 from engine.i18n import gettext as _
 from engine.model import EvidenceSet, RuleSet
@@ -36,19 +37,6 @@ LEGAL_FORM = Words(
 def country_name(code: str, language: str = "en") -> str:
     """'Haiti' for 'HT' (the code itself if Babel does not know it)."""
     return str(Locale(language).territories.get(code, code))
-
-
-def _get(facts: Mapping[str, object], path: str) -> object:
-    current: object = facts
-    for part in path.split("."):
-        if not isinstance(current, Mapping):
-            return None
-        current = current.get(part)
-    return current
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def share(value: float) -> str:
@@ -177,7 +165,7 @@ def key_figures(
         rows = [
             KeyFigure(_(f.label), f.shown(value), sources.of(f.path))
             for f in figures
-            if (value := _number(_get(facts, f.path))) is not None
+            if (value := as_number(fact_at(facts, f.path))) is not None
         ]
         rows.extend(_computed(title, facts, sources))
         if rows:
@@ -196,7 +184,7 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
     found = []
     if group == "Outreach":
         active, new, start = (
-            _number(_get(facts, f"clients.{k}"))
+            as_number(fact_at(facts, f"clients.{k}"))
             for k in ("active_clients", "new_clients", "clients_start_of_period")
         )
         if active is not None and new is not None and start:
@@ -208,12 +196,12 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
                 )
             )
     if group == "Outreach":
-        survey = _get(facts, "client_survey")
-        estimate = _number(_get(facts, "client_survey.poor_share"))
+        survey = fact_at(facts, "client_survey")
+        estimate = as_number(fact_at(facts, "client_survey.poor_share"))
         if isinstance(survey, Mapping) and estimate is not None:
             low, high = (
-                _number(survey.get("poor_share_low")),
-                _number(survey.get("poor_share_high")),
+                as_number(survey.get("poor_share_low")),
+                as_number(survey.get("poor_share_high")),
             )
             interval = (
                 _(", 95 % interval {low} to {high}").format(low=share(low), high=share(high))
@@ -236,7 +224,7 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
             )
     if group == "Staff":
         total, at_start, departures = (
-            _number(_get(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
+            as_number(fact_at(facts, f"staff.{k}")) for k in ("total", "at_start", "departures")
         )
         if total is not None and at_start is not None and departures is not None:
             average = (total + at_start) / 2
@@ -252,13 +240,13 @@ def _computed(group: str, facts: Mapping[str, object], sources: _Sources) -> lis
 
 
 def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, ...]:
-    products = _get(facts, "products")
+    products = fact_at(facts, "products")
     loans = (
         [p for p in products if isinstance(p, Mapping) and p.get("type") == "loan"]
         if isinstance(products, list)
         else []
     )
-    aprs = [a for p in loans if (a := _number(p.get("apr"))) is not None]
+    aprs = [a for p in loans if (a := as_number(p.get("apr"))) is not None]
     rows = []
     if aprs:
         low, high = min(aprs), max(aprs)
@@ -277,9 +265,9 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
             )
         )
     for loan in loans:
-        computed, eir = _number(loan.get("apr_computed")), _number(loan.get("eir_computed"))
+        computed, eir = as_number(loan.get("apr_computed")), as_number(loan.get("eir_computed"))
         if computed is not None and eir is not None:
-            declared = _number(loan.get("apr"))
+            declared = as_number(loan.get("apr"))
             said = (
                 _(", {rate} declared").format(rate=share(declared)) if declared is not None else ""
             )
@@ -296,11 +284,11 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
                     sources.of("products"),
                 )
             )
-    peer = _number(_get(facts, "market.peer_median_apr"))
+    peer = as_number(fact_at(facts, "market.peer_median_apr"))
     if peer is not None:
         rows.append(KeyFigure(_("Peers' median APR"), share(peer), sources.of("market")))
-    has_cap = _get(facts, "market.has_interest_rate_cap")
-    cap = _number(_get(facts, "market.interest_rate_cap"))
+    has_cap = fact_at(facts, "market.has_interest_rate_cap")
+    cap = as_number(fact_at(facts, "market.interest_rate_cap"))
     if cap is not None:
         rows.append(KeyFigure(_("Legal interest-rate cap"), share(cap), sources.of("market")))
     elif has_cap is False:
@@ -316,7 +304,7 @@ def _prices(facts: Mapping[str, object], sources: _Sources) -> tuple[KeyFigure, 
 
 def _verdict(goal: Mapping[str, object]) -> tuple[str, str]:
     """(status, label): met, missed, or no data."""
-    target, actual = _number(goal.get("target")), _number(goal.get("actual"))
+    target, actual = as_number(goal.get("target")), as_number(goal.get("actual"))
     if target is None or actual is None:
         return "no_data", _("No data")
     met = actual <= target if goal.get("direction") == "decrease" else actual >= target
@@ -324,7 +312,7 @@ def _verdict(goal: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _goal_value(goal: Mapping[str, object], key: str) -> str:
-    value = _number(goal.get(key))
+    value = as_number(goal.get(key))
     if value is None:
         return "—"
     if goal.get("unit") in ("share", "rate", "%"):
