@@ -62,6 +62,7 @@ def template_catalogue() -> Catalog:
         *sorted((ROOT / "engine").glob("questionnaire*.py")),
         ROOT / "engine" / "importers" / "questionnaire.py",
         ROOT / "engine" / "messages.py",
+        ROOT / "engine" / "peers.py",  # the key figures' labels and the size rule
     ]
     for path in sources:
         for line, text, _comments, _context in extract_from_file("python", path, keywords=KEYWORDS):

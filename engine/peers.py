@@ -37,12 +37,13 @@ from pathlib import Path
 
 from engine.derived import as_number, fact_at
 from engine.errors import Diagnostic, InvalidInputError, Position
+from engine.i18n import N_
 from engine.load import MAX_FILE_BYTES, display_name
 from engine.model import AuditResult
 from engine.model.peers import PeerBenchmark, PeerStat
 
 MIN_PEERS = 5
-QUARTILE_METHOD = (
+QUARTILE_METHOD = N_(
     'statistics.quantiles(n=4, method="inclusive"): linear interpolation between closest ranks, '
     "minimum and maximum included"
 )
@@ -50,7 +51,7 @@ SIZE_MEASURE = "clients.active_borrowers"
 # (class, fewest active borrowers); the project's own thresholds, modelled on the MIX
 # MicroBanking Bulletin's outreach peer groups (not checked against a published text)
 SIZE_CLASSES = (("small", 0), ("medium", 10_000), ("large", 30_000))
-SIZE_RULE = (
+SIZE_RULE = N_(
     "size class by active borrowers: small below 10,000, medium 10,000 to 29,999, large 30,000 "
     "or more (the project's thresholds, modelled on the MIX MicroBanking Bulletin's outreach "
     "peer groups)"
@@ -98,11 +99,13 @@ def highest_apr(facts: Mapping[str, object]) -> float | None:
 
 
 FIGURES = (
-    Figure("women_share", "Women among clients", "share", "", _fact("clients.women_share"), True),
-    Figure("rural_share", "Rural clients", "share", "", _fact("clients.rural_share"), True),
+    Figure(
+        "women_share", N_("Women among clients"), "share", "", _fact("clients.women_share"), True
+    ),
+    Figure("rural_share", N_("Rural clients"), "share", "", _fact("clients.rural_share"), True),
     Figure(
         "poor_share",
-        "Clients below the poverty line",
+        N_("Clients below the poverty line"),
         "share",
         "",
         _fact("clients.poor_share"),
@@ -110,7 +113,7 @@ FIGURES = (
     ),
     Figure(
         "par30",
-        "Portfolio at risk over 30 days (PAR30)",
+        N_("Portfolio at risk over 30 days (PAR30)"),
         "share",
         "lower",
         _fact("portfolio.par30"),
@@ -118,19 +121,19 @@ FIGURES = (
     ),
     Figure(
         "operational_self_sufficiency",
-        "Operational self-sufficiency",
+        N_("Operational self-sufficiency"),
         "ratio",
         "higher",
         _fact("finance.operational_self_sufficiency"),
     ),
     Figure(
         "staff_turnover",
-        "Staff turnover (departures / average staff)",
+        N_("Staff turnover (departures / average staff)"),
         "share",
         "lower",
         staff_turnover,
     ),
-    Figure("highest_apr", "Highest APR of the loan products", "share", "lower", highest_apr),
+    Figure("highest_apr", N_("Highest APR of the loan products"), "share", "lower", highest_apr),
 )
 
 

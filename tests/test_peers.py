@@ -342,6 +342,32 @@ def test_the_report_section(portfolio: Path, kombit: AuditResult) -> None:
     assert "Compared with the 5 institutions of the portfolio table portfolio.csv" in section
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "women", "standing"),
+    [
+        ("fr", "Face à ses pairs", "Femmes parmi les clients", "troisième quart, centile 60"),
+        ("es", "Frente a sus pares", "Mujeres entre los clientes", "tercer cuartil, percentil 60"),
+    ],
+)
+def test_the_section_in_french_and_spanish(
+    portfolio: Path,
+    kombit: AuditResult,
+    language: str,
+    heading: str,
+    women: str | None,
+    standing: str,
+) -> None:
+    peers = build_report(with_peers(kombit, portfolio), language=language).peers
+    assert peers is not None
+    assert peers.heading == heading
+    row = next(r for r in peers.rows if r.kind == "figure")  # the first key figure: women's share
+    assert row.standing == standing
+    if women is not None:
+        assert row.label == women
+    assert "portfolio.csv" in peers.intro
+    assert "Compared" not in peers.intro + peers.method
+
+
 # -- bad tables ---------------------------------------------------------------------------------
 
 HEADER = "institution,country,status,framework,score,coverage,women_share,size_class\r\n"
