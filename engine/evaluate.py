@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from engine.conditions.words import but_sentences, join_sentences, lower_first, sentence
+from engine.derived import fact_at
 from engine.errors import Position
 from engine.model import (
     STATUS_RANK,
@@ -239,9 +240,9 @@ def _by_respondent(
     The combined status is not_assessed if any respondent's is, pass or fail if all applicable
     respondents agree, else partial; the score (engine.score) is the mean of theirs.
     """
-    items = _value_at(facts, respondents.list)
+    items = fact_at(facts, respondents.list)
     if not (isinstance(items, list) and items):
-        if _value_at(facts, respondents.each) is None:
+        if fact_at(facts, respondents.each) is None:
             return (
                 Status.NOT_ASSESSED,
                 f"No respondent's answers in the evidence ({respondents.each} or "
@@ -296,15 +297,6 @@ def _combined(statuses: Sequence[Status]) -> Status:
     if all(s is Status.FAIL for s in applicable):
         return Status.FAIL
     return Status.PARTIAL
-
-
-def _value_at(facts: Mapping[str, object], dotted: str) -> object:
-    current: object = facts
-    for part in dotted.split("."):
-        if not isinstance(current, Mapping):
-            return None
-        current = current.get(part)
-    return current
 
 
 def _with_value(
