@@ -20,6 +20,7 @@ from engine.portfolio_summary import FrameworkSummary, PortfolioSummary, Quartil
 from engine.render import fonts
 from engine.render.html_report import environment
 from engine.render.pdf_layout import layout
+from engine.render.svg import FONT
 
 TEMPLATE = "portfolio.html.j2"
 EPOCH = "1980-01-01"  # the date of a summary without assessments
@@ -38,12 +39,11 @@ COLOURS = {
     "axis": "#9fb3c2",
     "text": "#1d232b",
 }
-FONT = 'font-family="DejaVu Sans, Noto Sans, sans-serif"'
 
 
 def pct(value: Fraction | None) -> str:
     """A share as a percentage with one decimal ('—' when missing)."""
-    return "—" if value is None else f"{float(value * 100):.1f} %"
+    return "—" if value is None else f"{float(value * 100):.1f} %"  # exact before rounding
 
 
 def _count(value: int) -> str:

@@ -8,21 +8,14 @@ import pytest
 
 from engine.model import Indicator, Node
 from engine.model.rules import walk_nodes
+from engine.rulediff import TEXT_FIELDS
 from engine.rulesets import bundled_frameworks, load_rule_set
 
 # The rule sets whose every item carries French and Spanish texts written from our English.
 TRANSLATED = ("smart-campaign", "spi", "universal-standards")
 LANGUAGES = ("fr", "es")
 NODE_TEXTS = ("title", "description")
-INDICATOR_TEXTS = (
-    "title",
-    "guidance",
-    "finding",
-    "partial_finding",
-    "recommendation",
-    "partial_recommendation",
-    "not_applicable_reason",
-)
+INDICATOR_TEXTS = TEXT_FIELDS  # every text an indicator may carry (what rules diff compares)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
