@@ -1,26 +1,23 @@
 """Stage 3, evaluate: a rule set × an evidence set → one `IndicatorResult` per indicator.
 
-Never raises on evidence content: missing or unusable evidence becomes `not_assessed`, with an
-explanation of what was missing.
+Never raises on evidence content: missing or unusable evidence becomes `not_assessed`. The
+statuses are decided here, with the conditions evaluated without a trace; the explanation of each
+result is written by engine.explain when it is first read, under the same rules (engine.decide).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
+from collections.abc import Mapping, Sequence
 
-from engine.conditions.words import but_sentences, join_sentences, lower_first, sentence
+from engine import decide
+from engine.decide import ANSWER_STATUS
 from engine.derived import fact_at
 from engine.errors import Position
+from engine.explain import STATUS_WORDS, Inputs
 from engine.model import (
-    STATUS_RANK,
-    Answer,
     AssessorAnswer,
-    Condition,
     EvidenceSet,
-    FactRef,
     Indicator,
     IndicatorResult,
     Method,
@@ -30,24 +27,11 @@ from engine.model import (
     SourcedScore,
     SourceQuestion,
     Status,
-    TraceEntry,
 )
 
 logger = logging.getLogger(__name__)
 
-STATUS_WORDS = {
-    Status.PASS: "met",
-    Status.PARTIAL: "partly met",
-    Status.FAIL: "not met",
-    Status.NOT_APPLICABLE: "not applicable",
-    Status.NOT_ASSESSED: "not assessed",
-}
-ANSWER_STATUS = {
-    Answer.YES: Status.PASS,
-    Answer.PARTIALLY: Status.PARTIAL,
-    Answer.NO: Status.FAIL,
-    Answer.NA: Status.NOT_APPLICABLE,
-}
+__all__ = ["ANSWER_STATUS", "STATUS_WORDS", "evaluate_indicator", "evaluate_rule_set"]
 
 
 def evaluate_rule_set(
@@ -125,106 +109,74 @@ def evaluate_indicator(
     override_source: str = "",
     sourced: Sequence[SourceQuestion] = (),
 ) -> IndicatorResult:
-    """The status of one indicator, with its explanation and the evidence it rests on.
+    """The status of one indicator; its explanation and the evidence it rests on when read.
 
     With `sourced` (the answered questions of another framework it is declared `scored_from`),
     the indicator is scored from them: applies_when first, then the mean of their scores.
     """
-    positions = fact_positions or {}
     several: tuple[Status, ...] = ()
-    data_status = answer_status = None
+    data = given = None
     from_questions: SourcedScore | None = None
     if sourced:
-        applies: list[TraceEntry] = []
-        decision = _not_applicable(indicator, facts, applies)
-        if decision is None:
-            from_questions, decision = _from_questions(sourced, answer)
-            cited = tuple({f.path: f for q in sourced for f in q.facts}.values())
+        if _not_applicable(indicator, facts):
+            status = Status.NOT_APPLICABLE
         else:
-            cited = _fact_refs(applies, decision.status, facts, positions)
-        status, explanation, summary = decision.status, decision.explanation, decision.summary
+            mean = decide.mean_score(sourced)
+            status = decide.mean_status(mean)
+            from_questions = SourcedScore(sourced[0].framework, tuple(sourced), mean)
     elif indicator.respondents is not None:
-        status, explanation, summary, cited, several = _by_respondent(
-            indicator, indicator.respondents, facts, answer, positions, answer_source
-        )
+        status, several = _by_respondent(indicator, indicator.respondents, facts, answer)
+    elif _not_applicable(indicator, facts):
+        status = Status.NOT_APPLICABLE
     else:
-        trace: list[TraceEntry] = []
-        decision = _decide(indicator, facts, answer, trace, answer_source)
-        status, explanation = decision.status, decision.explanation
-        summary = decision.summary
-        data_status, answer_status = decision.data_status, decision.answer_status
-        cited = _fact_refs(trace, status, facts, positions)
-    final = override.status if override is not None else status
-    if override is not None:
-        via = f" (given for {override_source})" if override_source else ""
-        explanation = (
-            f"Overridden to {override.status} by {override.by} on {override.on}{via}: "
-            f"{override.reason} (computed: {status}; {explanation})"
-        )
-        summary = _overridden(override, override_source, status, summary)
+        status, data, given = _decide(indicator, facts, answer)
+        if indicator.method is not Method.BOTH:
+            data = given = None  # each side's own status is kept for method both only
+    explained = Inputs(
+        indicator,
+        facts,
+        answer,
+        override,
+        fact_positions,
+        answer_source,
+        override_source,
+        tuple(sourced),
+    )
     return IndicatorResult(
         indicator,
-        final,
+        override.status if override is not None else status,
         status,
-        explanation,
-        cited,
+        explained,
         answer,
         answer_source,
         override,
         override_source,
-        data_status,
-        answer_status,
+        data,
+        given,
         several,
-        summary,
         from_questions,
     )
 
 
-def _percent(value: Fraction) -> str:
-    """A score as a percentage, to at most one decimal ('75', '66.7')."""
-    return f"{float(value * 100):.1f}".removesuffix(".0")
+def _not_applicable(indicator: Indicator, facts: Mapping[str, object]) -> bool:
+    """Whether `applies_when` is false."""
+    applies = indicator.applies_when
+    return applies is not None and applies.evaluate(facts, None) is False
 
 
-def _from_questions(
-    questions: Sequence[SourceQuestion], answer: AssessorAnswer | None
-) -> tuple[SourcedScore, _Decision]:
-    """The mean of the questions' scores: pass at 1, fail at 0, partial between."""
-    first = questions[0]
-    counted = [q.score for q in questions if q.score is not None]
-    mean = sum(counted, Fraction(0)) / len(counted) if counted else None
-    scores = ", ".join(
-        f"{q.id} {q.status} ({'not counted' if q.score is None else _percent(q.score)})"
-        for q in questions
-    )
-    words = ", ".join(
-        f"{q.id} {'is not counted' if q.score is None else 'scores ' + _percent(q.score)}"
-        for q in questions
-    )
-    source = f"the {first.framework_title} answers"
-    aside = ""
-    if answer is not None:
-        aside = f" The assessor's answer ('{answer.answer}') is left aside: {source} decide."
-    if mean is None:
-        status = Status.NOT_APPLICABLE
-        text = f"Scored from {first.framework} {scores}: none is counted."
-        plain = (
-            f"Not applicable: none of the {first.framework_title} questions it stands for counts."
-        )
-    else:
-        status = Status.PASS if mean == 1 else Status.FAIL if mean == 0 else Status.PARTIAL
-        text = f"Scored from {first.framework}: {scores}; mean {_percent(mean)} %."
-        plain = f"Scored from {source}: {words}; a mean of {_percent(mean)} %."
-    sourced = SourcedScore(first.framework, tuple(questions), mean)
-    return sourced, _Decision(status, text + aside, plain + aside)
-
-
-@dataclass(frozen=True, slots=True)
-class _Decision:
-    status: Status
-    explanation: str
-    summary: str  # the explanation in plain words
-    data_status: Status | None = None  # for method both: each side's own status
-    answer_status: Status | None = None
+def _decide(
+    indicator: Indicator, facts: Mapping[str, object], answer: AssessorAnswer | None
+) -> tuple[Status, Status | None, Status | None]:
+    """(status, the data's status, the answer's status) of an indicator that applies."""
+    data = given = None
+    if indicator.method is not Method.ANSWER and indicator.check is not None:
+        value = indicator.check.evaluate(facts, None)
+        partial = indicator.partial_check
+        partly = value is False and partial is not None and partial.evaluate(facts, None)
+        data = decide.data_status(value, partly is True)
+    if indicator.method is not Method.CHECK:
+        given = decide.answer_status(answer)
+    return decide.method_status(indicator.method, data, given), data, given
 
 
 def _by_respondent(
@@ -232,292 +184,27 @@ def _by_respondent(
     respondents: Respondents,
     facts: Mapping[str, object],
     answer: AssessorAnswer | None,
-    positions: Mapping[str, Position],
-    answer_source: str,
-) -> tuple[Status, str, str, tuple[FactRef, ...], tuple[Status, ...]]:
-    """Evaluate once per respondent of the list, or once with `each`, or not at all.
+) -> tuple[Status, tuple[Status, ...]]:
+    """(status, each respondent's): once per respondent of the list, or once with `each`.
 
-    The combined status is not_assessed if any respondent's is, pass or fail if all applicable
-    respondents agree, else partial; the score (engine.score) is the mean of theirs.
+    No list and no `each` in the evidence: not assessed.
     """
     items = fact_at(facts, respondents.list)
     if not (isinstance(items, list) and items):
         if fact_at(facts, respondents.each) is None:
-            return (
-                Status.NOT_ASSESSED,
-                f"No respondent's answers in the evidence ({respondents.each} or "
-                f"{respondents.list}).",
-                "The evidence gives no respondent's answers.",
-                (),
-                (),
-            )
-        trace: list[TraceEntry] = []
-        decision = _decide(indicator, facts, answer, trace, answer_source)
-        status, explanation = decision.status, decision.explanation
-        cited_once = _fact_refs(trace, status, facts, positions)
-        return status, explanation, decision.summary, cited_once, ()
-    statuses: list[Status] = []
-    texts: list[str] = []
-    words: list[str] = []
-    cited: dict[str, FactRef] = {}
+            return Status.NOT_ASSESSED, ()
+        return _applies_then_decides(indicator, facts, answer), ()
     head = respondents.each.split(".")
-    for number, item in enumerate(items, start=1):
-        own = _with_value(facts, head, item)
-        prefix = f"{respondents.list}.{number - 1}"
-        shifted = _ShiftedPositions(positions, respondents.each, prefix)
-        trace = []
-        decision = _decide(indicator, own, answer, trace, answer_source)
-        status, explanation = decision.status, decision.explanation
-        statuses.append(status)
-        texts.append(f"Respondent {number} of {len(items)}: {status}. {explanation}")
-        words.append(
-            f"Respondent {number} of {len(items)}: {STATUS_WORDS[status]}. {decision.summary}"
-        )
-        for ref in _fact_refs(trace, status, own, shifted):
-            name = prefix + ref.path[len(respondents.each) :]
-            cited.setdefault(name, FactRef(name, ref.value, ref.position))
-    combined = _combined(statuses)
-    note = (
-        " Its score is the mean of the respondents' scores."
-        if combined is Status.PARTIAL and len(set(statuses)) > 1
-        else ""
+    statuses = tuple(
+        _applies_then_decides(indicator, decide.respondent_facts(facts, head, item), answer)
+        for item in items
     )
-    summary = " ".join(words) + note
-    return combined, " ".join(texts) + note, summary, tuple(cited.values()), tuple(statuses)
+    return decide.respondents_status(statuses), statuses
 
 
-def _combined(statuses: Sequence[Status]) -> Status:
-    if Status.NOT_ASSESSED in statuses:
-        return Status.NOT_ASSESSED
-    applicable = [s for s in statuses if s is not Status.NOT_APPLICABLE]
-    if not applicable:
+def _applies_then_decides(
+    indicator: Indicator, facts: Mapping[str, object], answer: AssessorAnswer | None
+) -> Status:
+    if _not_applicable(indicator, facts):
         return Status.NOT_APPLICABLE
-    if all(s is Status.PASS for s in applicable):
-        return Status.PASS
-    if all(s is Status.FAIL for s in applicable):
-        return Status.FAIL
-    return Status.PARTIAL
-
-
-def _with_value(
-    facts: Mapping[str, object], path: Sequence[str], value: object
-) -> dict[str, object]:
-    """A shallow copy of `facts` with `value` at `path` (the copies stop at the path)."""
-    copy = dict(facts)
-    if len(path) == 1:
-        copy[path[0]] = value
-        return copy
-    inner = copy.get(path[0])
-    copy[path[0]] = _with_value(inner if isinstance(inner, Mapping) else {}, path[1:], value)
-    return copy
-
-
-class _ShiftedPositions(Mapping[str, Position]):
-    """Positions of one respondent's facts: `each.x` is found at `<list>.<n>.x`."""
-
-    def __init__(self, positions: Mapping[str, Position], each: str, prefix: str) -> None:
-        self._positions = positions
-        self._each = each
-        self._prefix = prefix
-
-    def _key(self, key: str) -> str:
-        if key == self._each or key.startswith(self._each + "."):
-            return self._prefix + key[len(self._each) :]
-        return key
-
-    def __getitem__(self, key: str) -> Position:
-        return self._positions[self._key(key)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-
-def _not_applicable(
-    indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]
-) -> _Decision | None:
-    """The not-applicable decision when `applies_when` is false, else None."""
-    if indicator.applies_when is None:
-        return None
-    applies_trace: list[TraceEntry] = []
-    if indicator.applies_when.evaluate(facts, applies_trace) is not False:
-        return None
-    trace.extend(applies_trace)
-    why = (
-        "; ".join(e.text for e in applies_trace if e.result is False) or indicator.applies_when.text
-    )
-    reason = f" {indicator.not_applicable_reason}" if indicator.not_applicable_reason else ""
-    because = indicator.not_applicable_reason.strip()
-    found = _plain(applies_trace, False, indicator.applies_when)
-    summary = (
-        sentence(f"Not applicable: {lower_first(because)}")
-        if because
-        else f"Not applicable ({lower_first(found).rstrip('.')})."
-    )
-    return _Decision(Status.NOT_APPLICABLE, f"Not applicable: {why}.{reason}", summary)
-
-
-def _decide(
-    indicator: Indicator,
-    facts: Mapping[str, object],
-    answer: AssessorAnswer | None,
-    trace: list[TraceEntry],
-    answer_source: str,
-) -> _Decision:
-    not_applicable = _not_applicable(indicator, facts, trace)
-    if not_applicable is not None:
-        return not_applicable
-    data: _Side = (None, "", "")
-    if indicator.method is not Method.ANSWER:
-        data = _check(indicator, facts, trace)
-    given: _Side = (None, "", "")
-    if indicator.method is not Method.CHECK:
-        given = _answer(answer, answer_source)
-    match indicator.method:
-        case Method.CHECK:
-            return _Decision(data[0] or Status.NOT_ASSESSED, data[1], data[2])
-        case Method.ANSWER:
-            return _Decision(given[0] or Status.NOT_ASSESSED, given[1], given[2])
-        case Method.BOTH:
-            status, text, words = _combine(data, given)
-            return _Decision(status, text, words, data[0], given[0])
-        case _:  # pragma: no cover
-            raise AssertionError(indicator.method)
-
-
-# A side of the decision: its status (None: it has nothing to say), machine text and plain words.
-_Side = tuple[Status | None, str, str]
-
-
-def _combine(data: _Side, given: _Side) -> tuple[Status, str, str]:
-    """Data and an assessor answer: N/A wins, a missing side gives way, else the lower counts."""
-    data_status, data_text, data_words = data
-    answer_status, answer_text, answer_words = given
-    if answer_status is Status.NOT_APPLICABLE:
-        return Status.NOT_APPLICABLE, answer_text, answer_words
-    if data_status is None:
-        return (
-            (answer_status or Status.NOT_ASSESSED),
-            f"{answer_text} {data_text}",
-            f"{answer_words} {data_words}",
-        )
-    if answer_status is None:
-        return data_status, f"{data_text} {answer_text}", f"{data_words} {answer_words}"
-    lower = min(data_status, answer_status, key=STATUS_RANK.__getitem__)
-    note = words = ""
-    if data_status != answer_status:
-        note = f" Data and assessor differ; the lower status ({lower}) counts."
-        words = (
-            " The data and the assessor's answer differ; the lower result counts: "
-            f"{STATUS_WORDS[lower]}."
-        )
-    return lower, f"{data_text} {answer_text}{note}", f"{data_words} {answer_words}{words}"
-
-
-def _texts(trace: Sequence[TraceEntry], result: bool | None) -> str:
-    return "; ".join(dict.fromkeys(e.text for e in trace if e.result is result))
-
-
-def _plain(trace: Sequence[TraceEntry], result: bool | None, condition: Condition) -> str:
-    """The plain words of the trace entries with this result, else what the condition asks."""
-    return join_sentences(_sentences(trace, result, condition))
-
-
-def _sentences(trace: Sequence[TraceEntry], result: bool | None, condition: Condition) -> list[str]:
-    found = list(dict.fromkeys(e.plain for e in trace if e.result is result and e.plain))
-    if found:
-        return found
-    asks = sentence(condition.plain) if condition.plain else condition.text
-    if result is None:
-        return [f"The evidence does not give what the check needs: {lower_first(asks)}"]
-    return [f"{'Met' if result else 'Not met'}: {lower_first(asks)}"]
-
-
-def _check(indicator: Indicator, facts: Mapping[str, object], trace: list[TraceEntry]) -> _Side:
-    check: Condition | None = indicator.check
-    if check is None:  # validation refuses method check/both without a check
-        return None, "No check defined.", "No check is defined."
-    check_trace: list[TraceEntry] = []
-    value = check.evaluate(facts, check_trace)
-    trace.extend(check_trace)
-    if value is True:
-        text = f"Data meets the check: {_texts(check_trace, True) or check.text}."
-        return Status.PASS, text, _plain(check_trace, True, check)
-    if value is None:
-        text = f"Data missing for the check ({_texts(check_trace, None) or check.text})."
-        return None, text, _plain(check_trace, None, check)
-    failed = _texts(check_trace, False) or check.text
-    failed_words = _sentences(check_trace, False, check)
-    if indicator.partial_check is not None:
-        partial_trace: list[TraceEntry] = []
-        if indicator.partial_check.evaluate(facts, partial_trace) is True:
-            trace.extend(partial_trace)
-            partly = _sentences(partial_trace, True, indicator.partial_check)
-            return (
-                Status.PARTIAL,
-                f"Data partly meets the check: {failed}; but {_texts(partial_trace, True)}.",
-                but_sentences(failed_words, partly),
-            )
-    return Status.FAIL, f"Data fails the check: {failed}.", join_sentences(failed_words)
-
-
-def _answer(answer: AssessorAnswer | None, source: str) -> _Side:
-    if answer is None:
-        return None, "No assessor answer recorded.", "No assessor answer is recorded."
-    via = f" (given for {source})" if source else ""
-    comment = f": {answer.comment.strip()}" if answer.comment.strip() else ""
-    label = "N/A" if answer.answer is Answer.NA else f"'{answer.answer}'"
-    text = f"Assessor answered {label}{via}{comment}"
-    given_for = f" (given for {source.replace(':', ' ', 1)})" if source else ""
-    said = (
-        "The assessor marked it not applicable"
-        if answer.answer is Answer.NA
-        else f"The assessor answered '{answer.answer}'"
-    )
-    return ANSWER_STATUS[answer.answer], text, sentence(f"{said}{given_for}{comment}")
-
-
-def _overridden(override: Override, source: str, computed: Status, summary: str) -> str:
-    """The override in words, where it was given, then what the evidence gave."""
-    by = f" by {override.by}" if override.by else ""
-    on = f" on {override.on}" if override.on else ""
-    via = f" (given for {source.replace(':', ' ', 1)})" if source else ""
-    reason = f": {override.reason.strip()}" if override.reason.strip() else ""
-    changed = sentence(
-        f"The result was changed to {STATUS_WORDS[override.status]}{by}{on}{via}{reason}"
-    )
-    return f"{changed} Computed result: {STATUS_WORDS[computed]}. {summary}"
-
-
-_WANTED = {Status.PASS: True, Status.FAIL: False, Status.NOT_ASSESSED: None}  # trace results cited
-
-
-def _fact_refs(
-    trace: Sequence[TraceEntry],
-    status: Status,
-    facts: Mapping[str, object],
-    positions: Mapping[str, Position],
-) -> tuple[FactRef, ...]:
-    entries = (
-        [e for e in trace if e.result is _WANTED[status]] if status in _WANTED else list(trace)
-    )
-    refs: dict[str, FactRef] = {}
-    for entry in entries or trace:
-        for path in entry.paths:
-            if path.startswith("@") or path in refs:
-                continue
-            refs[path] = FactRef(path, _lookup(facts, path), positions.get(path))
-    return tuple(refs.values())
-
-
-def _lookup(facts: Mapping[str, object], path: str) -> object:
-    current: object = facts
-    for part in path.split("."):
-        if type(current) is not dict and not isinstance(current, Mapping):
-            return None
-        current = current.get(part)
-    if isinstance(current, (list, dict)):
-        return f"{len(current)} item(s)" if isinstance(current, list) else "…"
-    return current
+    return _decide(indicator, facts, answer)[0]

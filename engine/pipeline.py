@@ -37,6 +37,7 @@ from engine.load import STDIN, display_name, load_file
 from engine.model import (
     AuditResult,
     EvidenceSet,
+    Explanation,
     FrameworkResult,
     IndicatorResult,
     RuleSet,
@@ -482,7 +483,7 @@ def rescored_record(record: Mapping[str, Any], shown: str) -> list[FrameworkResu
                 by_id[i["id"]],
                 Status(i["status"]),
                 Status(i["computed_status"]),
-                i.get("explanation") or "",
+                Explanation(i.get("explanation") or ""),
             )
             for i in framework["indicators"]
         ]

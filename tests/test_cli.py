@@ -302,8 +302,6 @@ def test_demo_writes_a_pdf(tmp_path: Path) -> None:
 
 
 def test_internal_errors_are_one_line_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.pipeline
-
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
@@ -311,7 +309,6 @@ def test_internal_errors_are_one_line_with_a_hint(monkeypatch: pytest.MonkeyPatc
     result = runner.invoke(app, ["assess", str(KOMBIT)])
     assert result.exit_code == ExitCode.INTERNAL
     assert result.stderr.strip() == "internal error: RuntimeError: kaboom (re-run with --debug)"
-    del engine.pipeline
 
 
 def test_readme_commands_exist() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -78,20 +78,62 @@ class SourceUse:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why an indicator has its status: in the engine's words, in plain words, the facts it cites."""
+
+    text: str
+    facts: tuple[FactRef, ...] = ()
+    summary: str = ""  # in plain words, for people
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorResult:
-    """The outcome for one indicator."""
+    """The outcome for one indicator.
+
+    Its statuses are decided when it is evaluated; its explanation is written when first read
+    (`explained` is then a function giving it), because scoring, gates, what-if and comparisons
+    need the statuses only. Two results compare by everything but the explanation.
+    """
 
     indicator: Indicator
     status: Status
     computed_status: Status
-    explanation: str
-    facts: tuple[FactRef, ...] = ()
+    explained: Explanation | Callable[[], Explanation] = field(compare=False, repr=False)
     answer: AssessorAnswer | None = None
     answer_source: str = ""  # "framework id" when the answer came through a mapping
     override: Override | None = None
     override_source: str = ""  # "framework id" when the override came through a mapping
     data_status: Status | None = None  # what the data alone gave, for method both
     answer_status: Status | None = None  # what the assessor alone gave, for method both
+    # One status per respondent when the indicator was evaluated for several (see Respondents);
+    # its score is then the mean of theirs, not the default of `status`.
+    respondent_statuses: tuple[Status, ...] = ()
+    # Scored from another framework's questions (their mean), not from its own check or answer.
+    sourced: SourcedScore | None = None
+
+    @property
+    def why(self) -> Explanation:
+        """The explanation, written on first use and then kept."""
+        found = self.explained
+        if not isinstance(found, Explanation):
+            found = found()
+            object.__setattr__(self, "explained", found)  # kept: a cache on a frozen result
+        return found
+
+    @property
+    def explanation(self) -> str:
+        """Why it has its status, in the engine's words."""
+        return self.why.text
+
+    @property
+    def facts(self) -> tuple[FactRef, ...]:
+        """The facts the explanation rests on, with their values and positions."""
+        return self.why.facts
+
+    @property
+    def summary(self) -> str:
+        """The explanation in plain words, for people."""
+        return self.why.summary
 
     @property
     def contradicts(self) -> bool:
@@ -101,13 +143,6 @@ class IndicatorResult:
             and self.answer_status in ASSESSED
             and self.data_status is not self.answer_status
         )
-
-    # One status per respondent when the indicator was evaluated for several (see Respondents);
-    # its score is then the mean of theirs, not the default of `status`.
-    respondent_statuses: tuple[Status, ...] = ()
-    summary: str = ""  # the explanation in plain words, for people
-    # Scored from another framework's questions (their mean), not from its own check or answer.
-    sourced: SourcedScore | None = None
 
 
 @dataclass(frozen=True, slots=True)

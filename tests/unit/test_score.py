@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.model import Aggregation, IndicatorResult, NotAssessedPolicy, RuleSet, Status, Verdict
+from engine.model import (
+    Aggregation,
+    Explanation,
+    IndicatorResult,
+    NotAssessedPolicy,
+    RuleSet,
+    Status,
+    Verdict,
+)
 from engine.rulesets import load_rule_set
 from engine.score import add_years, score_rule_set
 
@@ -43,7 +51,10 @@ def scored(
         scoring = dataclasses.replace(scoring, not_assessed=not_assessed)
     rule_set = dataclasses.replace(rule_set, scoring=scoring)
     by_id = {i.id: i for i in rule_set.indicators()}
-    results = [IndicatorResult(by_id[i], s, s, "test") for i, s in zip(IDS, statuses, strict=True)]
+    results = [
+        IndicatorResult(by_id[i], s, s, Explanation("test"))
+        for i, s in zip(IDS, statuses, strict=True)
+    ]
     return score_rule_set(rule_set, results, dt.date(2024, 2, 29))
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from engine.model import (
     Aggregation,
+    Explanation,
     IndicatorResult,
     Node,
     NotAssessedPolicy,
@@ -149,7 +150,7 @@ def test_integer_scoring_equals_fraction_scoring(
     rule_set = dataclasses.replace(MINI, nodes=nodes, scoring=scoring)
     indicators = {i.id: i for i in rule_set.indicators()}
     results = {
-        i: IndicatorResult(indicators[i], s, s, "test", respondent_statuses=tuple(r))
+        i: IndicatorResult(indicators[i], s, s, Explanation("test"), respondent_statuses=tuple(r))
         for i, s, r in zip(IDS, statuses, respondents, strict=True)
     }
     framework = score_rule_set(rule_set, list(results.values()), dt.date(2025, 1, 1))
