@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,7 +40,6 @@ from engine.scoredfrom import source_uses
 from engine.scoreplan import (
     OVERALL_LEVEL,
     STATUS_BITS,
-    TALLY_ONE,
     GatePlan,
     ScorePlan,
     indicator_score,
@@ -125,34 +125,42 @@ def _counted(tally: int) -> tuple[Fraction | None, Counts]:
 
 
 class _Run:
-    """One evidence file's results on a rule set's plan: lists indexed by the plan's numbers."""
+    """One evidence file's results on a rule set's plan: lists indexed by the plan's numbers.
+
+    Values are integers over `scale` (0 for an indicator not counted), weights integers over
+    their common denominator; `counted` is 1 for a counted indicator, else 0.
+    """
 
     def __init__(self, plan: ScorePlan, results: Sequence[IndicatorResult]) -> None:
         self.plan = plan
-        self.results = results
         statuses = self.statuses = [r.status for r in results]
-        of_status = plan.values
-        values = self.values = [of_status[s] for s in statuses]
+        rows = map(plan.by_status.__getitem__, statuses)
+        columns = zip(*rows, strict=True) if statuses else [(), (), (), ()]
+        values, units, self.counted, self.tallies = (list(c) for c in columns)
+        self.values = values
         # scores of their own: from several respondents, or from another framework's questions
-        scale, special = plan.value_scale, []
-        for k, r in enumerate(results):
-            if r.override is None and (r.sourced is not None or r.respondent_statuses):
-                own = values[k]
-                if own is not None:
-                    value = values[k] = _own_value(r, own, of_status)
-                    special.append((k, value))
-                    if scale % value.denominator:
-                        scale = math.lcm(scale, value.denominator)
-        self.scale = scale
-        in_units = {
-            s: None if v is None else v.numerator * (scale // v.denominator)
-            for s, v in of_status.items()
-        }
-        units = self.value_units = [in_units[s] for s in statuses]
+        scale = plan.value_scale
+        special = []
+        own_scores = [k for k, r in enumerate(results) if r.respondent_statuses or r.sourced]
+        self.sourced = [results[k] for k in own_scores if results[k].sourced is not None]
+        for k in own_scores:
+            own = values[k]
+            if own is not None and results[k].override is None:
+                value = values[k] = _own_value(results[k], own, plan)
+                special.append((k, value))
+                if scale % value.denominator:
+                    scale = math.lcm(scale, value.denominator)
+        if scale != plan.value_scale:
+            units = list(map(operator.mul, units, itertools.repeat(scale // plan.value_scale)))
         for k, value in special:
             units[k] = value.numerator * (scale // value.denominator)
+        self.scale, self.value_units = scale, units
         # the weight each counts with: its own, or the one for being scored from questions
-        used = [(k, w) for k, w in plan.sourced if results[k].sourced is not None]
+        used = (
+            [(k, w) for k, w in plan.sourced if results[k].sourced is not None]
+            if self.sourced
+            else []
+        )
         self.weights: Iterable[Fraction | None] = itertools.repeat(None, len(results))
         self.units = plan.units
         if used:
@@ -162,70 +170,76 @@ class _Run:
                 weights[k] = w
                 shown[k] = None if w == plan.weights[k] else w
             self.units, self.weights = weight_units(weights), shown
-        self.tallies = [TALLY_ONE[s] for s in statuses]  # per indicator, then per node below
         self.shares = [_ZERO] * len(results)
         self.scores: list[Fraction | None] = []
         self.node_tallies: list[int] = []
         self.sums: list[tuple[int, int]] = []  # (Σ weight × value scale, Σ weight × value) below
 
     def score_nodes(self, combine: Combine) -> None:
-        """Every node's score, tally and sums, children before parents."""
-        plan, ones, value_units, units = self.plan, self.tallies, self.value_units, self.units
+        """Every node's score, tally and sums, children before parents.
+
+        A node counts runs of consecutive indicators (its own, then its counted children's): the
+        sums over a run are differences of running totals.
+        """
+        plan, scale = self.plan, self.scale
+        ones = list(itertools.accumulate(self.tallies, initial=0))
+        weights = list(itertools.accumulate(map(operator.mul, self.units, self.counted), initial=0))
+        weighted = list(
+            itertools.accumulate(map(operator.mul, self.units, self.value_units), initial=0)
+        )
         count = len(plan.nodes)
         scores: list[Fraction | None] = [None] * count
         tallies, sums = [0] * count, [(0, 0)] * count
         self.scores = scores  # combine reads the children's scores
+        spans, own = plan.spans, plan.own
         for j in plan.post_order:
-            tally = weights = weighted = 0
-            own = plan.own[j]
-            for k in own:
-                tally += ones[k]
-                value = value_units[k]
-                if value is not None:
-                    weight = units[k]
-                    weights += weight
-                    weighted += weight * value
-            weights *= self.scale
-            counted = plan.counted[j]
-            for c in counted:
-                tally += tallies[c]
-                w, ws = sums[c]
-                weights += w
-                weighted += ws
+            tally = w = ws = 0
+            for start, stop in spans[j]:
+                tally += ones[stop] - ones[start]
+                w += weights[stop] - weights[start]
+                ws += weighted[stop] - weighted[start]
             tallies[j] = tally
-            sums[j] = (weights, weighted)
-            scores[j] = _pooled(self, sums[j], ()) if own else combine(self, sums[j], counted)
+            sums[j] = node_sums = (w * scale, ws)
+            scores[j] = (
+                _pooled(self, node_sums, ())
+                if own[j]
+                else combine(self, node_sums, plan.counted[j])
+            )
         self.node_tallies, self.sums = tallies, sums
 
     def lost(self) -> list[Fraction]:
         """Each indicator's share × (1 - its value): the points it costs, made once per kind."""
         scale = self.scale
         found: dict[tuple[int, int], Fraction] = {}
-        lost = []
-        for share, value in zip(self.shares, self.value_units, strict=True):
-            if value is None or value == scale:
-                lost.append(_ZERO)
-            elif value == 0:
-                lost.append(share)
-            else:
-                key = (id(share), value)
-                part = found.get(key)
-                if part is None:
-                    part = found[key] = _ratio(scale - value, scale, share)
-                lost.append(part)
-        return lost
+
+        def part(share: Fraction, value: int) -> Fraction:
+            key = (id(share), value)
+            made = found.get(key)
+            if made is None:
+                made = found[key] = _ratio(scale - value, scale, share)
+            return made
+
+        return [
+            _ZERO if not counted or value == scale else share if value == 0 else part(share, value)
+            for share, value, counted in zip(
+                self.shares, self.value_units, self.counted, strict=True
+            )
+        ]
 
 
-def _own_value(
-    result: IndicatorResult, own: Fraction, of_status: Mapping[Status, Fraction | None]
-) -> Fraction:
+def _own_value(result: IndicatorResult, own: Fraction, plan: ScorePlan) -> Fraction:
     """The score of a result from several respondents or from another framework (result_score)."""
     if result.sourced is not None and result.sourced.score is not None:
         return result.sourced.score
     if not result.respondent_statuses:
         return own
-    values = [v for s in result.respondent_statuses if (v := of_status[s]) is not None]
-    return _mean(values) if values else own
+    counts = plan.counts
+    counted = sum(map(counts.__getitem__, result.respondent_statuses))
+    if not counted:
+        return own
+    units = plan.value_units
+    total = sum(map(units.__getitem__, result.respondent_statuses))  # the mean of their scores
+    return _fraction(total, plan.value_scale * counted)
 
 
 Sums = tuple[int, int]  # (Σ weight × value scale, Σ weight × value) of counted indicators, in units
@@ -248,16 +262,12 @@ def _mean_of_children(run: _Run, sums: Sums, children: Sequence[int]) -> Fractio
 
 def _share_pooled(run: _Run, nodes: Sequence[int], share: Fraction) -> None:
     """Every counted indicator below the top-level nodes shares `share` by its weight."""
-    units, value_units, shares = run.units, run.value_units, run.shares
-    counted = [k for k in run.plan.pooled if value_units[k] is not None]
-    total = sum(units[k] for k in counted)
-    by_weight: dict[int, Fraction] = {}  # indicators of one weight have one share
-    for k in counted:
-        weight = units[k]
-        part = by_weight.get(weight)
-        if part is None:
-            part = by_weight[weight] = _ratio(weight, total, share) if total else _ZERO
-        shares[k] = part
+    pooled = list(map(operator.and_, run.counted, run.plan.pooled))
+    weights = list(map(operator.mul, run.units, pooled))
+    total = sum(weights)
+    if total:  # else every share stays 0
+        by_weight = {w: _ratio(w, total, share) for w in set(weights)}
+        run.shares = [by_weight[w] if p else _ZERO for w, p in zip(weights, pooled, strict=True)]
 
 
 def _share_by_children(run: _Run, nodes: Sequence[int], share: Fraction) -> None:
@@ -268,7 +278,7 @@ def _share_by_children(run: _Run, nodes: Sequence[int], share: Fraction) -> None
     for j in rated:
         node_share = share * plan.nodes[j].weight / total
         if plan.own[j]:
-            counted = [k for k in plan.own[j] if run.value_units[k] is not None]
+            counted = [k for k in plan.own[j] if run.counted[k]]
             weights = sum(units[k] for k in counted)
             for k in counted:
                 run.shares[k] = _ratio(units[k], weights, node_share)
@@ -310,10 +320,17 @@ SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
 FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
+_INDICATOR = operator.attrgetter("indicator")
+
+
 def _in_document_order(
     results: Sequence[IndicatorResult], plan: ScorePlan
 ) -> tuple[Sequence[IndicatorResult], list[int] | None]:
     """The results in the rule set's order, and where each given one went (None: as given)."""
+    if len(results) == len(plan.indicators) and all(
+        map(operator.is_, map(_INDICATOR, results), plan.indicators)
+    ):
+        return results, None
     ids = [r.indicator.id for r in results]
     if ids == plan.ids:
         return results, None
@@ -384,7 +401,7 @@ def score_rule_set(
         gates,
         grade,
         _pathway(run),
-        source_uses(results, sources or {}),
+        source_uses(run.sourced if order is None else results, sources or {}),
     )
 
 
@@ -397,12 +414,12 @@ PRIORITY_RULE = (
 
 def _pathway(run: _Run) -> tuple[PathwayScore, ...]:
     """The unweighted mean score of each stage's counted indicators (benchmarks left out)."""
-    value_units, ones, scale = run.value_units, run.tallies, run.scale
+    value_units, counted, ones, scale = run.value_units, run.counted, run.tallies, run.scale
     rows = []
-    for stage, members in run.plan.pathway:
-        units = [u for k in members if (u := value_units[k]) is not None]
-        mean = _fraction(sum(units), len(units) * scale) if units else None
-        rows.append(PathwayScore(stage, mean, _counted(sum(ones[k] for k in members))[1]))
+    for stage, pick in run.plan.pathway:
+        found = sum(pick(counted))
+        mean = _fraction(sum(pick(value_units)), found * scale) if found else None
+        rows.append(PathwayScore(stage, mean, _counted(sum(pick(ones)))[1]))
     return tuple(rows)
 
 
@@ -412,6 +429,11 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def _less(a: Fraction, b: Fraction) -> bool:
+    """A < b, in integers (Fraction's comparison checks types first)."""
+    return a.numerator * b.denominator < b.numerator * a.denominator
 
 
 def _gate(
@@ -426,8 +448,8 @@ def _gate(
     `insufficient_evidence`; else it passes.
     """
     gate, nodes, scores, tallies = gate_plan.gate, run.plan.nodes, run.scores, run.node_tallies
-    ones = run.tallies
-    coverage = _counted(sum(ones[k] for k in gate_plan.indicators))[0]
+    threshold = gate.threshold
+    coverage = _counted(sum(tallies[j] for j in gate_plan.tallied))[0]
     not_met: list[tuple[str, str, Fraction | None]] = []
     undetermined: list[str] = []
     counted = 0
@@ -437,12 +459,13 @@ def _gate(
             continue  # nothing applies (e.g. a product not offered): the node drops out
         counted += 1
         node = nodes[j]
+        below = score.numerator * threshold.denominator < threshold.numerator * score.denominator
         node_coverage = _counted(tallies[j])[0]
-        if node_coverage is not None and node_coverage < gate.min_coverage:
+        if node_coverage is not None and _less(node_coverage, gate.min_coverage):
             undetermined.append(node.id)
-            if score < gate.threshold:
+            if below:
                 not_met.append((node.id, node.title, score))  # so far: listed, not decisive
-        elif score < gate.threshold:
+        elif below:
             not_met.append((node.id, node.title, score))
     critical: list[str] = []
     if gate.no_critical_failures:

@@ -10,7 +10,8 @@ nodes are numbered in document order; the score stage works on lists indexed by 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -82,14 +83,27 @@ def weight_units(weights: Sequence[Fraction]) -> list[int]:
     return [w.numerator * (scale // w.denominator) for w in weights]
 
 
+Pick = Callable[[Sequence[int]], Sequence[int]]  # some items of a list, by their numbers
+
+
+def picker(numbers: Sequence[int]) -> Pick:
+    """A function taking the items numbered `numbers` out of a list (at C speed)."""
+    if len(numbers) > 1:
+        return operator.itemgetter(*numbers)
+    if numbers:
+        only = numbers[0]
+        return lambda items: (items[only],)
+    return lambda items: ()
+
+
 @dataclass(frozen=True, slots=True)
 class GatePlan:
-    """A gate's scope, numbered: its indicators, the nodes it judges, its critical indicators."""
+    """A gate's scope, numbered: the nodes it judges, its critical indicators."""
 
     gate: Gate
-    indicators: tuple[int, ...]  # every indicator of the nodes in scope, document order
+    tallied: tuple[int, ...]  # the nodes whose tallies together count the indicators in scope
     judged: tuple[int, ...]  # nodes in scope at the gate's level, in scope order
-    critical: tuple[int, ...]  # critical indicators among `indicators`
+    critical: tuple[int, ...]  # the critical indicators in scope, document order
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +126,21 @@ class ScorePlan:
     sourced: tuple[tuple[int, Fraction], ...]  # indicators with a weight for being scored from
     values: Mapping[Status, Fraction | None]  # each status's score under the rule set's model
     value_scale: int  # the common denominator of `values`
+    value_units: Mapping[Status, int]  # each status's score over `value_scale` (0: None)
+    counts: Mapping[Status, int]  # 1 for a status whose indicators are counted, else 0
+    # per status: its value, its value's units, whether counted, its tally (TALLY_ONE)
+    by_status: Mapping[Status, tuple[Fraction | None, int, int, int]]
     nodes: tuple[Node, ...]
     parents: tuple[str | None, ...]  # per node, its parent's id
     own: tuple[tuple[int, ...], ...]  # per node, its own indicators
+    spans: tuple[tuple[tuple[int, int], ...], ...]  # per node, the runs of indicators it counts
     children: tuple[tuple[int, ...], ...]  # per node, its children
     counted: tuple[tuple[int, ...], ...]  # per node, its children that count (not benchmarks)
     post_order: tuple[int, ...]
     top: tuple[int, ...]  # the top-level nodes
     top_counted: tuple[int, ...]  # the top-level nodes that are not performance-data parts
-    pooled: tuple[int, ...]  # the indicators that share the overall score when pooled
-    pathway: tuple[tuple[Pathway, tuple[int, ...]], ...]  # each stage, its counted indicators
+    pooled: tuple[bool, ...]  # per indicator: one that shares the overall score when pooled
+    pathway: tuple[tuple[Pathway, Pick], ...]  # each stage, its indicators (benchmarks left out)
     gates: tuple[GatePlan, ...]
 
 
@@ -130,10 +149,12 @@ def _gate_plan(gate: Gate, plan: _Numbered) -> GatePlan:
     nodes = plan.nodes
     roots = [j for j, n in enumerate(nodes) if n.id in gate.scope] if gate.scope else plan.top
     scope = list(plan.walk_counted(roots))
-    indicators = tuple(sorted({k for j in scope for k in plan.own[j]}))
+    indicators = sorted({k for j in scope for k in plan.own[j]})
+    # a node's tally counts its counted subtree, all in scope: the nodes whose parent is not
+    in_scope = set(scope)
     return GatePlan(
         gate,
-        indicators,
+        tuple(sorted(j for j in in_scope if plan.parent_numbers[j] not in in_scope)),
         tuple(j for j in scope if nodes[j].level == gate.each),
         tuple(k for k in indicators if plan.indicators[k].critical),
     )
@@ -146,22 +167,24 @@ class _Numbered:
         self.nodes: list[Node] = []
         self.indicators: list[Indicator] = []
         self.parents: list[str | None] = []
+        self.parent_numbers: list[int | None] = []
         self.paths: list[tuple[str, ...]] = []
         self.own: list[tuple[int, ...]] = []
         self.children: list[tuple[int, ...]] = []
         self.top = [self._number(n, (), None) for n in rule_set.nodes]
 
-    def _number(self, node: Node, path: tuple[str, ...], parent: str | None) -> int:
+    def _number(self, node: Node, path: tuple[str, ...], parent: int | None) -> int:
         j = len(self.nodes)
         self.nodes.append(node)
-        self.parents.append(parent)
+        self.parents.append(None if parent is None else self.nodes[parent].id)
+        self.parent_numbers.append(parent)
         here = (*path, node.id)
         first = len(self.indicators)
         self.indicators.extend(node.indicators)
         self.paths.extend([here] * len(node.indicators))
         self.own.append(tuple(range(first, len(self.indicators))))
         self.children.append(())
-        self.children[j] = tuple(self._number(c, here, node.id) for c in node.children)
+        self.children[j] = tuple(self._number(c, here, j) for c in node.children)
         return j
 
     def walk_counted(self, nodes: Sequence[int]) -> Iterator[int]:
@@ -195,6 +218,17 @@ class _Numbered:
         return found
 
 
+def _runs(numbers: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """Increasing numbers as runs of consecutive ones, (start, stop) as range takes them."""
+    runs: list[tuple[int, int]] = []
+    for k in numbers:
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    return tuple(runs)
+
+
 def build_score_plan(rule_set: RuleSet) -> ScorePlan:
     """Prepare a rule set for scoring (see ScorePlan)."""
     numbered = _Numbered(rule_set)
@@ -206,6 +240,8 @@ def build_score_plan(rule_set: RuleSet) -> ScorePlan:
     for k, i in enumerate(indicators):
         if not benchmark[k]:
             pathway[i.pathway].append(k)
+    pooled = {k for j in numbered.top for k in numbered.counted_below(j)}
+    scale = math.lcm(*{v.denominator for v in values.values() if v is not None})
     return ScorePlan(
         rule_set,
         Node(
@@ -228,17 +264,29 @@ def build_score_plan(rule_set: RuleSet) -> ScorePlan:
         weight_units([i.weight for i in indicators]),
         tuple((k, sourced[i.id]) for k, i in enumerate(indicators) if i.id in sourced),
         values,
-        math.lcm(*{v.denominator for v in values.values() if v is not None}),
+        scale,
+        {s: 0 if v is None else v.numerator * (scale // v.denominator) for s, v in values.items()},
+        {s: int(v is not None) for s, v in values.items()},
+        {
+            s: (
+                v,
+                0 if v is None else v.numerator * (scale // v.denominator),
+                int(v is not None),
+                TALLY_ONE[s],
+            )
+            for s, v in values.items()
+        },
         tuple(nodes),
         tuple(numbered.parents),
         tuple(numbered.own),
+        tuple(_runs(numbered.counted_below(j)) for j in range(len(nodes))),
         tuple(numbered.children),
         tuple(tuple(c for c in cs if not nodes[c].performance_data) for cs in numbered.children),
         tuple(reversed(range(len(nodes)))),
         tuple(numbered.top),
         tuple(j for j in numbered.top if not nodes[j].performance_data),
-        tuple(k for j in numbered.top for k in numbered.counted_below(j)),
-        tuple((stage, tuple(found)) for stage, found in pathway.items()),
+        tuple(k in pooled for k in range(len(indicators))),
+        tuple((stage, picker(found)) for stage, found in pathway.items()),
         tuple(_gate_plan(g, numbered) for g in rule_set.gates),
     )
 
