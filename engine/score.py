@@ -233,13 +233,18 @@ def _own_value(result: IndicatorResult, own: Fraction, plan: ScorePlan) -> Fract
         return result.sourced.score
     if not result.respondent_statuses:
         return own
-    counts = plan.counts
-    counted = sum(map(counts.__getitem__, result.respondent_statuses))
-    if not counted:
-        return own
-    units = plan.value_units
-    total = sum(map(units.__getitem__, result.respondent_statuses))  # the mean of their scores
-    return _fraction(total, plan.value_scale * counted)
+    statuses = result.respondent_statuses
+    mean = plan.means.get(statuses, _NONE)
+    if mean is _NONE:
+        counted = sum(map(plan.counts.__getitem__, statuses))
+        total = sum(map(plan.value_units.__getitem__, statuses))  # the mean of their scores
+        mean = Fraction(total, plan.value_scale * counted) if counted else None
+        if len(plan.means) < 4096:  # one per combination of statuses met
+            plan.means[statuses] = mean
+    return own if mean is None else mean
+
+
+_NONE = Fraction(-1)  # not yet known
 
 
 Sums = tuple[int, int]  # (Σ weight × value scale, Σ weight × value) of counted indicators, in units
@@ -266,8 +271,8 @@ def _share_pooled(run: _Run, nodes: Sequence[int], share: Fraction) -> None:
     weights = list(map(operator.mul, run.units, pooled))
     total = sum(weights)
     if total:  # else every share stays 0
-        by_weight = {w: _ratio(w, total, share) for w in set(weights)}
-        run.shares = [by_weight[w] if p else _ZERO for w, p in zip(weights, pooled, strict=True)]
+        by_weight = {w: _ratio(w, total, share) for w in set(weights)}  # 0 for those not pooled
+        run.shares = list(map(by_weight.__getitem__, weights))
 
 
 def _share_by_children(run: _Run, nodes: Sequence[int], share: Fraction) -> None:

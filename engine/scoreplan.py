@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from engine.model import (
@@ -142,6 +142,7 @@ class ScorePlan:
     pooled: tuple[bool, ...]  # per indicator: one that shares the overall score when pooled
     pathway: tuple[tuple[Pathway, Pick], ...]  # each stage, its indicators (benchmarks left out)
     gates: tuple[GatePlan, ...]
+    means: dict[tuple[Status, ...], Fraction | None] = field(default_factory=dict)  # respondents'
 
 
 def _gate_plan(gate: Gate, plan: _Numbered) -> GatePlan:
