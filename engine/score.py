@@ -32,7 +32,6 @@ from engine.model import (
     NodeScore,
     PathwayScore,
     RuleSet,
-    ScoredIndicator,
     Status,
     Verdict,
 )
@@ -47,6 +46,7 @@ from engine.scoreplan import (
     score_plan,
     weight_units,
 )
+from engine.scorerecords import make_node_score, make_scored_indicator
 
 __all__ = [
     "FORMULA",
@@ -340,8 +340,8 @@ def _in_document_order(
     if ids == plan.ids:
         return results, None
     number = {rid: k for k, rid in enumerate(plan.ids)}
-    order = [number[rid] for rid in ids]  # KeyError: a result for no indicator of the rule set
-    if len(set(order)) != len(order) or len(order) != len(number):
+    order = [number.get(rid, -1) for rid in ids]
+    if len(set(order)) != len(order) or len(order) != len(number) or -1 in order:
         raise ValueError(
             f"rule set {plan.rule_set.id}: score_rule_set takes one result per indicator"
         )
@@ -377,7 +377,7 @@ def score_rule_set(
     overall_coverage, overall_counts = _counted(sum(run.node_tallies[j] for j in plan.top_counted))
     overall = NodeScore(plan.root, None, overall_score, overall_coverage, overall_counts)
     node_scores = [
-        NodeScore(node, parent, score, *_counted(tally))
+        make_node_score(node, parent, score, *_counted(tally))
         for node, parent, score, tally in zip(
             plan.nodes, plan.parents, run.scores, run.node_tallies, strict=True
         )
@@ -385,7 +385,7 @@ def score_rule_set(
     statuses = run.statuses
     scored = list(
         map(
-            ScoredIndicator,
+            make_scored_indicator,
             ordered,
             run.values,
             run.shares,
