@@ -133,7 +133,7 @@ class _Run:
 
     def __init__(self, plan: ScorePlan, results: Sequence[IndicatorResult]) -> None:
         self.plan = plan
-        statuses = self.statuses = [r.status for r in results]
+        statuses = self.statuses = list(map(_STATUS, results))
         rows = map(plan.by_status.__getitem__, statuses)
         columns = zip(*rows, strict=True) if statuses else [(), (), (), ()]
         values, units, self.counted, self.tallies = (list(c) for c in columns)
@@ -325,7 +325,7 @@ SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
 FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
 
 
-_INDICATOR = operator.attrgetter("indicator")
+_INDICATOR, _STATUS = operator.attrgetter("indicator"), operator.attrgetter("status")
 
 
 def _in_document_order(
@@ -391,7 +391,7 @@ def score_rule_set(
             run.shares,
             run.lost(),
             plan.paths,
-            [by_status[s] for by_status, s in zip(plan.priorities, statuses, strict=True)],
+            map(dict.__getitem__, plan.priorities, statuses),
             plan.benchmark,
             run.weights,
         )

@@ -56,7 +56,7 @@ def priority(status: Status, critical: bool) -> Priority | None:
 
 
 _PRIORITIES = {critical: {s: priority(s, critical) for s in Status} for critical in (False, True)}
-_NO_PRIORITY: Mapping[Status, Priority | None] = dict.fromkeys(Status)  # benchmarks
+_NO_PRIORITY: dict[Status, Priority | None] = dict.fromkeys(Status)  # benchmarks
 
 
 def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
@@ -120,7 +120,7 @@ class ScorePlan:
     indicators: tuple[Indicator, ...]
     paths: tuple[tuple[str, ...], ...]  # per indicator: its ancestors' ids, top first
     benchmark: tuple[bool, ...]  # per indicator: in a performance-data part
-    priorities: tuple[Mapping[Status, Priority | None], ...]  # per indicator, by status
+    priorities: tuple[dict[Status, Priority | None], ...]  # per indicator, by status
     weights: tuple[Fraction, ...]  # per indicator, its own weight
     units: list[int]  # per indicator, its weight over the common weight denominator
     sourced: tuple[tuple[int, Fraction], ...]  # indicators with a weight for being scored from
