@@ -2,14 +2,23 @@
 
 Pure arithmetic on exact fractions: no I/O, no clock. The aggregation is the one the rule set
 declares (`pooled` or `mean_of_children`). A node with nothing to count is not rated (None), never 0 or 100 %.
+
+Exact, but in integers: every indicator weight is an integer over the rule set's common weight
+denominator, every value an integer over a common value denominator, so sums below a node are
+plain integer additions and a Fraction is made once per score. The results are the same rational
+numbers as plain Fraction arithmetic gives (tests/unit/test_score_exact.py), so the same bytes.
+What depends on the rule set alone (the tree numbered, paths, benchmarks, weights, gates' scopes)
+is prepared once per rule set by engine.scoreplan and reused for every evidence file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,45 +26,40 @@ from engine.model import (
     Aggregation,
     Counts,
     FrameworkResult,
-    Gate,
     GateResult,
     GradeResult,
-    Indicator,
     IndicatorResult,
-    Node,
     NodeScore,
-    NotAssessedPolicy,
-    Pathway,
     PathwayScore,
-    Priority,
     RuleSet,
     ScoredIndicator,
     Status,
     Verdict,
-    walk_nodes,
 )
-from engine.scoredfrom import source_uses, sourced_weights
+from engine.scoredfrom import source_uses
+from engine.scoreplan import (
+    OVERALL_LEVEL,
+    STATUS_BITS,
+    GatePlan,
+    ScorePlan,
+    indicator_score,
+    priority,
+    score_plan,
+    weight_units,
+)
 
-OVERALL_LEVEL = "overall"
-
-
-def counted_children(node: Node) -> tuple[Node, ...]:
-    """A node's children that count in its score: all but performance-data parts."""
-    return tuple(c for c in node.children if not c.performance_data)
-
-
-def counted_indicators(node: Node) -> list[Indicator]:
-    """The indicators below a node that count in its score, in document order."""
-    found = list(node.indicators)
-    for child in counted_children(node):
-        found.extend(counted_indicators(child))
-    return found
-
-
-def benchmark_ids(nodes: Sequence[Node]) -> set[str]:
-    """Ids of the indicators in performance-data parts (scored apart, never counted above)."""
-    return {i.id for n in walk_nodes(nodes) if n.performance_data for i in n.all_indicators()}
-
+__all__ = [
+    "FORMULA",
+    "OVERALL_LEVEL",
+    "PRIORITY_RULE",
+    "SCORING_METHODS",
+    "ScoringMethod",
+    "add_years",
+    "indicator_score",
+    "priority",
+    "result_score",
+    "score_rule_set",
+]
 
 _ONE, _ZERO = Fraction(1), Fraction(0)
 
@@ -65,23 +69,6 @@ def _mean(values: Sequence[Fraction]) -> Fraction:
     scale = math.lcm(*{v.denominator for v in values})
     total = sum(v.numerator * (scale // v.denominator) for v in values)
     return Fraction(total, scale * len(values))
-
-
-def indicator_score(status: Status, rule_set: RuleSet) -> Fraction | None:
-    """An indicator's score under the rule set's model; None when it is not counted."""
-    match status:
-        case Status.PASS:
-            return _ONE
-        case Status.PARTIAL:
-            return rule_set.scoring.partial
-        case Status.FAIL:
-            return _ZERO
-        case Status.NOT_ASSESSED:
-            return _ZERO if rule_set.scoring.not_assessed is NotAssessedPolicy.ZERO else None
-        case Status.NOT_APPLICABLE:
-            return None
-        case _:  # pragma: no cover
-            raise AssertionError(status)
 
 
 def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
@@ -103,27 +90,15 @@ def result_score(result: IndicatorResult, rule_set: RuleSet) -> Fraction | None:
     return _mean(values) if values else own
 
 
-def _counts(statuses: Iterable[Status]) -> Counts:
-    tally = dict.fromkeys(Status, 0)
-    for status in statuses:
-        tally[status] += 1
-    return Counts(
-        tally[Status.PASS],
-        tally[Status.PARTIAL],
-        tally[Status.FAIL],
-        tally[Status.NOT_APPLICABLE],
-        tally[Status.NOT_ASSESSED],
-    )
-
-
-def _coverage(counts: Counts) -> Fraction | None:
-    return _fraction(counts.assessed, counts.applicable) if counts.applicable else None
-
-
 @functools.lru_cache(maxsize=4096)
 def _fraction(numerator: int, denominator: int) -> Fraction:
     """A ratio of two counts (many nodes share one: 1, 3/4 …), made once."""
     return Fraction(numerator, denominator)
+
+
+def _ratio(numerator: int, denominator: int, scale: Fraction = _ONE) -> Fraction:
+    """`scale` × numerator / denominator, making one Fraction."""
+    return Fraction(scale.numerator * numerator, scale.denominator * denominator)
 
 
 def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction | None:
@@ -133,17 +108,186 @@ def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction | Non
     return sum((w * s for w, s in pairs), Fraction(0)) / total
 
 
-# Exact, but in integers: every indicator weight is an integer over the rule set's common weight
-# denominator, every value an integer over the common value denominator, so sums below a node are
-# plain integer additions and a Fraction is made once per score (Fraction arithmetic was ~60 % of
-# evaluate + score). The results are the same rational numbers as before, so the same bytes.
+_MASK = (1 << STATUS_BITS) - 1
+_TALLIES: dict[int, tuple[Fraction | None, Counts]] = {}  # packed tally → coverage and counts
+
+
+def _counted(tally: int) -> tuple[Fraction | None, Counts]:
+    """The coverage and the counts of a packed tally (see scoreplan.TALLY_ONE), made once."""
+    found = _TALLIES.get(tally)
+    if found is None:
+        counts = Counts(*((tally >> (STATUS_BITS * n)) & _MASK for n in range(5)))
+        coverage = _fraction(counts.assessed, counts.applicable) if counts.applicable else None
+        if len(_TALLIES) >= 4096:
+            _TALLIES.clear()
+        found = _TALLIES[tally] = (coverage, counts)
+    return found
+
+
+class _Run:
+    """One evidence file's results on a rule set's plan: lists indexed by the plan's numbers.
+
+    Values are integers over `scale` (0 for an indicator not counted), weights integers over
+    their common denominator; `counted` is 1 for a counted indicator, else 0.
+    """
+
+    def __init__(self, plan: ScorePlan, results: Sequence[IndicatorResult]) -> None:
+        self.plan = plan
+        statuses = self.statuses = list(map(_STATUS, results))
+        rows = map(plan.by_status.__getitem__, statuses)
+        columns = zip(*rows, strict=True) if statuses else [(), (), (), ()]
+        values, units, self.counted, self.tallies = (list(c) for c in columns)
+        self.values = values
+        # scores of their own: from several respondents, or from another framework's questions
+        scale = plan.value_scale
+        special = []
+        own_scores = [k for k, r in enumerate(results) if r.respondent_statuses or r.sourced]
+        self.sourced = [results[k] for k in own_scores if results[k].sourced is not None]
+        for k in own_scores:
+            own = values[k]
+            if own is not None and results[k].override is None:
+                value = values[k] = _own_value(results[k], own, plan)
+                special.append((k, value))
+                if scale % value.denominator:
+                    scale = math.lcm(scale, value.denominator)
+        if scale != plan.value_scale:
+            units = list(map(operator.mul, units, itertools.repeat(scale // plan.value_scale)))
+        for k, value in special:
+            units[k] = value.numerator * (scale // value.denominator)
+        self.scale, self.value_units = scale, units
+        # the weight each counts with: its own, or the one for being scored from questions
+        used = (
+            [(k, w) for k, w in plan.sourced if results[k].sourced is not None]
+            if self.sourced
+            else []
+        )
+        self.weights: Iterable[Fraction | None] = itertools.repeat(None, len(results))
+        self.units = plan.units
+        if used:
+            weights = list(plan.weights)
+            shown: list[Fraction | None] = [None] * len(weights)
+            for k, w in used:
+                weights[k] = w
+                shown[k] = None if w == plan.weights[k] else w
+            self.units, self.weights = weight_units(weights), shown
+        self.shares = [_ZERO] * len(results)
+        self.scores: list[Fraction | None] = []
+        self.node_tallies: list[int] = []
+        self.sums: list[tuple[int, int]] = []  # (Σ weight × value scale, Σ weight × value) below
+
+    def score_nodes(self, combine: Combine) -> None:
+        """Every node's score, tally and sums, children before parents.
+
+        A node counts runs of consecutive indicators (its own, then its counted children's): the
+        sums over a run are differences of running totals.
+        """
+        plan, scale = self.plan, self.scale
+        ones = list(itertools.accumulate(self.tallies, initial=0))
+        weights = list(itertools.accumulate(map(operator.mul, self.units, self.counted), initial=0))
+        weighted = list(
+            itertools.accumulate(map(operator.mul, self.units, self.value_units), initial=0)
+        )
+        count = len(plan.nodes)
+        scores: list[Fraction | None] = [None] * count
+        tallies, sums = [0] * count, [(0, 0)] * count
+        self.scores = scores  # combine reads the children's scores
+        spans, own = plan.spans, plan.own
+        for j in plan.post_order:
+            tally = w = ws = 0
+            for start, stop in spans[j]:
+                tally += ones[stop] - ones[start]
+                w += weights[stop] - weights[start]
+                ws += weighted[stop] - weighted[start]
+            tallies[j] = tally
+            sums[j] = node_sums = (w * scale, ws)
+            scores[j] = (
+                _pooled(self, node_sums, ())
+                if own[j]
+                else combine(self, node_sums, plan.counted[j])
+            )
+        self.node_tallies, self.sums = tallies, sums
+
+    def lost(self) -> list[Fraction]:
+        """Each indicator's share × (1 - its value): the points it costs, made once per kind."""
+        scale = self.scale
+        found: dict[tuple[int, int], Fraction] = {}
+
+        def part(share: Fraction, value: int) -> Fraction:
+            key = (id(share), value)
+            made = found.get(key)
+            if made is None:
+                made = found[key] = _ratio(scale - value, scale, share)
+            return made
+
+        return [
+            _ZERO if not counted or value == scale else share if value == 0 else part(share, value)
+            for share, value, counted in zip(
+                self.shares, self.value_units, self.counted, strict=True
+            )
+        ]
+
+
+def _own_value(result: IndicatorResult, own: Fraction, plan: ScorePlan) -> Fraction:
+    """The score of a result from several respondents or from another framework (result_score)."""
+    if result.sourced is not None and result.sourced.score is not None:
+        return result.sourced.score
+    if not result.respondent_statuses:
+        return own
+    statuses = result.respondent_statuses
+    mean = plan.means.get(statuses, _NONE)
+    if mean is _NONE:
+        counted = sum(map(plan.counts.__getitem__, statuses))
+        total = sum(map(plan.value_units.__getitem__, statuses))  # the mean of their scores
+        mean = Fraction(total, plan.value_scale * counted) if counted else None
+        if len(plan.means) < 4096:  # one per combination of statuses met
+            plan.means[statuses] = mean
+    return own if mean is None else mean
+
+
+_NONE = Fraction(-1)  # not yet known
+
+
 Sums = tuple[int, int]  # (Σ weight × value scale, Σ weight × value) of counted indicators, in units
-Scored = Sequence[tuple[Node, Fraction | None]]  # child nodes with their scores
+Combine = Callable[[_Run, Sums, Sequence[int]], Fraction | None]  # a node from its children
 
 
-def _ratio(numerator: int, denominator: int, scale: Fraction = Fraction(1)) -> Fraction:
-    """`scale` × numerator / denominator, making one Fraction."""
-    return Fraction(scale.numerator * numerator, scale.denominator * denominator)
+def _pooled(run: _Run, sums: Sums, children: Sequence[int]) -> Fraction | None:
+    weights, weighted = sums
+    if not weights:
+        return None
+    if weighted == weights:
+        return _ONE
+    return Fraction(weighted, weights) if weighted else _ZERO
+
+
+def _mean_of_children(run: _Run, sums: Sums, children: Sequence[int]) -> Fraction | None:
+    nodes, scores = run.plan.nodes, run.scores
+    return _weighted_mean([(nodes[c].weight, s) for c in children if (s := scores[c]) is not None])
+
+
+def _share_pooled(run: _Run, nodes: Sequence[int], share: Fraction) -> None:
+    """Every counted indicator below the top-level nodes shares `share` by its weight."""
+    pooled = list(map(operator.and_, run.counted, run.plan.pooled))
+    weights = list(map(operator.mul, run.units, pooled))
+    total = sum(weights)
+    if total:  # else every share stays 0
+        by_weight = {w: _ratio(w, total, share) for w in set(weights)}  # 0 for those not pooled
+        run.shares = list(map(by_weight.__getitem__, weights))
+
+
+def _share_by_children(run: _Run, nodes: Sequence[int], share: Fraction) -> None:
+    """Each rated node takes its weight's part of `share`, and passes it on to its children."""
+    plan, units = run.plan, run.units
+    rated = [j for j in nodes if run.scores[j] is not None]
+    total = sum((plan.nodes[j].weight for j in rated), Fraction(0))
+    for j in rated:
+        node_share = share * plan.nodes[j].weight / total
+        if plan.own[j]:
+            counted = [k for k in plan.own[j] if run.counted[k]]
+            weights = sum(units[k] for k in counted)
+            for k in counted:
+                run.shares[k] = _ratio(units[k], weights, node_share)
+        _share_by_children(run, plan.counted[j], node_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,49 +300,8 @@ class ScoringMethod:
 
     name: Aggregation
     formula: str  # in words, for the annex and the JSON record
-    combine: Callable[[Sums, Scored], Fraction | None]
-    distribute: Callable[[_Tree, Sequence[Node], Fraction], None]
-
-
-def _pooled(sums: Sums, children: Scored) -> Fraction | None:
-    weights, weighted = sums
-    return Fraction(weighted, weights) if weights else None
-
-
-def _mean_of_children(sums: Sums, children: Scored) -> Fraction | None:
-    return _weighted_mean([(c.weight, s) for c, s in children if s is not None])
-
-
-def _share_pooled(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
-    """Every counted indicator below `nodes` shares `share` by its weight."""
-    units = tree.units
-    pairs = [
-        (i.id, units[i.id])
-        for n in nodes
-        for i in counted_indicators(n)
-        if tree.values[i.id] is not None
-    ]
-    total = sum(w for _, w in pairs)
-    by_weight: dict[int, Fraction] = {}  # indicators of one weight have one share
-    for indicator, weight in pairs:
-        part = by_weight.get(weight)
-        if part is None:
-            part = by_weight[weight] = _ratio(weight, total, share) if total else _ZERO
-        tree.shares[indicator] = part
-
-
-def _share_by_children(tree: _Tree, nodes: Sequence[Node], share: Fraction) -> None:
-    """Each rated node takes its weight's part of `share`, and passes it on to its children."""
-    rated = [n for n in nodes if tree.scores.get(n.id) is not None]
-    total = sum((n.weight for n in rated), Fraction(0))
-    for node in rated:
-        node_share = share * node.weight / total
-        if node.indicators:
-            counted = [i.id for i in node.indicators if tree.values[i.id] is not None]
-            weights = sum(tree.units[i] for i in counted)
-            for indicator in counted:
-                tree.shares[indicator] = _ratio(tree.units[indicator], weights, node_share)
-        _share_by_children(tree, counted_children(node), node_share)
+    combine: Combine
+    distribute: Callable[[_Run, Sequence[int], Fraction], None]
 
 
 SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
@@ -219,122 +322,33 @@ SCORING_METHODS: Mapping[Aggregation, ScoringMethod] = {
         _share_by_children,
     ),
 }
-
-_STATUS_INDEX = {status: n for n, status in enumerate(Status)}
-_COUNTS_ORDER = tuple(  # Counts' fields, as indexes of a tally
-    _STATUS_INDEX[s]
-    for s in (Status.PASS, Status.PARTIAL, Status.FAIL, Status.NOT_APPLICABLE, Status.NOT_ASSESSED)
-)
-_UNITS: dict[int, tuple[RuleSet, dict[str, int]]] = {}  # by id(rule set), the rule set kept alive
-
-
-def _units(weights: Mapping[str, Fraction]) -> dict[str, int]:
-    """Weights as integers over their common denominator (only their ratios matter)."""
-    scale = math.lcm(*{w.denominator for w in weights.values()})
-    return {r: w.numerator * (scale // w.denominator) for r, w in weights.items()}
-
-
-def _weight_units(rule_set: RuleSet) -> dict[str, int]:
-    """Each indicator's weight as an integer over the rule set's common weight denominator."""
-    cached = _UNITS.get(id(rule_set))
-    if cached is not None and cached[0] is rule_set:
-        return cached[1]
-    units = _units({i.id: i.weight for i in rule_set.indicators()})
-    if len(_UNITS) >= 64:  # a long-lived process (a batch, rules diff) loads few rule sets
-        _UNITS.pop(next(iter(_UNITS)))
-    _UNITS[id(rule_set)] = (rule_set, units)
-    return units
-
-
-class _Tree:
-    """Scores of every node under the rule set's scoring method, and each indicator's share."""
-
-    def __init__(self, rule_set: RuleSet, results: Mapping[str, IndicatorResult]) -> None:
-        self.method = SCORING_METHODS[rule_set.scoring.method]
-        self.results = results
-        self.scores: dict[str, Fraction | None] = {}
-        self.tallies: dict[str, list[int]] = {}  # indicators per status (Status order) below a node
-        self.shares: dict[str, Fraction] = {}
-        self.paths: dict[str, tuple[str, ...]] = {}
-        self.parents: dict[str, str | None] = {}
-        self.sums: dict[str, Sums] = {}  # of the counted indicators below each node
-        self.values = {r: result_score(res, rule_set) for r, res in results.items()}
-        self._lost: dict[tuple[int, int, int], Fraction] = {}
-        values = {id(v): v for v in self.values.values() if v is not None}  # few distinct objects
-        value_scale = math.lcm(*{v.denominator for v in values.values()})
-        in_units = {k: v.numerator * (value_scale // v.denominator) for k, v in values.items()}
-        self.value_scale = value_scale
-        # the weight each counts with: its own, or the one for being scored from questions
-        sourced = sourced_weights(rule_set)
-        used = {
-            r: sourced[r] for r, res in results.items() if res.sourced is not None and r in sourced
-        }
-        self.weights = {r: used.get(r, res.indicator.weight) for r, res in results.items()}
-        # weights in units of 1 / (their common denominator), values in units of 1 / value_scale
-        self.units = _weight_units(rule_set) if not used else _units({**self.weights})
-        self.value_units = {r: in_units[id(v)] for r, v in self.values.items() if v is not None}
-
-    def pooled_sums(self, nodes: Sequence[Node]) -> Sums:
-        weights = weighted = 0
-        for node in nodes:
-            w, ws = self.sums[node.id]
-            weights += w
-            weighted += ws
-        return weights, weighted
-
-    def score(self, node: Node, path: tuple[str, ...], parent: str | None) -> Fraction | None:
-        self.parents[node.id] = parent
-        tally = [0] * len(_STATUS_INDEX)
-        results, units, value_units = self.results, self.units, self.value_units
-        here = (*path, node.id)
-        own_weights = weighted = 0
-        for i in node.indicators:
-            tally[_STATUS_INDEX[results[i.id].status]] += 1
-            self.paths[i.id] = here
-            units_of_value = value_units.get(i.id)
-            if units_of_value is not None:
-                weight = units[i.id]
-                own_weights += weight
-                weighted += weight * units_of_value
-        weights = own_weights * self.value_scale
-        children: list[tuple[Node, Fraction | None]] = []
-        for child in node.children:
-            score = self.score(child, here, node.id)
-            if not child.performance_data:  # benchmarks are scored, but never count above
-                children.append((child, score))
-                below = self.tallies[child.id]
-                for n in range(len(tally)):
-                    tally[n] += below[n]
-                w, ws = self.sums[child.id]
-                weights += w
-                weighted += ws
-        self.tallies[node.id] = tally
-        sums = (weights, weighted)
-        self.sums[node.id] = sums
-        value = _pooled(sums, children) if node.indicators else self.method.combine(sums, children)
-        self.scores[node.id] = value
-        return value
-
-    def lost(self, share: Fraction, indicator_id: str) -> Fraction:
-        """The share × (1 - the indicator's value): the points it costs, made once per kind."""
-        missing = self.value_scale - self.value_units[indicator_id]
-        if missing == 0:
-            return _ZERO
-        if missing == self.value_scale:
-            return share
-        key = (share.numerator, share.denominator, missing)
-        found = self._lost.get(key)
-        if found is None:
-            found = self._lost[key] = _ratio(missing, self.value_scale, share)
-        return found
-
-    def counts(self, node_id: str) -> Counts:
-        """The indicators per status below a node."""
-        tally = self.tallies[node_id]
-        return Counts(*(tally[n] for n in _COUNTS_ORDER))
-
-
 FORMULA = {name: method.formula for name, method in SCORING_METHODS.items()}
+
+
+_INDICATOR, _STATUS = operator.attrgetter("indicator"), operator.attrgetter("status")
+
+
+def _in_document_order(
+    results: Sequence[IndicatorResult], plan: ScorePlan
+) -> tuple[Sequence[IndicatorResult], list[int] | None]:
+    """The results in the rule set's order, and where each given one went (None: as given)."""
+    if len(results) == len(plan.indicators) and all(
+        map(operator.is_, map(_INDICATOR, results), plan.indicators)
+    ):
+        return results, None
+    ids = [r.indicator.id for r in results]
+    if ids == plan.ids:
+        return results, None
+    number = {rid: k for k, rid in enumerate(plan.ids)}
+    order = [number.get(rid, -1) for rid in ids]
+    if len(set(order)) != len(order) or len(order) != len(number) or -1 in order:
+        raise ValueError(
+            f"rule set {plan.rule_set.id}: score_rule_set takes one result per indicator"
+        )
+    ordered: list[IndicatorResult] = [results[0]] * len(order)
+    for result, k in zip(results, order, strict=True):
+        ordered[k] = result
+    return ordered, order
 
 
 def score_rule_set(
@@ -343,80 +357,57 @@ def score_rule_set(
     assessed_on: dt.date,
     sources: Mapping[str, FrameworkResult] | None = None,
 ) -> FrameworkResult:
-    """Score one rule set's indicator results.
+    """Score one rule set's indicator results (one per indicator, in any order).
 
     `sources` are the results of the frameworks some indicators were scored from, by id: the
     result names each node so scored, with that framework's overall score.
     """
-    by_id: dict[str, IndicatorResult] = {r.indicator.id: r for r in results}
-    tree = _Tree(rule_set, by_id)
-    top_scores = [(n, tree.score(n, (), None)) for n in rule_set.nodes]
-    overall_score = tree.method.combine(tree.pooled_sums(rule_set.nodes), top_scores)
-    tree.method.distribute(tree, rule_set.nodes, Fraction(1))
-    benchmarks = benchmark_ids(rule_set.nodes)
-    all_statuses = [r.status for r in results if r.indicator.id not in benchmarks]
-    root = Node(
-        rule_set.id,
-        rule_set.title,
-        OVERALL_LEVEL,
-        Fraction(1),
-        rule_set.position,
-        children=rule_set.nodes,
+    plan = score_plan(rule_set)
+    ordered, order = _in_document_order(results, plan)
+    method = SCORING_METHODS[rule_set.scoring.method]
+    run = _Run(plan, ordered)
+    run.score_nodes(method.combine)
+    weights = weighted = 0
+    for j in plan.top:
+        w, ws = run.sums[j]
+        weights += w
+        weighted += ws
+    overall_score = method.combine(run, (weights, weighted), plan.top)
+    method.distribute(run, plan.top, _ONE)
+    overall_coverage, overall_counts = _counted(sum(run.node_tallies[j] for j in plan.top_counted))
+    overall = NodeScore(plan.root, None, overall_score, overall_coverage, overall_counts)
+    node_scores = [
+        NodeScore(node, parent, score, *_counted(tally))
+        for node, parent, score, tally in zip(
+            plan.nodes, plan.parents, run.scores, run.node_tallies, strict=True
+        )
+    ]
+    statuses = run.statuses
+    scored = list(
+        map(
+            ScoredIndicator,
+            ordered,
+            run.values,
+            run.shares,
+            run.lost(),
+            plan.paths,
+            map(dict.__getitem__, plan.priorities, statuses),
+            plan.benchmark,
+            run.weights,
+        )
     )
-    overall_counts = _counts(all_statuses)  # benchmarks left out
-    overall = NodeScore(root, None, overall_score, _coverage(overall_counts), overall_counts)
-    node_scores = []
-    for node in walk_nodes(rule_set.nodes):
-        counts = tree.counts(node.id)
-        node_scores.append(
-            NodeScore(node, tree.parents[node.id], tree.scores[node.id], _coverage(counts), counts)
-        )
-    scored = []
-    values, shares, paths = tree.values, tree.shares, tree.paths
-    for result in results:
-        rid = result.indicator.id
-        value = values[rid]
-        share = shares.get(rid, _ZERO)
-        lost = tree.lost(share, rid) if value is not None else _ZERO
-        benchmark = rid in benchmarks
-        weight = tree.weights[rid]
-        scored.append(
-            ScoredIndicator(
-                result,
-                value,
-                share,
-                lost,
-                paths[rid],
-                None if benchmark else priority(result.status, result.indicator.critical),
-                benchmark,
-                None if weight == result.indicator.weight else weight,
-            )
-        )
-    gates = tuple(_gate(g, rule_set, node_scores, results, assessed_on) for g in rule_set.gates)
+    gates = tuple(_gate(g, run, assessed_on, order) for g in plan.gates)
     grade = _grade(rule_set, overall, gates)
     return FrameworkResult(
         rule_set,
         overall,
         tuple(node_scores),
-        tuple(scored),
+        tuple(scored) if order is None else tuple(scored[k] for k in order),
         gates,
         grade,
-        _pathway(scored, tree),
-        source_uses(results, sources or {}),
+        _pathway(run),
+        source_uses(run.sourced if order is None else results, sources or {}),
     )
-
-
-def priority(status: Status, critical: bool) -> Priority | None:
-    """How soon to act on a finding, by the harm to clients (PRIORITY_RULE says it in words)."""
-    match status:
-        case Status.FAIL | Status.PARTIAL if critical:
-            return Priority.HIGH
-        case Status.FAIL:
-            return Priority.MEDIUM
-        case Status.PARTIAL:
-            return Priority.LOW
-        case _:
-            return None
 
 
 PRIORITY_RULE = (
@@ -426,34 +417,15 @@ PRIORITY_RULE = (
 )
 
 
-def _pathway(scored: Sequence[ScoredIndicator], tree: _Tree) -> tuple[PathwayScore, ...]:
-    members: dict[Pathway, list[ScoredIndicator]] = {stage: [] for stage in Pathway}
-    for s in scored:
-        if not s.benchmark:
-            members[s.result.indicator.pathway].append(s)
+def _pathway(run: _Run) -> tuple[PathwayScore, ...]:
+    """The unweighted mean score of each stage's counted indicators (benchmarks left out)."""
+    value_units, counted, ones, scale = run.value_units, run.counted, run.tallies, run.scale
     rows = []
-    for stage, found in members.items():
-        units = [tree.value_units[s.result.indicator.id] for s in found if s.score is not None]
-        mean = _fraction(sum(units), len(units) * tree.value_scale) if units else None
-        rows.append(PathwayScore(stage, mean, _counts(s.result.status for s in found)))
+    for stage, pick in run.plan.pathway:
+        found = sum(pick(counted))
+        mean = _fraction(sum(pick(value_units)), found * scale) if found else None
+        rows.append(PathwayScore(stage, mean, _counted(sum(pick(ones)))[1]))
     return tuple(rows)
-
-
-def _in_scope(gate: Gate, rule_set: RuleSet) -> list[Node]:
-    """The nodes a gate looks at: its scope (or everything), without performance-data parts."""
-    roots = (
-        [n for n in walk_nodes(rule_set.nodes) if n.id in gate.scope]
-        if gate.scope
-        else list(rule_set.nodes)
-    )
-    return list(_walk_counted(roots))
-
-
-def _walk_counted(nodes: Sequence[Node]) -> Iterator[Node]:
-    for node in nodes:
-        if not node.performance_data:
-            yield node
-            yield from _walk_counted(node.children)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -464,12 +436,13 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _less(a: Fraction, b: Fraction) -> bool:
+    """A < b, in integers (Fraction's comparison checks types first)."""
+    return a.numerator * b.denominator < b.numerator * a.denominator
+
+
 def _gate(
-    gate: Gate,
-    rule_set: RuleSet,
-    node_scores: Sequence[NodeScore],
-    results: Sequence[IndicatorResult],
-    assessed_on: dt.date,
+    gate_plan: GatePlan, run: _Run, assessed_on: dt.date, order: list[int] | None
 ) -> GateResult:
     """A gate's verdict: decided only on enough evidence.
 
@@ -479,30 +452,33 @@ def _gate(
     threshold, or a critical indicator not met, fails the gate; nodes too thin to judge leave it
     `insufficient_evidence`; else it passes.
     """
-    scope = _in_scope(gate, rule_set)
-    scores = {ns.node.id: ns for ns in node_scores}
-    indicator_ids = {i.id for n in scope for i in n.indicators}
-    in_scope = [r for r in results if r.indicator.id in indicator_ids]
-    coverage = _coverage(_counts(r.status for r in in_scope))
-    not_met, undetermined, counted = [], [], 0
-    for node in scope:
-        if node.level != gate.each:
-            continue
-        ns = scores[node.id]
-        if ns.score is None:
+    gate, nodes, scores, tallies = gate_plan.gate, run.plan.nodes, run.scores, run.node_tallies
+    threshold = gate.threshold
+    coverage = _counted(sum(tallies[j] for j in gate_plan.tallied))[0]
+    not_met: list[tuple[str, str, Fraction | None]] = []
+    undetermined: list[str] = []
+    counted = 0
+    for j in gate_plan.judged:
+        score = scores[j]
+        if score is None:
             continue  # nothing applies (e.g. a product not offered): the node drops out
         counted += 1
-        if ns.coverage is not None and ns.coverage < gate.min_coverage:
+        node = nodes[j]
+        below = score.numerator * threshold.denominator < threshold.numerator * score.denominator
+        node_coverage = _counted(tallies[j])[0]
+        if node_coverage is not None and _less(node_coverage, gate.min_coverage):
             undetermined.append(node.id)
-            if ns.score < gate.threshold:
-                not_met.append((node.id, node.title, ns.score))  # so far: listed, not decisive
-        elif ns.score < gate.threshold:
-            not_met.append((node.id, node.title, ns.score))
+            if below:
+                not_met.append((node.id, node.title, score))  # so far: listed, not decisive
+        elif below:
+            not_met.append((node.id, node.title, score))
     critical: list[str] = []
     if gate.no_critical_failures:
-        critical = [
-            r.indicator.id for r in in_scope if r.indicator.critical and r.status is Status.FAIL
-        ]
+        failed = [k for k in gate_plan.critical if run.statuses[k] is Status.FAIL]
+        if order is not None:  # as the results were given
+            given = {k: n for n, k in enumerate(order)}
+            failed.sort(key=given.__getitem__)
+        critical = [run.plan.ids[k] for k in failed]
     judged_not_met = [n for n in not_met if n[0] not in undetermined]
     if counted == 0 or coverage is None or coverage < gate.min_coverage:
         verdict = Verdict.INSUFFICIENT_EVIDENCE
