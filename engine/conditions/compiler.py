@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from engine.conditions.compiled import CompiledCondition, Expr, Leaf, literal
 from engine.conditions.operators import CONDITIONS, EXPRESSION_KEYS, EXPRESSIONS
@@ -80,7 +81,7 @@ class ConditionCompiler:
     def _content_key(self, raw: object) -> tuple[int, bytes] | None:
         """The key of `_COMPILED` for a condition; None (no reuse) for what marshal cannot write."""
         try:
-            content = marshal.dumps(raw, 2)
+            content = marshal.dumps(cast(Any, raw), 2)  # YAML's plain data, else ValueError
         except ValueError:
             return None
         _FACTS.setdefault(id(self.facts), self.facts)  # held, so that its id is never reused
