@@ -12,6 +12,7 @@ instead of a YAML parse. An entry whose checksum, key or shape does not match is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ from typing import Any, cast
 
 from engine import filecache
 from engine.errors import Diagnostic, InvalidInputError, Position
-from engine.yamlsource import Positions, YamlDocument, parse_yaml
+from engine.yamlsource import PathKey, Positions, YamlDocument, parse_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _load_stdin(shown: str) -> LoadedFile:
 
 
 _CACHE_KIND = "parsed"
-_ENTRY_MAGIC = b"spm-audit parsed 1\n"
+_ENTRY_MAGIC = b"spm-audit parsed 2\n"
 
 
 def _cache_key(sha256: str, is_json: bool) -> str:
@@ -124,7 +125,9 @@ def _remember_document(key: str, sha256: str, document: YamlDocument) -> None:
     if not filecache.is_enabled() or not isinstance(document.positions, Positions):
         return
     # the parser builds only dicts, lists, strings, numbers, booleans and None: all marshallable
-    entry = cast(Any, (sha256, document.data, document.positions.packed))
+    every = document.positions.every()
+    hot = {key: value for key, value in every.items() if _is_hot(key)}
+    entry = cast(Any, (sha256, document.data, hot, marshal.dumps(cast(Any, every))))
     payload = marshal.dumps(entry)
     checksum = zlib.crc32(payload).to_bytes(4, "big")
     filecache.write_entry(_CACHE_KIND, key, _ENTRY_MAGIC + checksum + payload)
@@ -144,12 +147,26 @@ def _cached_document(
     try:
         # NOTE: the entry was written by this program into the user's own cache folder and its
         # checksum matched; marshal builds plain data (it runs no code, unlike pickle).
-        stored_sha, data, packed = marshal.loads(payload)  # noqa: S302
+        stored_sha, data, hot, every = marshal.loads(payload)  # noqa: S302
     except (EOFError, ValueError, TypeError):
         return None
-    if stored_sha != sha256 or not isinstance(packed, dict) or () not in packed:
+    if stored_sha != sha256 or not isinstance(hot, dict) or () not in hot:
         return None
-    return YamlDocument(name, data, Positions(name, packed), _source_text(raw, is_json))
+    if not isinstance(every, bytes):
+        return None
+    rest = functools.partial(_every_position, every)
+    return YamlDocument(name, data, Positions(name, hot, rest), _source_text(raw, is_json))
+
+
+def _is_hot(key: PathKey) -> bool:
+    """Whether a clean build asks for this path's position (the root, items, ids, examples)."""
+    return not key or type(key[-1]) is int or key[-1] == "id" or key[-2:-1] == ("examples",)
+
+
+def _every_position(every: bytes) -> dict[PathKey, int]:
+    # NOTE: as in _cached_document: bytes of an entry whose checksum matched.
+    packed = marshal.loads(every)  # noqa: S302
+    return cast(dict[PathKey, int], packed)
 
 
 def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:
