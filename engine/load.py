@@ -158,9 +158,29 @@ def _cached_document(
     return YamlDocument(name, data, Positions(name, hot, rest), _source_text(raw, is_json))
 
 
+# The lists whose items' positions a clean build of a rule set keeps (nodes, indicators, examples,
+# mappings, changelog entries, gates, evidence checks): with every `id`, about 4,000 of the bundled
+# rule files' 32,000 positions.
+_KEPT_ITEMS = frozenset(
+    [
+        "nodes",
+        "children",
+        "indicators",
+        "examples",
+        "mappings",
+        "changelog",
+        "changes",
+        "checks",
+        "gates",
+        "scope",
+        "parts",
+    ]
+)
+
+
 def _is_hot(key: PathKey) -> bool:
-    """Whether a clean build asks for this path's position (the root, items, ids, examples)."""
-    return not key or type(key[-1]) is int or key[-1] == "id" or key[-2:-1] == ("examples",)
+    """Whether a clean build asks for this path's position (the root, ids, kept lists' items)."""
+    return not key or key[-1] == "id" or (len(key) > 1 and key[-2] in _KEPT_ITEMS)
 
 
 def _every_position(every: bytes) -> dict[PathKey, int]:
