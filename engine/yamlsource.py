@@ -99,6 +99,17 @@ def pack_position(line: int, column: int) -> int:
     return line << _COLUMN_BITS | column
 
 
+def unpack_position(file: str, packed: int) -> Position:
+    """The position a packed integer stands for (see `pack_position`)."""
+    return Position(file, packed >> _COLUMN_BITS, packed & _COLUMN_MASK)
+
+
+def packed_position(doc: YamlDocument, path: PathKey) -> int | None:
+    """The packed position of exactly `path` where the document keeps it at hand, else None."""
+    positions = doc.positions
+    return positions.packed.get(path) if type(positions) is Positions else None
+
+
 @dataclass(frozen=True, slots=True)
 class YamlDocument:
     """Parsed data with the position of every mapping key and sequence item."""

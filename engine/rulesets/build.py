@@ -46,7 +46,13 @@ from engine.model import (
 from engine.model.rules import Examples
 from engine.rulesets.gates import build_gates, build_grade_scale, fraction
 from engine.versions import build_changelog
-from engine.yamlsource import PathKey, YamlDocument
+from engine.yamlsource import (
+    PathKey,
+    YamlDocument,
+    pack_position,
+    packed_position,
+    unpack_position,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -447,10 +453,25 @@ class _RuleSetBuilder:
             partial_check=cond("partial_check"),
             mappings=mappings,
             replaces=tuple(raw.get("replaces", [])),
-            examples=Examples(functools.partial(_examples, doc, at, raw_examples)),
+            examples=self._examples(doc, at, raw_examples),
             respondents=inherited.respondents,
             scored_from=scored_from,
         )
+
+    def _examples(
+        self, doc: YamlDocument, at: PathKey, raw: Mapping[str, Mapping[str, Any]]
+    ) -> Sequence[Example]:
+        """An indicator's examples, made when first read.
+
+        They hold their positions, not the document: a built rule set keeps no parsed file.
+        """
+        packed = [packed_position(doc, (*at, "examples", name)) for name in raw]
+        if None in packed:  # a document without packed positions: made now
+            packed = [
+                pack_position(p.line, p.column)
+                for p in (doc.position_of((*at, "examples", name)) for name in raw)
+            ]
+        return Examples(functools.partial(_made_examples, doc.file, cast(list[int], packed), raw))
 
     def _scored_from(
         self, doc: YamlDocument, raw: Mapping[str, Any], at: PathKey
@@ -515,16 +536,16 @@ class _RuleSetBuilder:
         )
 
 
-def _examples(
-    doc: YamlDocument, at: PathKey, raw: Mapping[str, Mapping[str, Any]]
+def _made_examples(
+    file: str, packed: Sequence[int], raw: Mapping[str, Mapping[str, Any]]
 ) -> tuple[Example, ...]:
-    """An indicator's examples (checked when it was built; made only when they are read)."""
+    """An indicator's examples (checked when it was built), with their packed positions."""
     return tuple(
         Example(
             Status(status_name),
             example.get("facts", {}),
             Answer(example["answer"]) if example.get("answer") else None,
-            doc.position_of((*at, "examples", status_name)),
+            unpack_position(file, at),
         )
-        for status_name, example in raw.items()
+        for at, (status_name, example) in zip(packed, raw.items(), strict=True)
     )
