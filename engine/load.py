@@ -127,35 +127,47 @@ def _remember_document(key: str, sha256: str, document: YamlDocument) -> None:
     # the parser builds only dicts, lists, strings, numbers, booleans and None: all marshallable
     every = document.positions.every()
     hot = {key: value for key, value in every.items() if _is_hot(key)}
-    entry = cast(Any, (sha256, document.data, hot, marshal.dumps(cast(Any, every))))
-    payload = marshal.dumps(entry)
-    checksum = zlib.crc32(payload).to_bytes(4, "big")
-    filecache.write_entry(_CACHE_KIND, key, _ENTRY_MAGIC + checksum + payload)
+    main = marshal.dumps(cast(Any, (sha256, document.data, hot)))
+    rest = marshal.dumps(cast(Any, every))
+    entry = b"".join(
+        (_ENTRY_MAGIC, _crc(main), len(main).to_bytes(8, "big"), main, _crc(rest), rest)
+    )
+    filecache.write_entry(_CACHE_KIND, key, entry)
+
+
+def _crc(payload: bytes | memoryview) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "big")
 
 
 def _cached_document(
     key: str, sha256: str, raw: bytes, name: str, is_json: bool
 ) -> YamlDocument | None:
-    """The cached parse of these bytes, or None when there is no sound entry."""
+    """The cached parse of these bytes, or None when there is no sound entry.
+
+    An entry is its magic line, then the checksum, length and marshal bytes of (SHA-256, data,
+    the positions a build asks for), then the checksum and marshal bytes of every position: those
+    are checked and read only when a path the first ones lack is asked for.
+    """
     entry = filecache.read_entry(_CACHE_KIND, key)
     if entry is None or not entry.startswith(_ENTRY_MAGIC):
         return None
-    start = len(_ENTRY_MAGIC) + 4
-    checksum, payload = entry[len(_ENTRY_MAGIC) : start], entry[start:]
-    if zlib.crc32(payload).to_bytes(4, "big") != checksum:
+    view = memoryview(entry)
+    start = len(_ENTRY_MAGIC) + 12
+    end = start + int.from_bytes(view[start - 8 : start], "big")
+    main, rest = view[start:end], view[end:]
+    if len(rest) < 4 or _crc(main) != view[start - 12 : start - 8]:
         return None
     try:
         # NOTE: the entry was written by this program into the user's own cache folder and its
         # checksum matched; marshal builds plain data (it runs no code, unlike pickle).
-        stored_sha, data, hot, every = marshal.loads(payload)  # noqa: S302
+        stored_sha, data, hot = marshal.loads(main)  # noqa: S302
     except (EOFError, ValueError, TypeError):
         return None
     if stored_sha != sha256 or not isinstance(hot, dict) or () not in hot:
         return None
-    if not isinstance(every, bytes):
-        return None
-    rest = functools.partial(_every_position, every)
-    return YamlDocument(name, data, Positions(name, hot, rest), _source_text(raw, is_json))
+    every = functools.partial(_every_position, rest, raw, name, is_json)
+    text = functools.partial(_source_text, raw, is_json)
+    return YamlDocument(name, data, Positions(name, hot, every), text)
 
 
 # The lists whose items' positions a clean build of a rule set keeps (nodes, indicators, examples,
@@ -183,10 +195,19 @@ def _is_hot(key: PathKey) -> bool:
     return not key or key[-1] == "id" or (len(key) > 1 and key[-2] in _KEPT_ITEMS)
 
 
-def _every_position(every: bytes) -> dict[PathKey, int]:
-    # NOTE: as in _cached_document: bytes of an entry whose checksum matched.
-    packed = marshal.loads(every)  # noqa: S302
-    return cast(dict[PathKey, int], packed)
+def _every_position(rest: memoryview, raw: bytes, name: str, is_json: bool) -> dict[PathKey, int]:
+    """Every position of a cached entry; parsed again if that part of the entry is unsound."""
+    checksum, payload = rest[:4], rest[4:]
+    if _crc(payload) == checksum:
+        try:
+            # NOTE: as in _cached_document: bytes of this program's entry, its checksum matched.
+            every = marshal.loads(payload)  # noqa: S302
+        except (EOFError, ValueError, TypeError):
+            every = None
+        if isinstance(every, dict):
+            return cast(dict[PathKey, int], every)
+    positions = parse_text(raw, name, is_json=is_json).positions
+    return positions.every() if isinstance(positions, Positions) else {}
 
 
 def parse_text(raw: bytes, name: str, *, is_json: bool = False) -> YamlDocument:

@@ -117,7 +117,18 @@ class YamlDocument:
     file: str
     data: object
     positions: Mapping[PathKey, Position]
-    text: str = field(default="", repr=False, compare=False)  # the source, for locating characters
+    # The source text, for locating characters; or a function giving it (a cached parse decodes
+    # its bytes only if the text is asked for).
+    source: str | Callable[[], str] = field(default="", repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The text the document was parsed from."""
+        source = self.source
+        if not isinstance(source, str):
+            source = source()
+            object.__setattr__(self, "source", source)  # frozen: decoded once
+        return source
 
     def position_of(self, path: Sequence[str | int]) -> Position:
         """Position of `path`, or of its nearest indexed parent (e.g. for a missing key)."""

@@ -87,3 +87,23 @@ def test_a_cached_parse_gives_the_same_data_and_positions(
     assert str(cached.position_of(title)) == "part.yaml:11:29"
     assert str(cached.position_of((*indicator, "check", "nope"))) == "part.yaml:8:9"
     assert list(cached.positions.items()) == list(parsed.positions.items())
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_a_damaged_cache_entry_never_changes_data_or_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SPM_AUDIT_NO_CACHE", raising=False)
+    path = tmp_path / "part.yaml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    parsed = load.load_file(path, name="part.yaml", cache=True).document
+    [entry] = (tmp_path / "cache" / "spm-audit" / "parsed").glob("*/*")
+    damaged = bytearray(entry.read_bytes())
+    damaged[60 if where == "start" else -3] ^= 0xFF  # in the data, or in the rest of the positions
+    entry.write_bytes(bytes(damaged))
+    cached = load.load_file(path, name="part.yaml", cache=True).document
+    assert cached.data == parsed.data
+    title = ("nodes", 0, "indicators", 0, "translations", "fr", "title")
+    assert str(cached.position_of(title)) == "part.yaml:11:29"
+    assert list(cached.positions.items()) == list(parsed.positions.items())
