@@ -26,7 +26,8 @@ Scope = FieldType | None  # the item type inside some, every, count and ratio
 # NOTE: a compiled condition depends only on the facts' types, the condition's content and the
 # parameters it reads (its position only places diagnostics, and one with diagnostics is not
 # kept), and it holds no state: one compiled once serves every identical condition of the process
-# (460 distinct of the 718 in the bundled rule sets; copies of a rule set share all of theirs).
+# (460 distinct of the 718 in the bundled rule sets; copies of a rule set share all of theirs),
+# and so does every identical part of a junction (all, any, not) outside a list item's scope.
 # Keyed by the facts and marshal's bytes of the condition, which tell True from 1 and 1.0 from 1
 # (equal in Python, not in the words a trace shows); each entry lists the parameters it read.
 _Used = tuple[tuple[str, tuple[object, ...] | None], ...]
@@ -61,21 +62,11 @@ class ConditionCompiler:
 
     def compile(self, raw: object, at: PathKey) -> CompiledCondition | None:
         """Compile a condition found at `at` in the document; None if it has errors."""
-        key = self._content_key(raw)
-        if key is not None:
-            for used, known in _COMPILED.get(key, ()):
-                if all(_parameter_key(self.parameters.get(n)) == p for n, p in used):
-                    return known
         before = len(self.diagnostics)
         self._used = []
         result = self.condition(raw, at, None)
         if result is None or len(self.diagnostics) > before:
             return None
-        if key is not None:
-            if len(_COMPILED) >= _COMPILED_LIMIT:
-                _COMPILED.clear()
-            used = tuple((n, _parameter_key(p)) for n, p in self._used)
-            _COMPILED.setdefault(key, []).append((used, result))
         return result
 
     def _content_key(self, raw: object) -> tuple[int, bytes] | None:
@@ -89,7 +80,27 @@ class ConditionCompiler:
 
     # -- dispatch ------------------------------------------------------------------------------
     def condition(self, raw: object, at: PathKey, scope: Scope) -> CompiledCondition | None:
-        """A condition: a mapping with exactly one condition operator and the keys it takes."""
+        """A condition: a mapping with exactly one condition operator and the keys it takes.
+
+        Outside a list item's scope, one compiled cleanly before from the same content, with the
+        same parameters, is taken again (see `_COMPILED`).
+        """
+        key = self._content_key(raw) if scope is None else None
+        if key is not None:
+            for used, known in _COMPILED.get(key, ()):
+                if all(_parameter_key(self.parameters.get(n)) == p for n, p in used):
+                    self._used.extend((n, self.parameters.get(n)) for n, _ in used)
+                    return known
+        before, reads = len(self.diagnostics), len(self._used)
+        result = self._condition(raw, at, scope)
+        if key is not None and result is not None and len(self.diagnostics) == before:
+            if len(_COMPILED) >= _COMPILED_LIMIT:
+                _COMPILED.clear()
+            used = tuple((n, _parameter_key(p)) for n, p in self._used[reads:])
+            _COMPILED.setdefault(key, []).append((used, result))
+        return result
+
+    def _condition(self, raw: object, at: PathKey, scope: Scope) -> CompiledCondition | None:
         if not isinstance(raw, Mapping):
             self.error(at, "a condition must be a mapping")
             return None

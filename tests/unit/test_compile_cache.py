@@ -77,3 +77,25 @@ def test_diagnostics_keep_their_own_positions() -> None:
     _, second = compile_in(f"x: 1\nc:\n  {bad}\n", {}, "b.yaml")
     assert [str(d.position) for d in first] == ["a.yaml:1:5"]
     assert [str(d.position) for d in second] == ["b.yaml:3:4"]
+
+
+def test_a_junction_depends_on_the_parameters_its_shared_parts_read() -> None:
+    facts = {"portfolio": {"par30": 0.07}, "clients": {"women_share": 0.6}}
+    both = f"c: {{all: [{LIMIT}, {{path: clients.women_share, gte: 0.5}}]}}\n"
+    alone, _ = compile_in(f"c: {LIMIT}\n", limit(0.05))  # the part, compiled first on its own
+    strict, _ = compile_in(both, limit(0.05))  # takes the part compiled above
+    loose, _ = compile_in(both, limit(0.1))
+    assert alone is not None
+    assert strict is not None
+    assert loose is not None
+    assert alone.evaluate(facts, None) is False
+    assert strict.evaluate(facts, None) is False
+    assert loose.evaluate(facts, None) is True
+
+
+def test_a_broken_part_beside_a_shared_one_is_reported_where_it_is() -> None:
+    good = "{path: clients.women_share, gte: 0.5}"
+    compile_in(f"c: {good}\n", {})
+    compiled, problems = compile_in(f"c: {{any: [{good}, {{path: clients.nope, gte: 1}}]}}\n", {})
+    assert compiled is None
+    assert [str(p.position) for p in problems] == ["r.yaml:1:51"]  # as before parts were shared
