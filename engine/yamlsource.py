@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -47,38 +47,67 @@ _STANDARD_TAGS = {
 
 
 _COLUMN_BITS = 32  # a packed position is line << 32 | column (a 5 MiB line still fits)
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
 
 
 class Positions(Mapping[PathKey, Position]):
     """Path → position, kept as packed integers; a `Position` is made only when one is asked for.
 
     A rule set has some 25,000 keys and items and needs the positions of a few thousand, so
-    packing them keeps both the parse and the cache (engine.load) cheap.
+    packing them keeps both the parse and the cache (engine.load) cheap. A cached file's
+    positions may come in two parts: those a clean build asks for, and a function that gives all
+    of them, called at the first path the first part lacks (for a diagnostic, mostly).
     """
 
-    __slots__ = ("file", "packed")
+    __slots__ = ("_rest", "file", "packed")
 
-    def __init__(self, file: str, packed: dict[PathKey, int]) -> None:
+    def __init__(
+        self,
+        file: str,
+        packed: dict[PathKey, int],
+        rest: Callable[[], dict[PathKey, int]] | None = None,
+    ) -> None:
         self.file = file
         self.packed = packed  # path → line << 32 | column
+        self._rest = rest  # every path → its packed position, in document order
 
     def __getitem__(self, key: PathKey) -> Position:
-        value = self.packed[key]
-        return Position(self.file, value >> _COLUMN_BITS, value & ((1 << _COLUMN_BITS) - 1))
+        value = self.packed.get(key)
+        if value is None:
+            value = self.every()[key]
+        return Position(self.file, value >> _COLUMN_BITS, value & _COLUMN_MASK)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.packed
+        return key in self.packed or (self._rest is not None and key in self.every())
 
     def __iter__(self) -> Iterator[PathKey]:
-        return iter(self.packed)
+        return iter(self.every())
 
     def __len__(self) -> int:
-        return len(self.packed)
+        return len(self.every())
+
+    def every(self) -> dict[PathKey, int]:
+        """Every path's packed position, in document order (reading the rest first if need be)."""
+        if self._rest is not None:
+            self.packed = self._rest()
+            self._rest = None
+        return self.packed
 
 
 def pack_position(line: int, column: int) -> int:
     """A 1-based line and column as one integer (see `Positions`)."""
     return line << _COLUMN_BITS | column
+
+
+def unpack_position(file: str, packed: int) -> Position:
+    """The position a packed integer stands for (see `pack_position`)."""
+    return Position(file, packed >> _COLUMN_BITS, packed & _COLUMN_MASK)
+
+
+def packed_position(doc: YamlDocument, path: PathKey) -> int | None:
+    """The packed position of exactly `path` where the document keeps it at hand, else None."""
+    positions = doc.positions
+    return positions.packed.get(path) if type(positions) is Positions else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +117,25 @@ class YamlDocument:
     file: str
     data: object
     positions: Mapping[PathKey, Position]
-    text: str = field(default="", repr=False, compare=False)  # the source, for locating characters
+    # The source text, for locating characters; or a function giving it (a cached parse decodes
+    # its bytes only if the text is asked for).
+    source: str | Callable[[], str] = field(default="", repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The text the document was parsed from."""
+        source = self.source
+        if not isinstance(source, str):
+            source = source()
+            object.__setattr__(self, "source", source)  # frozen: decoded once
+        return source
 
     def position_of(self, path: Sequence[str | int]) -> Position:
         """Position of `path`, or of its nearest indexed parent (e.g. for a missing key)."""
         key = tuple(path)
+        positions = self.positions
+        if type(positions) is Positions and (value := positions.packed.get(key)) is not None:
+            return Position(positions.file, value >> _COLUMN_BITS, value & _COLUMN_MASK)
         while key not in self.positions:
             key = key[:-1]
         return self.positions[key]

@@ -46,10 +46,10 @@ def build_param(
     """A rule-set parameter: a value fixed when the rule set (and its profile) is loaded."""
     name = raw[op.name]
     where = (*at, op.name)
-    if not isinstance(name, str) or name not in c.parameters:
+    param = c.parameter(name) if isinstance(name, str) else None
+    if param is None:
         c.error(where, f"unknown parameter '{name}'{c.suggest(str(name), list(c.parameters))}")
         return None
-    param = c.parameters[name]
     value = param.value
     kind = FieldType("number" if param.type == "integer" else param.type)
     text = op.trace["text"].format(value=format_value(value), name=name)

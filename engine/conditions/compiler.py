@@ -8,7 +8,9 @@ operator table (`engine.conditions.operators`), whose entries build the closures
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from engine.conditions.compiled import CompiledCondition, Expr, Leaf, literal
 from engine.conditions.operators import CONDITIONS, EXPRESSION_KEYS, EXPRESSIONS
@@ -20,6 +22,26 @@ from engine.model import Parameter
 from engine.yamlsource import PathKey, YamlDocument
 
 Scope = FieldType | None  # the item type inside some, every, count and ratio
+
+# NOTE: a compiled condition depends only on the facts' types, the condition's content and the
+# parameters it reads (its position only places diagnostics, and one with diagnostics is not
+# kept), and it holds no state: one compiled once serves every identical condition of the process
+# (460 distinct of the 718 in the bundled rule sets; copies of a rule set share all of theirs),
+# and so does every identical part of a junction (all, any, not) outside a list item's scope.
+# Keyed by the facts and marshal's bytes of the condition, which tell True from 1 and 1.0 from 1
+# (equal in Python, not in the words a trace shows); each entry lists the parameters it read.
+_Used = tuple[tuple[str, tuple[object, ...] | None], ...]
+_COMPILED: dict[tuple[int, bytes], list[tuple[_Used, CompiledCondition]]] = {}
+_COMPILED_LIMIT = 50_000  # a bound for long-lived processes that load many rule sets
+_FACTS: dict[int, FieldType] = {}
+
+
+def _parameter_key(parameter: Parameter | None) -> tuple[object, ...] | None:
+    """What of a parameter a compiled condition may depend on, its value's type included."""
+    if parameter is None:
+        return None
+    value = parameter.value
+    return (parameter.type, type(value).__name__, value, parameter.description)
 
 
 class ConditionCompiler:
@@ -36,18 +58,49 @@ class ConditionCompiler:
         self.parameters = parameters
         self.document = document
         self.diagnostics = diagnostics
+        self._used: list[tuple[str, Parameter | None]] = []  # parameters read by this compile
 
     def compile(self, raw: object, at: PathKey) -> CompiledCondition | None:
         """Compile a condition found at `at` in the document; None if it has errors."""
         before = len(self.diagnostics)
+        self._used = []
         result = self.condition(raw, at, None)
         if result is None or len(self.diagnostics) > before:
             return None
         return result
 
+    def _content_key(self, raw: object) -> tuple[int, bytes] | None:
+        """The key of `_COMPILED` for a condition; None (no reuse) for what marshal cannot write."""
+        try:
+            content = marshal.dumps(cast(Any, raw), 2)  # YAML's plain data, else ValueError
+        except ValueError:
+            return None
+        _FACTS.setdefault(id(self.facts), self.facts)  # held, so that its id is never reused
+        return id(self.facts), content
+
     # -- dispatch ------------------------------------------------------------------------------
     def condition(self, raw: object, at: PathKey, scope: Scope) -> CompiledCondition | None:
-        """A condition: a mapping with exactly one condition operator and the keys it takes."""
+        """A condition: a mapping with exactly one condition operator and the keys it takes.
+
+        Outside a list item's scope, one compiled cleanly before from the same content, with the
+        same parameters, is taken again (see `_COMPILED`).
+        """
+        key = self._content_key(raw) if scope is None else None
+        if key is not None:
+            for used, known in _COMPILED.get(key, ()):
+                if all(_parameter_key(self.parameters.get(n)) == p for n, p in used):
+                    self._used.extend((n, self.parameters.get(n)) for n, _ in used)
+                    return known
+        before, reads = len(self.diagnostics), len(self._used)
+        result = self._condition(raw, at, scope)
+        if key is not None and result is not None and len(self.diagnostics) == before:
+            if len(_COMPILED) >= _COMPILED_LIMIT:
+                _COMPILED.clear()
+            used = tuple((n, _parameter_key(p)) for n, p in self._used[reads:])
+            _COMPILED.setdefault(key, []).append((used, result))
+        return result
+
+    def _condition(self, raw: object, at: PathKey, scope: Scope) -> CompiledCondition | None:
         if not isinstance(raw, Mapping):
             self.error(at, "a condition must be a mapping")
             return None
@@ -99,6 +152,12 @@ class ConditionCompiler:
         self.diagnostics.append(
             Diagnostic(self.document.position_of(at), message, code="condition")
         )
+
+    def parameter(self, name: str) -> Parameter | None:
+        """The rule set's parameter `name`, or None; what a condition depends on besides itself."""
+        found = self.parameters.get(name)
+        self._used.append((name, found))
+        return found
 
     def suggest(self, word: str, choices: Sequence[str]) -> str:
         """' (did you mean ...?)' or ''."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from engine.errors import Position, Severity
 from engine.model.values import (
@@ -71,6 +71,49 @@ class Example:
     position: Position
 
 
+class Examples(Sequence[Example]):
+    """An indicator's examples, made when first read (`rules test` and lint do; an assessment not).
+
+    Equal to the tuple of the same examples (and, like it, hashed by them).
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, make: Callable[[], tuple[Example, ...]]) -> None:
+        self._make: Callable[[], tuple[Example, ...]] | None = make
+        self._items: tuple[Example, ...] = ()
+
+    def _all(self) -> tuple[Example, ...]:
+        if self._make is not None:
+            self._items = self._make()
+            self._make = None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Example: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Example, ...]: ...
+    def __getitem__(self, index: int | slice) -> Example | tuple[Example, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Example]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Examples):
+            other = other._all()
+        return self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """The leaf of a rule set: one thing to check."""
@@ -100,7 +143,7 @@ class Indicator:
     partial_check: Condition | None = None
     mappings: tuple[CrossReference, ...] = ()
     replaces: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
+    examples: Sequence[Example] = ()  # a tuple, or `Examples` made when first read
     respondents: Respondents | None = None  # answered by several respondents, averaged
     scored_from: ScoredFrom | None = None  # scored from another framework's questions when answered
 

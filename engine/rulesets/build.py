@@ -7,6 +7,7 @@ once. Building is the same for a bundled rule set, a standard body's folder and 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
@@ -42,9 +43,16 @@ from engine.model import (
     SourceWeights,
     Status,
 )
+from engine.model.rules import Examples
 from engine.rulesets.gates import build_gates, build_grade_scale, fraction
 from engine.versions import build_changelog
-from engine.yamlsource import PathKey, YamlDocument
+from engine.yamlsource import (
+    PathKey,
+    YamlDocument,
+    pack_position,
+    packed_position,
+    unpack_position,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -392,29 +400,20 @@ class _RuleSetBuilder:
         def cond(key: str) -> CompiledCondition | None:
             return compiler.compile(raw[key], (*at, key)) if key in raw else None
 
-        examples = []
-        for status_name, example in raw["examples"].items():
+        raw_examples: Mapping[str, Mapping[str, Any]] = raw["examples"]
+        for status_name, example in raw_examples.items():
             ex_at = (*at, "examples", status_name)
             if "facts" in example and self.check_examples:
                 facts_validator = schemacheck.validator("evidence", "#/$defs/facts")
                 self.diagnostics.extend(
                     schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts"))
                 )
-            answer = example.get("answer")
-            if answer is not None and method is Method.CHECK:
+            if example.get("answer") is not None and method is Method.CHECK:
                 self._error(
                     doc,
                     (*ex_at, "answer"),
                     "an answer has no effect on an indicator with method 'check'",
                 )
-            examples.append(
-                Example(
-                    Status(status_name),
-                    example.get("facts", {}),
-                    Answer(answer) if answer else None,
-                    doc.position_of(ex_at),
-                )
-            )
         mappings = tuple(
             CrossReference(
                 m["framework"],
@@ -454,10 +453,25 @@ class _RuleSetBuilder:
             partial_check=cond("partial_check"),
             mappings=mappings,
             replaces=tuple(raw.get("replaces", [])),
-            examples=tuple(examples),
+            examples=self._examples(doc, at, raw_examples),
             respondents=inherited.respondents,
             scored_from=scored_from,
         )
+
+    def _examples(
+        self, doc: YamlDocument, at: PathKey, raw: Mapping[str, Mapping[str, Any]]
+    ) -> Sequence[Example]:
+        """An indicator's examples, made when first read.
+
+        They hold their positions, not the document: a built rule set keeps no parsed file.
+        """
+        packed = [packed_position(doc, (*at, "examples", name)) for name in raw]
+        if None in packed:  # a document without packed positions: made now
+            packed = [
+                pack_position(p.line, p.column)
+                for p in (doc.position_of((*at, "examples", name)) for name in raw)
+            ]
+        return Examples(functools.partial(_made_examples, doc.file, cast(list[int], packed), raw))
 
     def _scored_from(
         self, doc: YamlDocument, raw: Mapping[str, Any], at: PathKey
@@ -520,3 +534,18 @@ class _RuleSetBuilder:
         return build_grade_scale(
             self.header.document, ("grade_scale",), raw, gate_ids, self.diagnostics
         )
+
+
+def _made_examples(
+    file: str, packed: Sequence[int], raw: Mapping[str, Mapping[str, Any]]
+) -> tuple[Example, ...]:
+    """An indicator's examples (checked when it was built), with their packed positions."""
+    return tuple(
+        Example(
+            Status(status_name),
+            example.get("facts", {}),
+            Answer(example["answer"]) if example.get("answer") else None,
+            unpack_position(file, at),
+        )
+        for at, (status_name, example) in zip(packed, raw.items(), strict=True)
+    )

@@ -49,3 +49,61 @@ def test_json_tabs_between_tokens_are_fine(tmp_path: Path) -> None:
     loaded = load.load_file(path)
     assert loaded.document.data == {"a": [1, 2]}
     assert len(loaded.sha256) == 64
+
+
+RULE_FILE = """\
+ruleset: r
+nodes:
+  - id: "1"
+    title: One
+    indicators:
+      - id: "1.1"
+        title: First
+        check: {all: [{path: a.b, eq: true}, {exists: a.c}]}
+        examples:
+          pass: {facts: {a: {b: true}}}
+        translations: {fr: {title: Premier}}
+"""
+
+
+def test_a_cached_parse_gives_the_same_data_and_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SPM_AUDIT_NO_CACHE", raising=False)
+    path = tmp_path / "part.yaml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    parsed = load.load_file(path, name="part.yaml", cache=True).document
+    assert list((tmp_path / "cache" / "spm-audit" / "parsed").glob("*/*"))
+    cached = load.load_file(path, name="part.yaml", cache=True).document
+    assert cached.data == parsed.data
+    assert cached.text == parsed.text
+    indicator = ("nodes", 0, "indicators", 0)
+    # what a clean build asks for is read at once; the rest only when a path is missing from it
+    for key in [(), (*indicator, "id"), indicator, (*indicator, "examples", "pass")]:
+        assert cached.position_of(key) == parsed.position_of(key)
+    title = (*indicator, "translations", "fr", "title")
+    assert title not in getattr(cached.positions, "packed", {})
+    assert str(cached.position_of(title)) == "part.yaml:11:29"
+    assert str(cached.position_of((*indicator, "check", "nope"))) == "part.yaml:8:9"
+    assert list(cached.positions.items()) == list(parsed.positions.items())
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_a_damaged_cache_entry_never_changes_data_or_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SPM_AUDIT_NO_CACHE", raising=False)
+    path = tmp_path / "part.yaml"
+    path.write_text(RULE_FILE, encoding="utf-8")
+    parsed = load.load_file(path, name="part.yaml", cache=True).document
+    [entry] = (tmp_path / "cache" / "spm-audit" / "parsed").glob("*/*")
+    damaged = bytearray(entry.read_bytes())
+    damaged[60 if where == "start" else -3] ^= 0xFF  # in the data, or in the rest of the positions
+    entry.write_bytes(bytes(damaged))
+    cached = load.load_file(path, name="part.yaml", cache=True).document
+    assert cached.data == parsed.data
+    title = ("nodes", 0, "indicators", 0, "translations", "fr", "title")
+    assert str(cached.position_of(title)) == "part.yaml:11:29"
+    assert list(cached.positions.items()) == list(parsed.positions.items())
