@@ -24,6 +24,7 @@ from engine.pipeline import (
     validate_evidence,
     with_context,
 )
+from engine.release import __version__
 from engine.render import (
     CSV_DIALECTS,
     RENDERERS,
@@ -143,9 +144,7 @@ _state = {"debug": False}
 
 def _show_version(asked: bool) -> None:
     if asked:
-        from importlib.metadata import version
-
-        typer.echo(f"spm-audit {version('spm-audit')}")
+        typer.echo(f"spm-audit {__version__}")
         raise typer.Exit()
 
 

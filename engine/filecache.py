@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from engine.release import __version__
 from engine.resources import SCHEMAS_DIR
 
 # The modules whose code decides what a parsed file holds (engine.load, engine.yamlsource).
@@ -36,15 +37,9 @@ def cache_folder(kind: str) -> Path | None:
     return Path(base) / "spm-audit" / kind
 
 
-@functools.cache
 def engine_version() -> str:
-    """The installed spm-audit version ('0' in a bare checkout)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("spm-audit")
-    except metadata.PackageNotFoundError:  # pragma: no cover - bare checkout
-        return "0"
+    """The spm-audit version (engine/release.py)."""
+    return __version__
 
 
 @functools.cache
