@@ -29,7 +29,8 @@ try:
 except SystemExit:
     pass
 heavy = ("pydantic", "jsonschema", "babel", "jinja2", "weasyprint", "engine.report.build",
-         "engine.whatif", "engine.compare")
+         "engine.report.model", "engine.report.views", "engine.whatif", "engine.compare",
+         "importlib.metadata")
 print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)
 """
 
