@@ -1,7 +1,8 @@
 """The spm-audit command line: parse options, call the engine, write, exit. No logic here."""
 
-from __future__ import annotations
-
+# NOTE: no `from __future__ import annotations` here: typer reads the annotations of every command
+# on every run, and string annotations would be compiled and evaluated each time (~8 ms of every
+# start, issue 17); tests/test_startup.py checks it.
 import contextlib
 import dataclasses
 import functools

@@ -45,6 +45,23 @@ def test_assess_json_loads_neither_pydantic_nor_the_report_layout(tmp_path: Path
     assert json.loads(done.stderr.splitlines()[-1]) == []
 
 
+def test_commands_annotations_are_evaluated_once_at_import() -> None:
+    import typer.main
+
+    import cli
+
+    commands = [c.callback for c in cli.app.registered_commands]
+    commands += [
+        c.callback for g in cli.app.registered_groups for c in g.typer_instance.registered_commands
+    ]
+    assert len(commands) > 10
+    for command in commands:
+        hints = command.__annotations__
+        assert hints, command
+        assert not any(isinstance(a, str) for a in hints.values()), command.__name__
+    assert typer.main.get_command(cli.app).commands  # and typer builds every command from them
+
+
 class Colour(enum.StrEnum):
     RED = "red"
     BLUE = "blue"
