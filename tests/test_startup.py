@@ -30,7 +30,7 @@ except SystemExit:
     pass
 heavy = ("pydantic", "jsonschema", "babel", "jinja2", "weasyprint", "engine.report.build",
          "engine.report.model", "engine.report.views", "engine.whatif", "engine.compare",
-         "importlib.metadata")
+         "importlib.metadata", "engine.model.peers")
 print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)
 """
 
