@@ -14,7 +14,6 @@ import functools
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from engine.release import __version__
@@ -79,6 +78,8 @@ def write_entry(kind: str, key: str, data: bytes) -> None:
     path = entry_path(kind, key)
     if path is None:
         return
+    import tempfile  # only when an entry is written: a warm run reads them all
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import json.encoder
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -36,6 +35,8 @@ def write_atomically(path: Path, data: bytes, *, inputs: Iterable[Path] = ()) ->
     folder = target.parent
     if not folder.is_dir():
         raise UsageError(f"output folder does not exist: {folder}")
+    import tempfile  # only when a file is written: a report to stdout never needs it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
