@@ -15,7 +15,7 @@ import threading
 import time
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -42,6 +42,21 @@ def emit(data: bytes, out: Path | None, inputs: list[Path]) -> str:
         return ""
     write_atomically(out, data, inputs=inputs)
     return f"wrote {out}"
+
+
+def command_asked(args: Sequence[str], names: Collection[str]) -> str | None:
+    """The command `args` invoke: their first word that is not an option, if it is in `names`.
+
+    The command line's own options are flags (tests/test_startup.py checks it), so the first word
+    is the command's name; anything else (no command, a typo, `--`) is None.
+    """
+    for arg in args:
+        if arg.startswith("-"):
+            if arg == "--":
+                return None
+            continue
+        return arg if arg in names else None
+    return None
 
 
 def say(text: str) -> None:

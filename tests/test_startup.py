@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.terminal import option_converter
+from engine.terminal import command_asked, option_converter
 
 ROOT = Path(__file__).resolve().parents[1]
 KOMBIT = ROOT / "examples" / "kombit-microfinance.yaml"
@@ -60,6 +60,42 @@ def test_commands_annotations_are_evaluated_once_at_import() -> None:
         assert hints, command
         assert not any(isinstance(a, str) for a in hints.values()), command.__name__
     assert typer.main.get_command(cli.app).commands  # and typer builds every command from them
+
+
+NAMES = {"assess", "rules", "validate"}
+ASKED = [  # the command line's words, the command they invoke (None: build the whole app)
+    (["assess", "x.yaml", "-f", "all"], "assess"),
+    (["--debug", "assess", "x.yaml"], "assess"),
+    (["rules", "list"], "rules"),
+    (["--help"], None),
+    ([], None),
+    (["asess", "x.yaml"], None),  # a typo: the whole app, for typer's "did you mean"
+    (["--", "assess"], None),
+    (["-h", "validate"], "validate"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), ASKED)
+def test_command_asked(args: list[str], expected: str | None) -> None:
+    assert command_asked(args, NAMES) == expected
+
+
+def test_only_the_command_asked_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer.main
+
+    import cli
+
+    whole = typer.main.get_command(cli.app)
+    # the first word that is not an option names the command only if every option here is a flag
+    assert all(getattr(p, "is_flag", False) for p in whole.params), whole.params
+    for args, expected in [(["assess", "x.yaml"], ["assess"]), (["rules", "list"], ["rules"])]:
+        monkeypatch.setattr(sys, "argv", ["spm-audit", *args])
+        lean = typer.main.get_command(cli._with_only_the_command_asked(cli.app))
+        assert sorted(lean.commands) == expected  # type: ignore[attr-defined]
+        assert [p.name for p in lean.params] == [p.name for p in whole.params]
+    monkeypatch.setattr(sys, "argv", ["spm-audit", "--help"])
+    assert cli._with_only_the_command_asked(cli.app) is cli.app
+    assert len(whole.commands) > 10  # type: ignore[attr-defined]
 
 
 class Colour(enum.StrEnum):
