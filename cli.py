@@ -4,7 +4,6 @@
 # on every run, and string annotations would be compiled and evaluated each time (~8 ms of every
 # start, issue 17); tests/test_startup.py checks it.
 import contextlib
-import copy
 import dataclasses
 import functools
 import gc
@@ -786,33 +785,12 @@ def _plain_option_conversion() -> None:
     setattr(core, "build_runtime_param", build)  # noqa: B010 - not exported by typer
 
 
-def _with_only_the_command_asked(whole: typer.Typer) -> typer.Typer:
-    """The app holding only the command that `sys.argv` invokes, or the whole app.
-
-    typer builds the options of every command on every run (about 5 ms); the others are not
-    needed to run one. Help, completion, a mistyped command: the whole app.
-    """
-
-    def name(command: typer.models.CommandInfo) -> str:
-        return command.name or typer.main.get_command_name(command.callback.__name__)  # type: ignore[union-attr]
-
-    names = {name(c) for c in whole.registered_commands}
-    groups = {str(g.name) for g in whole.registered_groups}
-    asked = terminal.command_asked(sys.argv[1:], names | groups)
-    if asked is None:
-        return whole
-    lean = copy.copy(whole)
-    lean.registered_commands = [c for c in whole.registered_commands if name(c) == asked]
-    lean.registered_groups = [g for g in whole.registered_groups if g.name == asked]
-    return lean
-
-
 def main() -> None:
     """Console-script entry point."""
     gc.freeze()  # the modules just imported live as long as the process: stop scanning them
     if typer.__version__.startswith("0.29."):
         _plain_option_conversion()
-    _with_only_the_command_asked(app)()
+    terminal.only_the_command_asked(app, sys.argv[1:])()
 
 
 if __name__ == "__main__":

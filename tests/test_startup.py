@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.terminal import command_asked, option_converter
+from engine.terminal import command_asked, only_the_command_asked, option_converter
 
 ROOT = Path(__file__).resolve().parents[1]
 KOMBIT = ROOT / "examples" / "kombit-microfinance.yaml"
@@ -80,7 +80,7 @@ def test_command_asked(args: list[str], expected: str | None) -> None:
     assert command_asked(args, NAMES) == expected
 
 
-def test_only_the_command_asked_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_command_asked_is_built() -> None:
     import typer.main
 
     import cli
@@ -89,12 +89,10 @@ def test_only_the_command_asked_is_built(monkeypatch: pytest.MonkeyPatch) -> Non
     # the first word that is not an option names the command only if every option here is a flag
     assert all(getattr(p, "is_flag", False) for p in whole.params), whole.params
     for args, expected in [(["assess", "x.yaml"], ["assess"]), (["rules", "list"], ["rules"])]:
-        monkeypatch.setattr(sys, "argv", ["spm-audit", *args])
-        lean = typer.main.get_command(cli._with_only_the_command_asked(cli.app))
+        lean = typer.main.get_command(only_the_command_asked(cli.app, args))
         assert sorted(lean.commands) == expected  # type: ignore[attr-defined]
         assert [p.name for p in lean.params] == [p.name for p in whole.params]
-    monkeypatch.setattr(sys, "argv", ["spm-audit", "--help"])
-    assert cli._with_only_the_command_asked(cli.app) is cli.app
+    assert only_the_command_asked(cli.app, ["--help"]) is cli.app
     assert len(whole.commands) > 10  # type: ignore[attr-defined]
 
 
