@@ -1,12 +1,14 @@
 """The spm-audit command line: parse options, call the engine, write, exit. No logic here."""
 
-from __future__ import annotations
-
+# NOTE: no `from __future__ import annotations` here: typer reads the annotations of every command
+# on every run, and string annotations would be compiled and evaluated each time (~8 ms of every
+# start, issue 17); tests/test_startup.py checks it.
 import contextlib
 import dataclasses
 import functools
 import gc
 import logging
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +26,7 @@ from engine.pipeline import (
     validate_evidence,
     with_context,
 )
+from engine.release import __version__
 from engine.render import (
     CSV_DIALECTS,
     RENDERERS,
@@ -143,9 +146,7 @@ _state = {"debug": False}
 
 def _show_version(asked: bool) -> None:
     if asked:
-        from importlib.metadata import version
-
-        typer.echo(f"spm-audit {version('spm-audit')}")
+        typer.echo(f"spm-audit {__version__}")
         raise typer.Exit()
 
 
@@ -789,7 +790,7 @@ def main() -> None:
     gc.freeze()  # the modules just imported live as long as the process: stop scanning them
     if typer.__version__.startswith("0.29."):
         _plain_option_conversion()
-    app()
+    terminal.only_the_command_asked(app, sys.argv[1:])()
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ import functools
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from engine.release import __version__
 from engine.resources import SCHEMAS_DIR
 
 # The modules whose code decides what a parsed file holds (engine.load, engine.yamlsource).
@@ -36,15 +36,9 @@ def cache_folder(kind: str) -> Path | None:
     return Path(base) / "spm-audit" / kind
 
 
-@functools.cache
 def engine_version() -> str:
-    """The installed spm-audit version ('0' in a bare checkout)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("spm-audit")
-    except metadata.PackageNotFoundError:  # pragma: no cover - bare checkout
-        return "0"
+    """The spm-audit version (engine/release.py)."""
+    return __version__
 
 
 @functools.cache
@@ -84,6 +78,8 @@ def write_entry(kind: str, key: str, data: bytes) -> None:
     path = entry_path(kind, key)
     if path is None:
         return
+    import tempfile  # only when an entry is written: a warm run reads them all
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)

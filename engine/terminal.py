@@ -7,6 +7,7 @@ binary output refused on a terminal, and a progress line on stderr that only a p
 
 from __future__ import annotations
 
+import copy
 import enum
 import functools
 import os
@@ -15,9 +16,9 @@ import threading
 import time
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from engine.errors import UsageError
 from engine.output import write_atomically
@@ -42,6 +43,42 @@ def emit(data: bytes, out: Path | None, inputs: list[Path]) -> str:
         return ""
     write_atomically(out, data, inputs=inputs)
     return f"wrote {out}"
+
+
+def command_asked(args: Sequence[str], names: Collection[str]) -> str | None:
+    """The command `args` invoke: their first word that is not an option, if it is in `names`.
+
+    The command line's own options are flags (tests/test_startup.py checks it), so the first word
+    is the command's name; anything else (no command, a typo, `--`) is None.
+    """
+    for arg in args:
+        if arg.startswith("-"):
+            if arg == "--":
+                return None
+            continue
+        return arg if arg in names else None
+    return None
+
+
+def only_the_command_asked(app: Any, args: Sequence[str]) -> Any:
+    """The typer app holding only the command `args` invoke, or the whole app.
+
+    typer builds the options of every command on every run (about 5 ms); the others are not
+    needed to run one. Help, completion and a mistyped command get the whole app.
+    """
+    from typer.main import get_command_name
+
+    def name(command: Any) -> str:
+        return str(command.name or get_command_name(command.callback.__name__))
+
+    groups = [str(g.name) for g in app.registered_groups]
+    asked = command_asked(args, {*map(name, app.registered_commands), *groups})
+    if asked is None:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = [c for c in app.registered_commands if name(c) == asked]
+    lean.registered_groups = [g for g in app.registered_groups if g.name == asked]
+    return lean
 
 
 def say(text: str) -> None:

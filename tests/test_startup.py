@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.terminal import option_converter
+from engine.terminal import command_asked, only_the_command_asked, option_converter
 
 ROOT = Path(__file__).resolve().parents[1]
 KOMBIT = ROOT / "examples" / "kombit-microfinance.yaml"
@@ -29,7 +29,8 @@ try:
 except SystemExit:
     pass
 heavy = ("pydantic", "jsonschema", "babel", "jinja2", "weasyprint", "engine.report.build",
-         "engine.whatif", "engine.compare")
+         "engine.report.model", "engine.report.views", "engine.whatif", "engine.compare",
+         "importlib.metadata", "engine.model.peers")
 print(json.dumps([m for m in heavy if m in sys.modules]), file=sys.stderr)
 """
 
@@ -42,6 +43,57 @@ def test_assess_json_loads_neither_pydantic_nor_the_report_layout(tmp_path: Path
         )
     assert (tmp_path / "r.json").stat().st_size > 100_000, done.stderr
     assert json.loads(done.stderr.splitlines()[-1]) == []
+
+
+def test_commands_annotations_are_evaluated_once_at_import() -> None:
+    import typer.main
+
+    import cli
+
+    commands = [c.callback for c in cli.app.registered_commands]
+    commands += [
+        c.callback for g in cli.app.registered_groups for c in g.typer_instance.registered_commands
+    ]
+    assert len(commands) > 10
+    for command in commands:
+        hints = command.__annotations__
+        assert hints, command
+        assert not any(isinstance(a, str) for a in hints.values()), command.__name__
+    assert typer.main.get_command(cli.app).commands  # and typer builds every command from them
+
+
+NAMES = {"assess", "rules", "validate"}
+ASKED = [  # the command line's words, the command they invoke (None: build the whole app)
+    (["assess", "x.yaml", "-f", "all"], "assess"),
+    (["--debug", "assess", "x.yaml"], "assess"),
+    (["rules", "list"], "rules"),
+    (["--help"], None),
+    ([], None),
+    (["asess", "x.yaml"], None),  # a typo: the whole app, for typer's "did you mean"
+    (["--", "assess"], None),
+    (["-h", "validate"], "validate"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), ASKED)
+def test_command_asked(args: list[str], expected: str | None) -> None:
+    assert command_asked(args, NAMES) == expected
+
+
+def test_only_the_command_asked_is_built() -> None:
+    import typer.main
+
+    import cli
+
+    whole = typer.main.get_command(cli.app)
+    # the first word that is not an option names the command only if every option here is a flag
+    assert all(getattr(p, "is_flag", False) for p in whole.params), whole.params
+    for args, expected in [(["assess", "x.yaml"], ["assess"]), (["rules", "list"], ["rules"])]:
+        lean = typer.main.get_command(only_the_command_asked(cli.app, args))
+        assert sorted(lean.commands) == expected  # type: ignore[attr-defined]
+        assert [p.name for p in lean.params] == [p.name for p in whole.params]
+    assert only_the_command_asked(cli.app, ["--help"]) is cli.app
+    assert len(whole.commands) > 10  # type: ignore[attr-defined]
 
 
 class Colour(enum.StrEnum):

@@ -2,7 +2,9 @@
 
 Rule sets (`RuleSet` → `Node` → `Indicator`), evidence (`EvidenceSet`), and the results of
 evaluation and scoring (`IndicatorResult`, `NodeScore`, `GateResult`, `GradeResult`,
-`FrameworkResult`, `AuditResult`), in four modules: values, rules, evidence, results.
+`FrameworkResult`, `AuditResult`), in four modules: values, rules, evidence, results. The peer
+benchmark of a result (`engine.model.peers`) is imported from its module, by what builds or shows
+it: an assessment without peers never loads it.
 """
 
 from engine.model.evidence import (
@@ -15,7 +17,6 @@ from engine.model.evidence import (
     Override,
     ScorecardRef,
 )
-from engine.model.peers import PeerBenchmark, PeerStat
 from engine.model.results import (
     AuditResult,
     Conflict,
@@ -110,8 +111,6 @@ __all__ = [
     "Parameter",
     "Pathway",
     "PathwayScore",
-    "PeerBenchmark",
-    "PeerStat",
     "Priority",
     "Relation",
     "Respondents",

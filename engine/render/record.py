@@ -26,7 +26,7 @@ from engine.model import (
     ScoredIndicator,
 )
 from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
-from engine.report.model import Action
+from engine.report.findings import Action
 from engine.score import FORMULA
 
 RECORD_VERSION = 1

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from engine.i18n import N_
 from engine.i18n import gettext as _
 from engine.model import Priority, Relation, Status
-from engine.report.model import (
+from engine.report.findings import (
     Action,
     ActionGroup,
     FrameworkFindings,
-    FrameworkView,
     IndicatorView,
     SettledIndicator,
 )
+
+if TYPE_CHECKING:
+    from engine.report.model import FrameworkView
 
 Key = tuple[str, str]  # (framework id, indicator id)
 

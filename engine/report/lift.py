@@ -13,8 +13,9 @@ from fractions import Fraction
 from engine.i18n import N_, SOURCE, current_language, number
 from engine.i18n import gettext as _
 from engine.model import AuditResult, FrameworkResult
+from engine.report.findings import Action
 from engine.report.labels import pct
-from engine.report.model import Action, FrameworkView, LiftRow, LiftView
+from engine.report.model import FrameworkView, LiftRow, LiftView
 from engine.report.progress import trend
 from engine.whatif import WHY_NOT_GATE, Candidate, Gain, Target, WhatIf, what_if
 

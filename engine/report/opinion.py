@@ -13,15 +13,9 @@ from collections.abc import Mapping, Sequence
 from engine.i18n import N_, current_language, ngettext
 from engine.i18n import gettext as _
 from engine.model import STATUS_RANK, AuditResult, Status
+from engine.report.findings import Action, IndicatorView, SettledIndicator
 from engine.report.labels import STATUS_LABEL, Words, pct
-from engine.report.model import (
-    Action,
-    FrameworkView,
-    IndicatorView,
-    Opinion,
-    RedFlag,
-    SettledIndicator,
-)
+from engine.report.model import FrameworkView, Opinion, RedFlag
 
 OUTLOOK = Words(
     {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from engine.i18n import N_, current_language
 from engine.i18n import gettext as _
-from engine.model import PeerBenchmark, PeerStat
+from engine.model.peers import PeerBenchmark, PeerStat
 from engine.report.model import PeerRow, PeersView
 from engine.report.profile import LEGAL_FORM, country_name, ratio, share
 

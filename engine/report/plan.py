@@ -6,11 +6,16 @@ so that writing a record does not load the report's other parts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.model import AuditResult
 from engine.report.actions import build_actions
 from engine.report.audience import Audience, AudiencePolicy, policy_for
-from engine.report.model import Action, FrameworkView
-from engine.report.views import framework_findings, framework_view
+from engine.report.findings import Action
+from engine.report.indicator_views import framework_findings
+
+if TYPE_CHECKING:
+    from engine.report.model import FrameworkView
 
 
 def framework_views(
@@ -21,6 +26,8 @@ def framework_views(
     A framework the evidence says nothing about is named once, not laid out in full (unless
     nothing at all was assessed, when its gaps are what the reader needs).
     """
+    from engine.report.views import framework_view  # the layout: not for a record without trends
+
     every = tuple(framework_view(f, result, policy) for f in result.frameworks)
     if result.progress is not None:
         from engine.report.progress import with_trends

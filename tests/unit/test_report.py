@@ -8,7 +8,8 @@ from typing import Any
 
 from engine.model import Priority, Relation, Status
 from engine.report.actions import build_actions
-from engine.report.model import FrameworkView, IndicatorView, Landing
+from engine.report.findings import IndicatorView, Landing
+from engine.report.model import FrameworkView
 
 
 def _view(framework: str, ident: str, status: Status = Status.FAIL, **extra: Any) -> IndicatorView:
