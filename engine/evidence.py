@@ -154,8 +154,9 @@ def read_document(
     diagnostics.extend(_check_evidence_semantics(doc, data, path, broken_documents))
     derived = derive_facts(doc, data.get("facts", {}), path)
     diagnostics.extend(derived.diagnostics)
+    positions = _fact_positions(doc)
     diagnostics.extend(
-        run_evidence_checks(bundled_evidence_checks(), data.get("facts", {}), _fact_positions(doc))
+        run_evidence_checks(bundled_evidence_checks(), data.get("facts", {}), positions)
     )
     assessment, period = data["assessment"], data["assessment"].get("period", {})
     dates = period.get("start", ""), period.get("end", ""), assessment.get("assessed_on", "")
@@ -164,7 +165,9 @@ def read_document(
             None, tuple(sorted(set(diagnostics)))
         )  # reported above; nothing to date
     evidence = dataclasses.replace(
-        _evidence_set(doc, sha256, data, diagnostics, derived.facts, derived.positions),
+        _evidence_set(
+            doc, sha256, data, diagnostics, derived.facts, {**positions, **derived.positions}
+        ),
         scorecards=derived.scorecards,
     )
     return EvidenceRead(evidence, tuple(sorted(set(diagnostics))))
@@ -184,7 +187,7 @@ def _evidence_set(
     data: Mapping[str, Any],
     diagnostics: Sequence[Diagnostic],
     facts: Mapping[str, object],
-    computed_positions: Mapping[str, Position],
+    fact_positions: Mapping[str, Position],
 ) -> EvidenceSet:
     warnings = tuple(d for d in diagnostics if d.severity is Severity.WARNING)
 
@@ -244,7 +247,7 @@ def _evidence_set(
             }
             for fw, per in data.get("action_plan", {}).items()
         },
-        fact_positions={**_fact_positions(doc), **computed_positions},
+        fact_positions=fact_positions,
         fact_sources=dict(data.get("fact_sources", {})),
         dates=AssessmentDates(
             dt.date.fromisoformat(data["assessment"]["period"]["start"]),
@@ -291,7 +294,7 @@ def _overrides(
 def _fact_positions(doc: YamlDocument) -> dict[str, Position]:
     """Dotted fact path ('portfolio.par30', 'products.2.apr') → its position in the file."""
     return {
-        ".".join(str(p) for p in key[1:]): pos
+        ".".join(map(str, key[1:])): pos
         for key, pos in doc.positions.items()
         if key[:1] == ("facts",) and len(key) > 1
     }
