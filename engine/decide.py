@@ -15,6 +15,7 @@ from engine.model import (
     Answer,
     AssessorAnswer,
     Method,
+    SourcedScore,
     SourceQuestion,
     Status,
 )
@@ -104,10 +105,14 @@ def respondent_facts(
     return copy
 
 
-def mean_score(questions: Sequence[SourceQuestion]) -> Fraction | None:
-    """The mean of the questions' scores (None: none is counted)."""
+def sourced_score(questions: Sequence[SourceQuestion]) -> SourcedScore:
+    """An indicator scored from another framework's questions: the mean of their scores.
+
+    The mean is None when none of them is counted.
+    """
     counted = [q.score for q in questions if q.score is not None]
-    return sum(counted, Fraction(0)) / len(counted) if counted else None
+    mean = sum(counted, Fraction(0)) / len(counted) if counted else None
+    return SourcedScore(questions[0].framework, tuple(questions), mean)
 
 
 def mean_status(mean: Fraction | None) -> Status:

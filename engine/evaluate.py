@@ -121,9 +121,8 @@ def evaluate_indicator(
         if _not_applicable(indicator, facts):
             status = Status.NOT_APPLICABLE
         else:
-            mean = decide.mean_score(sourced)
-            status = decide.mean_status(mean)
-            from_questions = SourcedScore(sourced[0].framework, tuple(sourced), mean)
+            from_questions = decide.sourced_score(sourced)
+            status = decide.mean_status(from_questions.score)
     elif indicator.respondents is not None:
         status, several = _by_respondent(indicator, indicator.respondents, facts, answer)
     elif _not_applicable(indicator, facts):

@@ -129,7 +129,8 @@ def _from_questions(
 ) -> tuple[SourcedScore, _Decision]:
     """The mean of the questions' scores: pass at 1, fail at 0, partial between."""
     first = questions[0]
-    mean = decide.mean_score(questions)
+    sourced = decide.sourced_score(questions)
+    mean = sourced.score
     scores = ", ".join(
         f"{q.id} {q.status} ({'not counted' if q.score is None else _percent(q.score)})"
         for q in questions
@@ -151,7 +152,6 @@ def _from_questions(
     else:
         text = f"Scored from {first.framework}: {scores}; mean {_percent(mean)} %."
         plain = f"Scored from {source}: {words}; a mean of {_percent(mean)} %."
-    sourced = SourcedScore(first.framework, tuple(questions), mean)
     return sourced, _Decision(status, text + aside, plain + aside)
 
 

@@ -36,15 +36,10 @@ def cache_folder(kind: str) -> Path | None:
     return Path(base) / "spm-audit" / kind
 
 
-def engine_version() -> str:
-    """The spm-audit version (engine/release.py)."""
-    return __version__
-
-
 @functools.cache
 def engine_digest() -> str:
     """SHA-256 of what decides a cached result: engine version, schemas, the file reader's code."""
-    digest = hashlib.sha256(engine_version().encode())
+    digest = hashlib.sha256(__version__.encode())
     digest.update(f"python {sys.version_info[0]}.{sys.version_info[1]}".encode())
     for schema in sorted(SCHEMAS_DIR.glob("*.schema.json")):
         digest.update(schema.name.encode() + b"\0" + schema.read_bytes())

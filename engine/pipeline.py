@@ -60,11 +60,6 @@ logger = logging.getLogger(__name__)
 DEMO_EVIDENCE = "kombit-microfinance.yaml"
 
 
-def engine_version() -> str:
-    """The spm-audit version (engine/release.py)."""
-    return __version__
-
-
 def assess(
     evidence: EvidenceSet, rule_sets: Sequence[RuleSet], context: Sequence[RuleSet] = ()
 ) -> AuditResult:
@@ -97,7 +92,7 @@ def assess(
         for rs in rule_sets
     ]
     return AuditResult(
-        engine_version(),
+        __version__,
         evidence,
         tuple(frameworks),
         evidence.warnings,

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from engine import filecache, i18n
 from engine.model import AuditResult
+from engine.release import __version__
 from engine.render import svg
 from engine.render.peer_chart import peer_boxes
 from engine.render.renderer import RendererBase
@@ -50,7 +51,7 @@ class TemplateCache(jinja2.BytecodeCache):
 @functools.cache
 def _code_digest() -> str:
     code = Path(__file__).read_bytes()
-    versions = f"jinja2 {jinja2.__version__} spm-audit {filecache.engine_version()}"
+    versions = f"jinja2 {jinja2.__version__} spm-audit {__version__}"
     return hashlib.sha256(versions.encode() + b"\0" + code).hexdigest()
 
 
