@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -190,6 +191,64 @@ def test_a_failure_in_the_worker_reaches_the_caller_as_a_render_error(
     worker = pdf_layout.LayoutWorker()
     with pytest.raises(RenderError, match="Pango is missing"):
         render_pdf(kombit_result, worker=worker)
+
+
+def test_the_worker_imports_weasyprint_with_no_compiler_on_path_then_restores_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[str | None] = []
+
+    def importing() -> tuple[object, object]:
+        seen.append(os.environ.get("PATH"))
+        print("WeasyPrint could not import some external libraries")  # as WeasyPrint does
+        raise RenderError("no Pango")
+
+    monkeypatch.setattr(pdf_layout.sys, "platform", "linux")
+    monkeypatch.delitem(pdf_layout.sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(pdf_layout, "weasyprint_module", importing)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    pdf_layout._import_without_compilers()  # a failure is left to the usual import
+    assert seen == [os.devnull]
+    assert os.environ["PATH"] == "/usr/bin:/bin"
+    assert capsys.readouterr().out == ""
+    monkeypatch.delenv("PATH")
+    pdf_layout._import_without_compilers()
+    assert seen == [os.devnull, os.devnull]
+    assert "PATH" not in os.environ
+
+
+def test_a_weasyprint_already_imported_is_not_imported_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def importing() -> tuple[object, object]:
+        raise AssertionError("imported again")
+
+    monkeypatch.setitem(pdf_layout.sys.modules, "weasyprint", pdf_layout)
+    monkeypatch.setattr(pdf_layout, "weasyprint_module", importing)
+    pdf_layout._import_without_compilers()
+
+
+def test_weasyprint_imported_without_compilers_lays_out_the_same_pdf(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, sys\n"
+        "from engine.render import pdf_layout\n"
+        "path = os.environ['PATH']\n"
+        "pdf_layout._import_without_compilers()\n"
+        "assert 'weasyprint' in sys.modules and os.environ['PATH'] == path\n"
+        "html = '<p>Kombit Microfinance · 2026</p>'\n"
+        "sys.stdout.buffer.write(pdf_layout.layout(html, '2026-03-31'))\n"
+    )
+    quick = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout
+    assert quick.startswith(b"%PDF")
+    assert quick == pdf_layout.layout("<p>Kombit Microfinance · 2026</p>", "2026-03-31")
 
 
 def test_report_sections_come_in_the_order_of_design_section_7() -> None:

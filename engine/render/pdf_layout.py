@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import io
 import logging
 import multiprocessing
 import os
@@ -50,6 +51,37 @@ def weasyprint_module() -> tuple[Any, Any]:
             "install libpango-1.0-0 and libpangoft2-1.0-0"
         ) from e
     return weasyprint, URLFetcher
+
+
+# NOTE: WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names per library (one
+# list for every platform); each name that fails goes to `ctypes.util.find_library`, which on Linux
+# asks `ldconfig -p` and then runs gcc and ld to look again (WeasyPrint issue #1125). Sixteen names
+# fail on Debian, a third of a second of gcc, which the PDF waits for. A name that `ldconfig -p`
+# resolves gives the same library with or without compilers, so the worker, a process of ours
+# with no other thread, imports WeasyPrint with a PATH on which no compiler can be found; if that
+# import fails (no ldconfig cache, as on musl), it imports again the usual way.
+_NO_PROGRAMS = os.devnull  # as PATH: a "folder" in which no program can be found
+
+
+def _import_without_compilers() -> None:
+    """Import WeasyPrint with gcc and ld out of `find_library`'s reach; the usual import if it fails.
+
+    For a process of ours with no other thread only (PATH is the process's, for the import).
+    """
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    path = os.environ.get("PATH")
+    os.environ["PATH"] = _NO_PROGRAMS
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints before it raises
+            weasyprint_module()
+    except RenderError:
+        pass  # `weasyprint_module` tries again below, with PATH as it was, and says what is wrong
+    finally:
+        if path is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = path
 
 
 def _epoch(day: str) -> str:
@@ -189,6 +221,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     parent_end.close()  # a forked copy of the parent's end would keep the pipe open for ever
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's; the pipe ends us
     gc.disable()  # as in `layout`, for the import too (40 ms less): this process lays out one report
+    _import_without_compilers()
     with contextlib.suppress(RenderError):
         weasyprint_module()  # reported when a document is asked for
     try:
