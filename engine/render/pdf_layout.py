@@ -76,7 +76,7 @@ def _import_without_compilers() -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints before it raises
             weasyprint_module()
     except RenderError:
-        pass  # `weasyprint_module` tries again below, with PATH as it was, and says what is wrong
+        pass  # the caller's next `weasyprint_module()` tries with PATH as it was, and says why
     finally:
         if path is None:
             del os.environ["PATH"]
