@@ -175,7 +175,7 @@ def read_document(
 
 def _schema_errors(doc: YamlDocument, sha256: str) -> list[Diagnostic]:
     """The evidence schema's complaints about `doc`; clean bytes are remembered as valid."""
-    found = schemacheck.check(doc, doc.data, schemacheck.validator("evidence"))
+    found = schemacheck.check(doc, doc.data, "evidence")
     if not found and sha256:
         schemacache.remember_valid("evidence", sha256)
     return found

@@ -299,7 +299,7 @@ def _result_json(path: Path) -> Mapping[str, Any] | None:
     data = loaded.document.data
     if not is_result_record(data):
         return None
-    problems = schemacheck.check(loaded.document, data, schemacheck.validator("result"))
+    problems = schemacheck.check(loaded.document, data, "result")
     if problems:
         raise InvalidInputError(problems)
     assert isinstance(data, Mapping)  # noqa: S101 - is_result_record checked it

@@ -327,7 +327,7 @@ def read_test_file(path: Path, rule_set: RuleSet) -> list[RuleCase]:
         InvalidInputError: the file is not a valid test file for this rule set.
     """
     doc = load_file(path).document
-    problems = schemacheck.check(doc, doc.data, schemacheck.validator("ruletests"))
+    problems = schemacheck.check(doc, doc.data, "ruletests")
     if problems:
         raise InvalidInputError(problems)
     data = cast(Mapping[str, Any], doc.data)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine import schemacache
+from engine import schemacache, schemaquick
 from engine.errors import Diagnostic, closest, did_you_mean
 from engine.resources import SCHEMAS_DIR
 from engine.yamlsource import PathKey, YamlDocument
@@ -67,17 +67,30 @@ def validator(name: str, pointer: str = "") -> Draft202012Validator:
 
 
 def check(
-    doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()
+    doc: YamlDocument, data: object, name: str, prefix: PathKey = (), *, pointer: str = ""
 ) -> list[Diagnostic]:
-    """Every schema error in `data` (found at `prefix` in `doc`) as a diagnostic."""
-    return sorted({diagnostic for _, diagnostic in check_paths(doc, data, schema, prefix)})
+    """Every error of `data` (found at `prefix` in `doc`) against the bundled schema `name`.
+
+    `pointer` checks against a part of the schema instead (`#/$defs/facts`). Data the quick check
+    passes (engine.schemaquick) has no error, and jsonschema is not even imported for it.
+    """
+    quick = _quick(name, pointer)
+    if quick is not None and quick(data):
+        return []
+    found = check_paths(doc, data, validator(name, pointer), prefix)
+    return sorted({diagnostic for _, diagnostic in found})
+
+
+@functools.cache
+def _quick(name: str, pointer: str) -> Callable[[object], bool] | None:
+    return schemaquick.compile_schema(load_schema(name), pointer)
 
 
 def check_file(doc: YamlDocument, sha256: str, name: str) -> list[Diagnostic]:
     """`check` of a whole file against schema `name`, skipped when these bytes already passed it."""
     if schemacache.is_known_valid(name, sha256):
         return []
-    found = check(doc, doc.data, validator(name))
+    found = check(doc, doc.data, name)
     if not found:
         schemacache.remember_valid(name, sha256)
     return found

@@ -60,7 +60,7 @@ def read_scorecard(path: Path) -> tuple[Scorecard | None, list[Diagnostic]]:
     except InvalidInputError as e:
         return None, list(e.diagnostics)
     doc = loaded.document
-    found = schemacheck.check(doc, doc.data, schemacheck.validator("scorecard"))
+    found = schemacheck.check(doc, doc.data, "scorecard")
     if found:
         return None, found
     data = cast(Mapping[str, Any], doc.data)

@@ -404,9 +404,14 @@ class _RuleSetBuilder:
         for status_name, example in raw_examples.items():
             ex_at = (*at, "examples", status_name)
             if "facts" in example and self.check_examples:
-                facts_validator = schemacheck.validator("evidence", "#/$defs/facts")
                 self.diagnostics.extend(
-                    schemacheck.check(doc, example["facts"], facts_validator, (*ex_at, "facts"))
+                    schemacheck.check(
+                        doc,
+                        example["facts"],
+                        "evidence",
+                        (*ex_at, "facts"),
+                        pointer="#/$defs/facts",
+                    )
                 )
             if example.get("answer") is not None and method is Method.CHECK:
                 self._error(

@@ -6,7 +6,7 @@ import pytest
 
 from engine.conditions import vocabulary
 from engine.conditions.operators import CONDITIONS, EXPRESSIONS, KEYS, SYNONYMS, Role
-from engine.schemacheck import check, validator
+from engine.schemacheck import check
 from engine.yamlsource import parse_yaml
 
 OPERATORS = [*CONDITIONS.values(), *EXPRESSIONS.values()]
@@ -83,7 +83,7 @@ def test_every_synonym_of_the_schema_check_is_kept() -> None:
 def test_a_synonym_is_suggested(written: str, meant: str) -> None:
     doc = parse_yaml(f'c: {{path: portfolio.par30, "{written}": 0.05}}\n', "r.yaml")
     assert isinstance(doc.data, dict)
-    problems = check(doc, doc.data["c"], validator("ruleset", "#/$defs/condition"), ("c",))
+    problems = check(doc, doc.data["c"], "ruleset", ("c",), pointer="#/$defs/condition")
     assert [p.message for p in problems] == [
         f"unknown operator '{written}' (did you mean '{meant}'?)"
     ]
