@@ -71,19 +71,24 @@ def check(
 ) -> list[Diagnostic]:
     """Every error of `data` (found at `prefix` in `doc`) against the bundled schema `name`.
 
-    `pointer` checks against a part of the schema instead (`#/$defs/facts`). Data the quick check
-    passes (engine.schemaquick) has no error, and jsonschema is not even imported for it.
+    `pointer` checks against a part of the schema instead (`#/$defs/facts`).
     """
-    quick = _quick(name, pointer)
-    if quick is not None and quick(data):
-        return []
-    found = check_paths(doc, data, validator(name, pointer), prefix)
+    found = check_paths(doc, data, name, prefix, pointer=pointer)
     return sorted({diagnostic for _, diagnostic in found})
 
 
 @functools.cache
 def _quick(name: str, pointer: str) -> Callable[[object], bool] | None:
-    return schemaquick.compile_schema(load_schema(name), pointer)
+    return schemaquick.compile_schema(load_schema(name), pointer, _schema_with_id)
+
+
+def _schema_with_id(uri: str) -> Mapping[str, Any] | None:
+    """The bundled schema whose `$id` is `uri` (they end in `<name>.schema.json`), or None."""
+    name = uri.rsplit("/", 1)[-1].removesuffix(".schema.json")
+    if name not in SCHEMA_NAMES and not (SCHEMAS_DIR / f"{name}.schema.json").is_file():
+        return None
+    schema = load_schema(name)
+    return schema if schema.get("$id") == uri else None
 
 
 def check_file(doc: YamlDocument, sha256: str, name: str) -> list[Diagnostic]:
@@ -97,9 +102,17 @@ def check_file(doc: YamlDocument, sha256: str, name: str) -> list[Diagnostic]:
 
 
 def check_paths(
-    doc: YamlDocument, data: object, schema: Draft202012Validator, prefix: PathKey = ()
+    doc: YamlDocument, data: object, name: str, prefix: PathKey = (), *, pointer: str = ""
 ) -> list[tuple[PathKey, Diagnostic]]:
-    """Every schema error with the data path it concerns, so callers can skip broken parts."""
+    """Every schema error with the data path it concerns, so callers can skip broken parts.
+
+    Data the quick check passes (engine.schemaquick) has no error, and jsonschema is not even
+    imported for it; jsonschema finds and words the errors of the rest.
+    """
+    quick = _quick(name, pointer)
+    if quick is not None and quick(data):
+        return []
+    schema = validator(name, pointer)
     found = []
     suggested: set[tuple[PathKey, str]] = set()  # (object path, key an unknown key may stand for)
     missing: list[tuple[PathKey, str, Diagnostic]] = []

@@ -18,8 +18,10 @@ import numbers
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 Check = Callable[[Any], bool]
+Lookup = Callable[[str], Mapping[str, Any] | None]
 
 # Keywords that only annotate (no effect on validity), besides any `x-` extension of ours.
 _ANNOTATIONS = frozenset(
@@ -60,14 +62,17 @@ class _Undecided(Exception):
     """This data is a case the checks do not settle: ask jsonschema."""
 
 
-def compile_schema(root: Mapping[str, Any], pointer: str = "") -> Check | None:
+def compile_schema(
+    root: Mapping[str, Any], pointer: str = "", others: Lookup = lambda _: None
+) -> Check | None:
     """A check of data against `root` (or its part at the JSON pointer `pointer`, `#/$defs/x`).
 
-    None when the schema uses a keyword or reference this module does not implement.
+    `others(uri)` gives the schema whose `$id` is `uri`, for a `$ref` into another document (or
+    None). None when the schema uses a keyword or reference this module does not implement.
     """
-    compiler = _Compiler(root)
+    compiler = _Compiler(root, others)
     try:
-        check = compiler.reference(pointer or "#")
+        check = compiler.reference(pointer or "#", str(root.get("$id", "")))
     except _Unsupported:
         return None
 
@@ -112,41 +117,42 @@ def _unique(items: list[Any]) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Mapping[str, Any]) -> None:
-        self.root = root
-        self.base = str(root.get("$id", ""))
-        self.references: dict[str, Check | None] = {}  # pointer → its check (None: being built)
+    def __init__(self, root: Mapping[str, Any], others: Lookup) -> None:
+        self.documents = {str(root.get("$id", "")): root}
+        self.roots = {id(root)}
+        self.others = others
+        self.base = ""  # the `$id` of the document being compiled: its references are relative
+        self.references: dict[str, Check | None] = {}  # URI → its check (None: being built)
 
-    def reference(self, ref: str) -> Check:
-        """The check of a `$ref` into this document (`#/...` or `<its $id>#/...`)."""
-        base, _, fragment = ref.partition("#")
-        if base not in ("", self.base) or (fragment and not fragment.startswith("/")):
+    def reference(self, ref: str, base: str | None = None) -> Check:
+        """The check of a `$ref`: `#/...` in this document, `other.schema.json#/...` in another."""
+        address, _, fragment = urljoin(self.base if base is None else base, ref).partition("#")
+        if fragment and not fragment.startswith("/"):
             raise _Unsupported(f"$ref {ref}")
-        if fragment not in self.references:
-            self.references[fragment] = None  # a reference back to it while it is built
-            self.references[fragment] = self.schema(self._resolve(fragment))
-        built = self.references[fragment]
+        if address not in self.documents:
+            found = self.others(address) if address else None
+            if found is None or found.get("$id") != address:
+                raise _Unsupported(f"$ref {ref}")
+            self.documents[address] = found
+            self.roots.add(id(found))
+        uri = f"{address}#{fragment}"
+        if uri not in self.references:
+            self.references[uri] = None  # a reference back to it while it is built
+            outer, self.base = self.base, address
+            try:
+                self.references[uri] = self.schema(_resolve(self.documents[address], fragment))
+            finally:
+                self.base = outer
+        built = self.references[uri]
         if built is not None:
             return built
         references = self.references
 
         def later(x: Any) -> bool:  # a recursive reference: looked up when checked
-            check = references[fragment]
+            check = references[uri]
             return check is not None and check(x)
 
         return later
-
-    def _resolve(self, fragment: str) -> Any:
-        node: Any = self.root
-        for token in fragment.split("/")[1:]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise _Unsupported(f"unresolvable $ref #{fragment}")
-        return node
 
     def schema(self, schema: Any) -> Check:
         if schema is True:
@@ -155,13 +161,26 @@ class _Compiler:
             return _never
         if not isinstance(schema, Mapping):
             raise _Unsupported("a schema that is not an object or a boolean")
-        if "$id" in schema and schema is not self.root:
+        if "$id" in schema and id(schema) not in self.roots:
             raise _Unsupported("$id below the root")
         for key in schema:
             if key not in _KNOWN and key not in _ANNOTATIONS and not key.startswith("x-"):
                 raise _Unsupported(key)
         checks = [build(self, schema) for keys, build in _BUILDERS if not keys.isdisjoint(schema)]
         return _all(checks)
+
+
+def _resolve(document: Mapping[str, Any], fragment: str) -> Any:
+    node: Any = document
+    for token in fragment.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise _Unsupported(f"unresolvable $ref #{fragment}")
+    return node
 
 
 def _all(checks: list[Check]) -> Check:
@@ -218,6 +237,20 @@ def _const(_: _Compiler, schema: Mapping[str, Any]) -> Check:
 def _not(c: _Compiler, schema: Mapping[str, Any]) -> Check:
     inner = c.schema(schema["not"])
     return lambda x: not inner(x)
+
+
+def _any_of(c: _Compiler, schema: Mapping[str, Any]) -> Check:
+    options = [c.schema(option) for option in schema["anyOf"]]
+    return lambda x: any(option(x) for option in options)
+
+
+def _all_of(c: _Compiler, schema: Mapping[str, Any]) -> Check:
+    return _all([c.schema(part) for part in schema["allOf"]])
+
+
+def _one_of(c: _Compiler, schema: Mapping[str, Any]) -> Check:
+    options = [c.schema(option) for option in schema["oneOf"]]
+    return lambda x: sum(1 for option in options if option(x)) == 1
 
 
 def _ref(c: _Compiler, schema: Mapping[str, Any]) -> Check:
@@ -287,12 +320,12 @@ def _array(c: _Compiler, schema: Mapping[str, Any]) -> Check:
 
 
 def _object(c: _Compiler, schema: Mapping[str, Any]) -> Check:
-    """properties, additionalProperties, required, propertyNames, maxProperties, in one check."""
+    """properties, additionalProperties, required, propertyNames, min/maxProperties: one check."""
     properties = {k: c.schema(v) for k, v in schema.get("properties", {}).items()}
     extra = c.schema(schema["additionalProperties"]) if "additionalProperties" in schema else None
     names = c.schema(schema["propertyNames"]) if "propertyNames" in schema else None
     required = tuple(schema.get("required", ()))
-    most = schema.get("maxProperties")
+    least, most = schema.get("minProperties"), schema.get("maxProperties")
 
     def object_(x: Any) -> bool:
         if not isinstance(x, dict):
@@ -301,6 +334,8 @@ def _object(c: _Compiler, schema: Mapping[str, Any]) -> Check:
             if key not in x:
                 return False
         if most is not None and len(x) > most:
+            return False
+        if least is not None and len(x) < least:
             return False
         for key, value in x.items():
             known = properties.get(key)
@@ -323,12 +358,22 @@ _BUILDERS: tuple[tuple[frozenset[str], Callable[[_Compiler, Mapping[str, Any]], 
     (frozenset({"const"}), _const),
     (frozenset({"not"}), _not),
     (frozenset({"$ref"}), _ref),
+    (frozenset({"anyOf"}), _any_of),
+    (frozenset({"allOf"}), _all_of),
+    (frozenset({"oneOf"}), _one_of),
     (frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}), _numeric),
     (frozenset({"minLength", "maxLength", "pattern"}), _string),
     (frozenset({"items", "minItems", "maxItems", "uniqueItems", "contains"}), _array),
     (
         frozenset(
-            {"properties", "additionalProperties", "required", "propertyNames", "maxProperties"}
+            {
+                "properties",
+                "additionalProperties",
+                "required",
+                "propertyNames",
+                "minProperties",
+                "maxProperties",
+            }
         ),
         _object,
     ),

@@ -110,9 +110,7 @@ def load_rule_set(
         if schemacache.is_known_valid("ruleset-part", part.sha256):
             problems = []
         else:
-            problems = schemacheck.check_paths(
-                part.document, part.document.data, schemacheck.validator("ruleset-part")
-            )
+            problems = schemacheck.check_paths(part.document, part.document.data, "ruleset-part")
             if not problems:
                 schemacache.remember_valid("ruleset-part", part.sha256)
         diagnostics.extend(sorted({d for _, d in problems}))
