@@ -83,9 +83,9 @@ def _quick(name: str, pointer: str) -> Callable[[object], bool] | None:
 
 
 def _schema_with_id(uri: str) -> Mapping[str, Any] | None:
-    """The bundled schema whose `$id` is `uri` (they end in `<name>.schema.json`), or None."""
+    """The schema of `_registry` whose `$id` is `uri` (they end in `<name>.schema.json`), or None."""
     name = uri.rsplit("/", 1)[-1].removesuffix(".schema.json")
-    if name not in SCHEMA_NAMES and not (SCHEMAS_DIR / f"{name}.schema.json").is_file():
+    if name not in SCHEMA_NAMES:
         return None
     schema = load_schema(name)
     return schema if schema.get("$id") == uri else None
