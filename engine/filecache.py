@@ -2,10 +2,10 @@
 
 Entries live under `$XDG_CACHE_HOME/spm-audit` (else `~/.cache/spm-audit`), one folder per kind
 (`parsed`, `validated`). Every key includes `engine_digest()`: the engine's version, the bytes of
-every bundled schema and of the code that reads files, so an upgrade, an edited schema or an edited
-parser gives new keys and an old entry is never served. Writes are atomic (a temporary file and a
-rename), so a reader sees a whole entry or none; an unreadable or unwritable folder only means no
-cache. `SPM_AUDIT_NO_CACHE=1` turns every cache off.
+every bundled schema and of the code that reads and checks files, so an upgrade, an edited schema
+or an edited parser or checker gives new keys and an old entry is never served. Writes are atomic
+(a temporary file and a rename), so a reader sees a whole entry or none; an unreadable or
+unwritable folder only means no cache. `SPM_AUDIT_NO_CACHE=1` turns every cache off.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from pathlib import Path
 from engine.release import __version__
 from engine.resources import SCHEMAS_DIR
 
-# The modules whose code decides what a parsed file holds (engine.load, engine.yamlsource).
-_READER_MODULES = ("load.py", "yamlsource.py")
+# The modules whose code decides what a parsed file holds (engine.load, engine.yamlsource) and
+# whether it passes its schema (engine.schemacheck, engine.schemaquick).
+_READER_MODULES = ("load.py", "yamlsource.py", "schemacheck.py", "schemaquick.py")
 
 
 def is_enabled() -> bool:

@@ -107,3 +107,21 @@ def test_a_damaged_cache_entry_never_changes_data_or_positions(
     title = ("nodes", 0, "indicators", 0, "translations", "fr", "title")
     assert str(cached.position_of(title)) == "part.yaml:11:29"
     assert list(cached.positions.items()) == list(parsed.positions.items())
+
+
+@pytest.mark.parametrize("module", ["yamlsource.py", "schemaquick.py", "schemacheck.py"])
+def test_an_edited_reader_or_schema_checker_gives_every_cache_new_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
+    from engine import filecache
+
+    engine_dir = Path(filecache.__file__).resolve().parent
+    for name in ("load.py", "yamlsource.py", "schemacheck.py", "schemaquick.py"):
+        (tmp_path / name).write_bytes((engine_dir / name).read_bytes())
+    monkeypatch.setattr(filecache, "__file__", str(tmp_path / "filecache.py"))
+    digest = filecache.engine_digest.__wrapped__
+    before = digest()
+    assert digest() == before
+    with (tmp_path / module).open("a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    assert digest() != before
