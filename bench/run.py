@@ -329,6 +329,22 @@ def compare_with_durable_rules(evidence_path: Path) -> dict[str, Any]:
     }
 
 
+QUIET_MACHINE = 0.13  # seconds `machine_speed` took on a quiet machine of this kind (2026-12-03)
+
+
+def machine_speed() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast the machine is at this moment.
+
+    The same code varies by a third within an hour on a shared 2-core machine; printed before and
+    after the run, this says which kind of hour the timings come from (not used for any budget).
+    """
+    start = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return time.process_time() - start
+
+
 def compile_bytecode() -> None:
     """Write the project's .pyc files, as installing it does, before timing whole processes.
 
@@ -344,6 +360,7 @@ def compile_bytecode() -> None:
 def main() -> int:
     rows: list[tuple[str, str, str]] = []
     compile_bytecode()
+    speed_before = machine_speed()
     failed = False
 
     def row(name: str, seconds: float, note: str = "") -> None:
@@ -456,6 +473,10 @@ def main() -> int:
         f"(nothing cached) {cold:.2f} s",
     )
     comparison = compare_with_durable_rules(ROOT / "examples" / "kombit-microfinance.yaml")
+    print(
+        f"machine speed: a fixed loop took {speed_before:.2f} s before the run and "
+        f"{machine_speed():.2f} s after ({QUIET_MACHINE:.2f} s on a quiet machine of this kind)"
+    )
     width = max(len(r[0]) for r in rows)
     for name, shown, note in rows:
         print(f"{name:<{width}}  {shown:>10}  {note}")
