@@ -277,6 +277,11 @@ def _numeric(_: _Compiler, schema: Mapping[str, Any]) -> Check:
     return numeric
 
 
+def _size_fits(size: int, low: Any, high: Any) -> bool:
+    """Whether a length or count is within the bounds a schema gives (None: no bound)."""
+    return (low is None or size >= low) and (high is None or size <= high)
+
+
 def _string(_: _Compiler, schema: Mapping[str, Any]) -> Check:
     """minLength, maxLength and pattern, in one check of strings."""
     low, high = schema.get("minLength"), schema.get("maxLength")
@@ -285,9 +290,7 @@ def _string(_: _Compiler, schema: Mapping[str, Any]) -> Check:
     def string(x: Any) -> bool:
         if not isinstance(x, str):
             return True
-        if low is not None and len(x) < low:
-            return False
-        if high is not None and len(x) > high:
+        if not _size_fits(len(x), low, high):
             return False
         return pattern is None or pattern.search(x) is not None
 
@@ -304,9 +307,7 @@ def _array(c: _Compiler, schema: Mapping[str, Any]) -> Check:
     def array(x: Any) -> bool:
         if not isinstance(x, list):
             return True
-        if low is not None and len(x) < low:
-            return False
-        if high is not None and len(x) > high:
+        if not _size_fits(len(x), low, high):
             return False
         if item is not None:
             for each in x:
@@ -333,9 +334,7 @@ def _object(c: _Compiler, schema: Mapping[str, Any]) -> Check:
         for key in required:
             if key not in x:
                 return False
-        if most is not None and len(x) > most:
-            return False
-        if least is not None and len(x) < least:
+        if not _size_fits(len(x), least, most):
             return False
         for key, value in x.items():
             known = properties.get(key)
