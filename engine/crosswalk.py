@@ -33,14 +33,27 @@ class Crosswalk:
     """Undirected links between indicators of different frameworks, with the relation seen from each side."""
 
     links: Mapping[Key, tuple[tuple[Key, Relation], ...]]
+    # per indicator, in link order, the indicators it is equivalent to (what answers travel along)
+    equivalents: Mapping[Key, tuple[Key, ...]]
 
     def neighbours(self, key: Key) -> tuple[tuple[Key, Relation], ...]:
         """Indicators linked to `key`, with the relation of `key` to each."""
         return self.links.get(key, ())
 
 
+# The crosswalks of the rule set combinations met, by the rule sets' identities (each entry holds
+# its rule sets, so that no id is reused while it lives): rule sets are frozen, and a batch or an
+# `Auditor` assesses every file against the same ones.
+_BUILT: dict[tuple[int, ...], tuple[tuple[RuleSet, ...], Crosswalk]] = {}
+_BUILT_LIMIT = 64
+
+
 def build_crosswalk(rule_sets: Sequence[RuleSet]) -> Crosswalk:
     """Every link declared by the indicators of `rule_sets`, in both directions."""
+    key = tuple(id(rs) for rs in rule_sets)
+    known = _BUILT.get(key)
+    if known is not None:
+        return known[1]
     links: dict[Key, dict[Key, Relation]] = {}
     for rule_set in rule_sets:
         for indicator in rule_set.indicators():
@@ -49,7 +62,17 @@ def build_crosswalk(rule_sets: Sequence[RuleSet]) -> Crosswalk:
                 there = (mapping.framework, mapping.id)
                 links.setdefault(here, {}).setdefault(there, mapping.relation)
                 links.setdefault(there, {}).setdefault(here, mapping.relation.reverse)
-    return Crosswalk({k: tuple(sorted(v.items())) for k, v in links.items()})
+    ordered = {k: tuple(sorted(v.items())) for k, v in links.items()}
+    equivalents = {
+        k: same
+        for k, v in ordered.items()
+        if (same := tuple(other for other, r in v if r is Relation.EQUIVALENT))
+    }
+    crosswalk = Crosswalk(ordered, equivalents)
+    if len(_BUILT) >= _BUILT_LIMIT:
+        _BUILT.clear()
+    _BUILT[key] = (tuple(rule_sets), crosswalk)
+    return crosswalk
 
 
 def _shared(
@@ -58,14 +81,14 @@ def _shared(
     """What was given for an equivalent indicator, for the indicators given nothing directly."""
     own = given.get(rule_set.answers_key, {})
     shared: dict[str, tuple[T, str]] = {}
+    here = rule_set.answers_key
     for indicator in rule_set.indicators():
-        if indicator.id in own:
+        same = crosswalk.equivalents.get((here, indicator.id))
+        if same is None or indicator.id in own:
             continue
-        for (framework, other), relation in crosswalk.neighbours(
-            (rule_set.answers_key, indicator.id)
-        ):
+        for framework, other in same:
             item = given.get(framework, {}).get(other)
-            if relation is Relation.EQUIVALENT and item is not None:
+            if item is not None:
                 shared[indicator.id] = (item, f"{framework} {other}")
                 break
     return shared

@@ -40,6 +40,7 @@ from engine.model import (
     FrameworkResult,
     IndicatorResult,
     RuleSet,
+    SourceQuestion,
     Status,
     Verdict,
     VersionEntry,
@@ -73,8 +74,11 @@ def assess(
     crosswalk = build_crosswalk([*rule_sets, *context])
     by_id: dict[str, RuleSet] = {rs.id: rs for rs in [*context, *rule_sets]}  # assessed ones win
 
-    def run(rule_set: RuleSet, sources: Mapping[str, FrameworkResult]) -> FrameworkResult:
-        questions = {k: q for f in sources.values() for k, q in source_questions(f).items()}
+    def run(
+        rule_set: RuleSet,
+        sources: Mapping[str, FrameworkResult],
+        questions: Mapping[tuple[str, str], SourceQuestion],
+    ) -> FrameworkResult:
         results = evaluate_rule_set(
             rule_set,
             evidence,
@@ -86,11 +90,14 @@ def assess(
 
     # Frameworks that other indicators are scored from (`scored_from`) run first, on their own.
     needed = sorted({f for rs in rule_sets for f in rs.source_frameworks() if f in by_id})
-    sources = {f: run(by_id[f], {}) for f in needed}
-    frameworks = [
-        sources[rs.id] if rs.id in sources and by_id[rs.id] is rs else run(rs, sources)
-        for rs in rule_sets
-    ]
+    sources = {f: run(by_id[f], {}, {}) for f in needed}
+    rest = [rs for rs in rule_sets if not (rs.id in sources and by_id[rs.id] is rs)]
+    # the sources' questions, once (each cites its facts: the explanations are written for it)
+    questions = (
+        {k: q for f in sources.values() for k, q in source_questions(f).items()} if rest else {}
+    )
+    done = {id(rs): run(rs, sources, questions) for rs in rest}
+    frameworks = [done[id(rs)] if id(rs) in done else sources[rs.id] for rs in rule_sets]
     return AuditResult(
         __version__,
         evidence,

@@ -122,3 +122,26 @@ def test_answers_under_the_dropped_smart_standard_reach_the_moved_indicators(
         "Client records are checked for accuracy in part"
     )
     assert indicators["6.1.6"]["status"] == "fail"
+
+
+def test_the_crosswalk_is_built_once_per_set_of_rule_sets() -> None:
+    """An Auditor or a batch assesses every file against the same frozen rule sets."""
+    import dataclasses
+
+    from engine.crosswalk import build_crosswalk
+    from engine.model import Relation
+    from engine.rulesets import load_rule_sets
+
+    rule_sets = load_rule_sets(["universal-standards", "smart-campaign", "spi"])
+    first = build_crosswalk(rule_sets)
+    assert build_crosswalk(list(rule_sets)) is first
+    # another combination, or copies of the same rule sets, have a crosswalk of their own
+    assert build_crosswalk(rule_sets[:2]) is not first
+    copies = [dataclasses.replace(rs) for rs in rule_sets]
+    again = build_crosswalk(copies)
+    assert again is not first and again == first
+    # the equivalents are the equivalent links, in link order
+    for key, links in first.links.items():
+        same = tuple(other for other, r in links if r is Relation.EQUIVALENT)
+        assert first.equivalents.get(key, ()) == same
+    assert any(first.equivalents.values())
