@@ -36,7 +36,12 @@ class Priority(enum.StrEnum):
     @property
     def rank(self) -> int:
         """0 for high, 1 for medium, 2 for low."""
-        return list(Priority).index(self)
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {
+    p: n for n, p in enumerate(Priority)
+}  # findings are sorted by it, thousands a run
 
 
 class Relation(enum.StrEnum):

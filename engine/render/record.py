@@ -8,7 +8,6 @@ by their base name so the record does not depend on the working directory.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import PurePath
@@ -27,6 +26,7 @@ from engine.model import (
 )
 from engine.report import Audience, AudiencePolicy, plan_actions, policy_for
 from engine.report.findings import Action
+from engine.report.indicator_views import shown_position
 from engine.score import FORMULA
 
 RECORD_VERSION = 1
@@ -44,13 +44,7 @@ def exact(value: Fraction | None) -> str | None:
 
 def position(pos: Position | None) -> str | None:
     """A position with the file's base name."""
-    return None if pos is None else f"{_base_name(pos.file)}:{pos.line}:{pos.column}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _base_name(file: str) -> str:
-    """A file's base name (cached: a record names the same few files thousands of times)."""
-    return PurePath(file).name
+    return shown_position(pos)
 
 
 def result_record(result: AuditResult, audience: Audience | str = Audience.FULL) -> dict[str, Any]:

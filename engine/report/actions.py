@@ -49,6 +49,8 @@ def build_actions(frameworks: Sequence[FrameworkView | FrameworkFindings]) -> tu
         (f.id, i.id): i for f in frameworks for i in f.findings if not i.benchmark
     }
     parent = {key: key for key in findings}
+    # each finding's place in the order, once: the sorts below ask for it thousands of times
+    rank = {key: (severity(f), order[key[0]], key[1]) for key, f in findings.items()}
 
     def root(key: Key) -> Key:
         while parent[key] != key:
@@ -64,7 +66,7 @@ def build_actions(frameworks: Sequence[FrameworkView | FrameworkFindings]) -> tu
     # A question two indicators were scored from goes with the more severe one only, so that the
     # two do not become one action through it.
     claimed: set[Key] = set()
-    for key in sorted(findings, key=lambda k: (severity(findings[k]), order[k[0]], k[1])):
+    for key in sorted(findings, key=rank.__getitem__):
         for other in findings[key].scored_from:
             if other in findings and other not in claimed:
                 claimed.add(other)
@@ -72,9 +74,9 @@ def build_actions(frameworks: Sequence[FrameworkView | FrameworkFindings]) -> tu
     groups: dict[Key, list[Key]] = {}
     for key in findings:
         groups.setdefault(root(key), []).append(key)
-    led: list[tuple[IndicatorView, Action]] = []
+    led: list[tuple[tuple[int, int, Fraction], Action]] = []
     for members in groups.values():
-        members.sort(key=lambda k: (severity(findings[k]), order[k[0]], k[1]))
+        members.sort(key=rank.__getitem__)
         severest = findings[members[0]]
         # an indicator scored from the others' questions speaks for them all
         lead = next((findings[k] for k in members if findings[k].scored_from), severest)
@@ -99,10 +101,8 @@ def build_actions(frameworks: Sequence[FrameworkView | FrameworkFindings]) -> tu
             points_lost=max(findings[k].points_lost for k in members),
             effort=next((findings[k].effort for k in members if findings[k].effort), ""),
         )
-        led.append((severest, action))
-    led.sort(
-        key=lambda pair: (severity(pair[0]), pair[1].settles[0].framework, pair[1].settles[0].id)
-    )
+        led.append((rank[members[0]][0], action))
+    led.sort(key=lambda pair: (pair[0], pair[1].settles[0].framework, pair[1].settles[0].id))
     return tuple(action for _, action in led)
 
 

@@ -6,6 +6,7 @@ batch is built from without the rest of the report's layout (`engine.report.view
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
@@ -39,8 +40,14 @@ def shown_position(position: Position | None) -> str | None:
     return (
         None
         if position is None
-        else f"{PurePath(position.file).name}:{position.line}:{position.column}"
+        else f"{_base_name(position.file)}:{position.line}:{position.column}"
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _base_name(file: str) -> str:
+    """A file's base name (cached: a report names the same few files thousands of times)."""
+    return PurePath(file).name
 
 
 def framework_findings(
