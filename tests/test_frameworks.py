@@ -139,7 +139,8 @@ def test_the_crosswalk_is_built_once_per_set_of_rule_sets() -> None:
     assert build_crosswalk(rule_sets[:2]) is not first
     copies = [dataclasses.replace(rs) for rs in rule_sets]
     again = build_crosswalk(copies)
-    assert again is not first and again == first
+    assert again is not first
+    assert again == first
     # the equivalents are the equivalent links, in link order
     for key, links in first.links.items():
         same = tuple(other for other, r in links if r is Relation.EQUIVALENT)
