@@ -6,7 +6,10 @@ loaded rule sets for many evidence files.
 
 import gc
 
-from engine import collector
+from engine import codecache, collector
+
+# first: the classes below take their dataclass methods' compiled code from the cache
+codecache.install()
 
 # NOTE: importing the engine builds some hundred classes and thousands of functions that live as
 # long as the process: with the collector paused, and these frozen before it is back on, no

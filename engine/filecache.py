@@ -1,9 +1,10 @@
 """The user's cache folder: content-addressed entries that only save work, never change a result.
 
 Entries live under `$XDG_CACHE_HOME/spm-audit` (else `~/.cache/spm-audit`), one folder per kind
-(`parsed`, `validated`). Every key includes `engine_digest()`: the engine's version, the bytes of
-every bundled schema and of the code that reads and checks files, so an upgrade, an edited schema
-or an edited parser or checker gives new keys and an old entry is never served. Writes are atomic
+(`parsed`, `validated`; `code` is `engine.codecache`'s, keyed by the interpreter). Every key of a
+parsed or validated entry includes `engine_digest()`: the engine's version, the bytes of every
+bundled schema and of the code that reads and checks files, so an upgrade, an edited schema or an
+edited parser or checker gives new keys and an old entry is never served. Writes are atomic
 (a temporary file and a rename), so a reader sees a whole entry or none; an unreadable or
 unwritable folder only means no cache. `SPM_AUDIT_NO_CACHE=1` turns every cache off.
 """
