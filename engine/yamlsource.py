@@ -37,6 +37,8 @@ _FLOAT = re.compile(
     r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
 )
 _NONFINITE = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+# The first characters of what the five patterns above match: other plain text is a string.
+_MAYBE_TYPED = frozenset("~nNtTfF-+.0123456789")
 _STANDARD_TAGS = {
     None,
     "!",
@@ -144,8 +146,14 @@ class YamlDocument:
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML or JSON document; raise InvalidInputError with every problem found."""
     builder = _Builder(file)
+    parser = None
     try:
-        events = _events(text)
+        if _Parser is None:  # pragma: no cover - libyaml is present on every supported platform
+            events: Iterator[yaml.Event] = yaml.parse(text, Loader=yaml.SafeLoader)
+        else:
+            parser = _Parser(text)
+            # libyaml's events until it has none, iterated in C (no generator frame per event)
+            events = iter(parser.get_event, None)
         data = builder.build(events)
     except _TooDeepError as e:
         raise InvalidInputError(builder.problems) from e
@@ -155,6 +163,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     except yaml.YAMLError as e:
         builder.problems.append(Diagnostic(Position(file, 1, 1), f"invalid YAML: {e}", code="yaml"))
         raise InvalidInputError(builder.problems) from e
+    finally:
+        if parser is not None:
+            parser.dispose()
     if builder.problems:
         raise InvalidInputError(builder.problems)
     if builder.empty:
@@ -181,21 +192,6 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, file: str) -> Dia
             construct = re.sub(r"^while (?:parsing|scanning) (?:an? )?", "", error.context)
             problem += f" (in the {construct} that starts at {start.line + 1}:{start.column + 1})"
     return Diagnostic(Position(file, line, col), problem, code="yaml")
-
-
-def _events(text: str) -> Iterator[yaml.Event]:
-    if _Parser is None:  # pragma: no cover - libyaml is present on every supported platform
-        yield from yaml.parse(text, Loader=yaml.SafeLoader)
-        return
-    parser = _Parser(text)
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                return
-            yield event
-    finally:
-        parser.dispose()
 
 
 class _Builder:
@@ -316,7 +312,7 @@ class _Builder:
         plain = (
             event.implicit[0] and not event.style and tag is None
         )  # C parser: style "" for plain
-        if not plain:
+        if not plain or (value and value[0] not in _MAYBE_TYPED):
             return value
         if _NULL.match(value):
             return None
