@@ -40,7 +40,7 @@ from engine.model import (
 )
 from engine.placeholders import find_placeholders, without_repeats
 from engine.resources import SCHEMAS_DIR
-from engine.yamlsource import PathKey, YamlDocument
+from engine.yamlsource import PathKey, Positions, YamlDocument, unpack_position
 
 logger = logging.getLogger(__name__)
 
@@ -293,9 +293,16 @@ def _overrides(
 
 def _fact_positions(doc: YamlDocument) -> dict[str, Position]:
     """Dotted fact path ('portfolio.par30', 'products.2.apr') → its position in the file."""
+    positions = doc.positions
+    if type(positions) is Positions:  # what the parser gives: the packed numbers, no view
+        return {
+            ".".join(map(str, key[1:])): unpack_position(positions.file, packed)
+            for key, packed in positions.every().items()
+            if len(key) > 1 and key[0] == "facts"
+        }
     return {
         ".".join(map(str, key[1:])): pos
-        for key, pos in doc.positions.items()
+        for key, pos in positions.items()
         if key[:1] == ("facts",) and len(key) > 1
     }
 
@@ -370,20 +377,34 @@ def _date(value: str) -> dt.date | None:
 
 
 def _walk_dates(data: object, at: PathKey) -> Iterable[tuple[PathKey, str]]:
+    """Every text of the form YYYY-MM-DD… below `data`, with its path, in document order.
+
+    A path is built for what is yielded and the containers descended into only: most values are
+    neither (a file has some 1,700).
+    """
     if isinstance(data, Mapping):
-        for key, value in data.items():
-            yield from _walk_dates(value, (*at, key))
+        pairs: Iterable[tuple[str | int, object]] = data.items()
     elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _walk_dates(value, (*at, i))
-    elif (
-        isinstance(data, str)
-        and len(data) == 10
-        and data[4:5] == "-"
-        and data[7:8] == "-"
-        and data[:4].isdigit()
-    ):
-        yield at, data
+        pairs = enumerate(data)
+    else:
+        if _looks_like_date(data):
+            yield at, cast(str, data)
+        return
+    for key, value in pairs:
+        if isinstance(value, Mapping | list):
+            yield from _walk_dates(value, (*at, key))
+        elif _looks_like_date(value):
+            yield (*at, key), cast(str, value)
+
+
+def _looks_like_date(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == 10
+        and value[4:5] == "-"
+        and value[7:8] == "-"
+        and value[:4].isdigit()
+    )
 
 
 def _check_evidence_semantics(

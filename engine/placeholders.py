@@ -9,7 +9,7 @@ the user can know the value. A value that is wholly such a bracketed blank is ne
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from engine.errors import Diagnostic, Severity
 from engine.yamlsource import PathKey, YamlDocument
@@ -33,14 +33,20 @@ def is_placeholder(value: object) -> bool:
 
 
 def _walk(data: object, at: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Every blank below `data`, with its path, in document order (paths built only as needed)."""
     if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _walk(value, (*at, key))
+        pairs: Iterable[tuple[str | int, object]] = data.items()
     elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _walk(value, (*at, i))
-    elif is_placeholder(data):
-        yield at, str(data)
+        pairs = enumerate(data)
+    else:
+        if is_placeholder(data):
+            yield at, str(data)
+        return
+    for key, value in pairs:
+        if isinstance(value, dict | list):
+            yield from _walk(value, (*at, key))
+        elif is_placeholder(value):
+            yield (*at, key), str(value)
 
 
 def find_placeholders(doc: YamlDocument) -> list[Diagnostic]:
