@@ -113,41 +113,38 @@ def _write(
     out: Callable[[str], None],
     newline: str,
     step: str,
-    heads: dict[str, dict[str, str]],
+    plans: dict[tuple[object, ...], tuple[tuple[str, str], ...]],
 ) -> None:
     """Pass `value`'s indented JSON to `out`; `newline` is a newline and the current indent.
 
-    `heads` keeps, per indent, the `,<newline><indent>"key": ` text of every text key met: a
-    record repeats a hundred keys tens of thousands of times (issue 17: a fifth of the time).
+    `plans` keeps, per indent and keys (as inserted), the keys in sorted order, each with the
+    `,<newline><indent>"key": ` written before its value: the record's dicts are built by a few
+    functions, so tens of thousands of them share a few dozen plans (issue 17: a sort and a text
+    per key saved).
     """
-    escape, written = _escape, _WRITTEN
+    written = _WRITTEN
     if isinstance(value, dict):
         if not value:
             out("{}")
             return
         inner = newline + step
-        known = heads.get(inner)
-        if known is None:
-            known = heads[inner] = {}
-        first = True
-        for key in sorted(value):
-            item = value[key]
-            if type(key) is str:  # only exact text: True and 1 are equal keys of a dict
-                head = known.get(key)
-                if head is None:
-                    head = known[key] = "," + inner + escape(key) + ": "
-            else:
-                head = "," + inner + _key(key) + ": "
-            if first:
-                head = "{" + head[1:]
-                first = False
+        shape = (inner, *value)
+        plan = plans.get(shape)
+        if plan is None:
+            plan = _plan(value, inner)
+            # kept for text keys only: 1, 1.0 and True are one key to a dict, so the plan made
+            # for (inner, True) would be found for (inner, 1)
+            if all(type(key) is str for key in value):
+                plans[shape] = plan
+        for key, head in plan:
             out(head)  # appended apart: join is cheaper than a concatenation per item
+            item = value[key]
             kind = type(item)
             flat = written.get(kind)
             if flat is not None:
                 out(flat(item))
             elif kind is dict or kind is list or kind is tuple or not _is_scalar(item):
-                _write(item, out, inner, step, heads)
+                _write(item, out, inner, step, plans)
             else:
                 out(_scalar(item))
         out(newline + "}")
@@ -165,13 +162,20 @@ def _write(
             if flat is not None:
                 out(flat(item))
             elif kind is dict or kind is list or kind is tuple or not _is_scalar(item):
-                _write(item, out, inner, step, heads)
+                _write(item, out, inner, step, plans)
             else:
                 out(_scalar(item))
             head = separator
         out(newline + "]")
     else:
         out(_scalar(value))
+
+
+def _plan(value: dict[Any, Any], inner: str) -> tuple[tuple[Any, str], ...]:
+    """A dict's keys in sorted order, each with the text written before its value."""
+    plan = [(key, "," + inner + _key(key) + ": ") for key in sorted(value)]
+    plan[0] = (plan[0][0], "{" + plan[0][1][1:])
+    return tuple(plan)
 
 
 # How each exact scalar type is written (a subclass goes through `_scalar`).

@@ -89,3 +89,22 @@ def test_what_json_cannot_hold_is_a_type_error(value: object) -> None:
         indented_json({"a": value})
     with pytest.raises(TypeError):
         indented_json({("tuple", "key"): 1})
+
+
+def test_dicts_with_equal_keys_of_other_types_are_each_written_as_json_dumps_writes_them() -> None:
+    """The writer keeps a plan per indent and keys: 1, 1.0 and True are equal keys to a dict."""
+    data = [
+        {1: "a"},
+        {True: "b"},
+        {1.0: "c"},
+        {"1": "d"},
+        {None: "e"},
+        {"null": "f"},
+        {Colour.RED: 1},
+        {"red": 2},
+        {"b": 1, "a": 2},
+        {"a": 3, "b": 4},
+        [{"b": {"a": 1}, "a": [{"b": 2, "a": 1}]}],
+    ]
+    assert indented_json(data) == reference(data)
+    assert indented_json(data[::-1]) == reference(data[::-1])
