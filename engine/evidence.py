@@ -40,7 +40,7 @@ from engine.model import (
 )
 from engine.placeholders import find_placeholders, without_repeats
 from engine.resources import SCHEMAS_DIR
-from engine.yamlsource import PathKey, Positions, YamlDocument, unpack_position
+from engine.yamlsource import PathKey, YamlDocument, dotted_positions
 
 logger = logging.getLogger(__name__)
 
@@ -293,18 +293,7 @@ def _overrides(
 
 def _fact_positions(doc: YamlDocument) -> dict[str, Position]:
     """Dotted fact path ('portfolio.par30', 'products.2.apr') → its position in the file."""
-    positions = doc.positions
-    if type(positions) is Positions:  # what the parser gives: the packed numbers, no view
-        return {
-            ".".join(map(str, key[1:])): unpack_position(positions.file, packed)
-            for key, packed in positions.every().items()
-            if len(key) > 1 and key[0] == "facts"
-        }
-    return {
-        ".".join(map(str, key[1:])): pos
-        for key, pos in positions.items()
-        if key[:1] == ("facts",) and len(key) > 1
-    }
+    return dotted_positions(doc.positions, "facts")
 
 
 # ---------------------------------------------------------------------------------------------

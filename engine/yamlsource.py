@@ -106,6 +106,22 @@ def unpack_position(file: str, packed: int) -> Position:
     return Position(file, packed >> _COLUMN_BITS, packed & _COLUMN_MASK)
 
 
+def dotted_positions(positions: Mapping[PathKey, Position], head: str) -> dict[str, Position]:
+    """The positions below a top-level key, by dotted path below it ('products.2.apr')."""
+    if type(positions) is Positions:  # what the parser gives: its packed numbers, no view
+        file = positions.file
+        return {
+            ".".join(map(str, key[1:])): unpack_position(file, packed)
+            for key, packed in positions.every().items()
+            if len(key) > 1 and key[0] == head
+        }
+    return {
+        ".".join(map(str, key[1:])): pos
+        for key, pos in positions.items()
+        if key[:1] == (head,) and len(key) > 1
+    }
+
+
 def packed_position(doc: YamlDocument, path: PathKey) -> int | None:
     """The packed position of exactly `path` where the document keeps it at hand, else None."""
     positions = doc.positions
