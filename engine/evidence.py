@@ -40,7 +40,7 @@ from engine.model import (
 )
 from engine.placeholders import find_placeholders, without_repeats
 from engine.resources import SCHEMAS_DIR
-from engine.yamlsource import PathKey, YamlDocument, dotted_positions
+from engine.yamlsource import PathKey, YamlDocument, dotted_positions, leaves
 
 logger = logging.getLogger(__name__)
 
@@ -365,28 +365,8 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def _walk_dates(data: object, at: PathKey) -> Iterable[tuple[PathKey, str]]:
-    """Every text of the form YYYY-MM-DD… below `data`, with its path, in document order.
-
-    A path is built for what is yielded and the containers descended into only: most values are
-    neither (a file has some 1,700).
-    """
-    if isinstance(data, Mapping):
-        pairs: Iterable[tuple[str | int, object]] = data.items()
-    elif isinstance(data, list):
-        pairs = enumerate(data)
-    else:
-        if _looks_like_date(data):
-            yield at, cast(str, data)
-        return
-    for key, value in pairs:
-        if isinstance(value, Mapping | list):
-            yield from _walk_dates(value, (*at, key))
-        elif _looks_like_date(value):
-            yield (*at, key), cast(str, value)
-
-
 def _looks_like_date(value: object) -> bool:
+    """Text of the form YYYY-MM-…, which must then be a calendar date."""
     return (
         isinstance(value, str)
         and len(value) == 10
@@ -409,7 +389,8 @@ def _check_evidence_semantics(
 
     assessment = data["assessment"]
     assessed_on = _date(assessment.get("assessed_on", ""))
-    for at, text in _walk_dates(data, ()):
+    for at, found_text in leaves(data, _looks_like_date):
+        text = cast(str, found_text)
         when = _date(text)
         if when is None:
             problem(at, f"'{text}' is not a calendar date")

@@ -9,10 +9,10 @@ the user can know the value. A value that is wholly such a bracketed blank is ne
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 
 from engine.errors import Diagnostic, Severity
-from engine.yamlsource import PathKey, YamlDocument
+from engine.yamlsource import YamlDocument, leaves
 
 # A blank is a few lower-case words (`<your name>`) or a format (`<YYYY-MM-DD>`), never markup:
 # `<b>` or `<img src="…">` in a name is text to print literally, not a blank.
@@ -32,23 +32,6 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and _BLANK.fullmatch(value.strip()) is not None
 
 
-def _walk(data: object, at: PathKey) -> Iterator[tuple[PathKey, str]]:
-    """Every blank below `data`, with its path, in document order (paths built only as needed)."""
-    if isinstance(data, dict):
-        pairs: Iterable[tuple[str | int, object]] = data.items()
-    elif isinstance(data, list):
-        pairs = enumerate(data)
-    else:
-        if is_placeholder(data):
-            yield at, str(data)
-        return
-    for key, value in pairs:
-        if isinstance(value, dict | list):
-            yield from _walk(value, (*at, key))
-        elif is_placeholder(value):
-            yield (*at, key), str(value)
-
-
 def find_placeholders(doc: YamlDocument) -> list[Diagnostic]:
     """One error for every blank of the template left in `doc`."""
     return [
@@ -58,7 +41,7 @@ def find_placeholders(doc: YamlDocument) -> list[Diagnostic]:
             Severity.ERROR,
             "placeholder",
         )
-        for at, value in _walk(doc.data, ())
+        for at, value in leaves(doc.data, is_placeholder)
     ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -120,6 +120,29 @@ def dotted_positions(positions: Mapping[PathKey, Position], head: str) -> dict[s
         for key, pos in positions.items()
         if key[:1] == (head,) and len(key) > 1
     }
+
+
+def leaves(
+    data: object, wanted: Callable[[object], bool], at: PathKey = ()
+) -> Iterator[tuple[PathKey, object]]:
+    """The values below parsed data (dicts and lists) that `wanted` accepts, with their paths.
+
+    In document order. A path is built only for what is yielded and the containers descended
+    into: most of a file's values are neither.
+    """
+    if isinstance(data, dict):
+        pairs: Iterable[tuple[str | int, object]] = data.items()
+    elif isinstance(data, list):
+        pairs = enumerate(data)
+    else:
+        if wanted(data):
+            yield at, data
+        return
+    for key, value in pairs:
+        if isinstance(value, dict | list):
+            yield from leaves(value, wanted, (*at, key))
+        elif wanted(value):
+            yield (*at, key), value
 
 
 def packed_position(doc: YamlDocument, path: PathKey) -> int | None:

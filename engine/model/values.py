@@ -39,9 +39,8 @@ class Priority(enum.StrEnum):
         return _PRIORITY_RANK[self]
 
 
-_PRIORITY_RANK = {
-    p: n for n, p in enumerate(Priority)
-}  # findings are sorted by it, thousands a run
+# findings are sorted by it, thousands of times a run
+_PRIORITY_RANK = {p: n for n, p in enumerate(Priority)}
 
 
 class Relation(enum.StrEnum):
