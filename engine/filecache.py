@@ -34,7 +34,12 @@ def cache_folder(kind: str) -> Path | None:
     """The folder of one kind of entry, or None when caching is off."""
     if not is_enabled():
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no HOME and no password entry: no cache
+            return None
     return Path(base) / "spm-audit" / kind
 
 

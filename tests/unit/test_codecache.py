@@ -107,3 +107,23 @@ def test_a_second_run_compiles_no_dataclass_method(tmp_path: Path) -> None:
     rules.write_bytes(b"not marshal data")
     assert _import_engine(tmp_path)["compiled"] == ["engine.model.rules"]
     assert _import_engine(tmp_path)["compiled"] == []
+
+
+def test_no_home_folder_means_no_cache_not_a_crash() -> None:
+    """A user with no HOME and no password entry (some containers) still runs spm-audit."""
+    script = (
+        "import pathlib, sys\n"
+        "def nowhere(cls=None): raise RuntimeError('Could not determine home directory')\n"
+        "pathlib.Path.home = classmethod(nowhere)\n"
+        "import engine\n"
+        "from engine import filecache\n"
+        "assert filecache.cache_folder('code') is None\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME")}
+    env.pop("SPM_AUDIT_NO_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
