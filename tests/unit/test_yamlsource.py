@@ -84,3 +84,51 @@ def test_json_is_read_with_positions() -> None:
     doc = parse_yaml('{"a": {"b": [1, 2.5, "no"]}}', "f.json")
     assert doc.data == {"a": {"b": [1, 2.5, "no"]}}
     assert str(doc.positions[("a", "b", 2)]) == "f.json:1:22"
+
+
+# The builder takes plain text whose first character is not in `_MAYBE_TYPED` as text without
+# trying the five patterns: every text a pattern matches must start with one of those characters.
+_PATTERNS = ("_NULL", "_BOOL_TRUE", "_BOOL_FALSE", "_INT", "_FLOAT", "_NONFINITE")
+
+
+@pytest.mark.parametrize("name", _PATTERNS)
+def test_what_a_scalar_pattern_matches_starts_with_a_typed_first_character(name: str) -> None:
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from engine import yamlsource
+
+    pattern: re.Pattern[str] = getattr(yamlsource, name)
+
+    @settings(max_examples=300, deadline=None)
+    # libyaml's plain scalars hold no newline (`$` would also accept a final one)
+    @given(st.from_regex(pattern, fullmatch=True).filter(lambda t: "\n" not in t))
+    def check(text: str) -> None:
+        assert pattern.match(text)
+        assert text == "" or text[0] in yamlsource._MAYBE_TYPED
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: .5", 0.5),
+        ("a: -1", -1),
+        ("a: +2.0e3", 2000.0),
+        ("a: ~", None),
+        ("a: Null", None),
+        ("a: TRUE", True),
+        ("a: false", False),
+        ("a: no", "no"),
+        ("a: yes", "yes"),
+        ("a: institution", "institution"),
+        ("a: '1'", "1"),
+    ],
+)
+def test_plain_scalars_are_typed_as_yaml_1_2_core_types(text: str, value: object) -> None:
+    data = parse_yaml(text, "t.yaml").data
+    assert data == {"a": value}
+    assert type(data["a"]) is type(value)  # type: ignore[index]
