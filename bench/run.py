@@ -350,9 +350,8 @@ def machine_speed() -> float:
 def interpreter() -> str:
     """Which Python ran the bench: the same code runs at different speeds in different builds.
 
-    On this machine kind Debian's /usr/bin/python3 (3.11.2, built with profile-guided
-    optimisation) wrote the demo's PDF 13 % and the JSON record 12 % sooner than pyenv's python3
-    (3.11.7, built without), the same bytes; `make PYTHON=/usr/bin/python3` builds the venv with it.
+    A build with profile-guided optimisation (Debian's) runs it faster than one without (pyenv's
+    default); the README's Performance section has the measurement.
     """
     built = platform.python_build()[1]
     return (
